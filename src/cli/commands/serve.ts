@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { Engine } from '../../engine';
+import { selectJobs } from '../../etl';
+import { buildApp } from '../../server/app';
+import { clock, demoExportMoment, openWarehouse, projectRoot, warehousePath } from '../context';
+import { runJobsWithProgress } from './etl';
+
+interface ServeOptions {
+  db?: string;
+  port: string;
+  host: string;
+}
+
+/** `now` for the server: $RAPPORT_NOW, else (with `demoClock`) the demo's export moment, else real time. */
+async function serverClock(
+  engine: Engine,
+  demoClock: boolean,
+): Promise<{ now: () => Date; pinned?: string }> {
+  const pinned = process.env['RAPPORT_NOW'];
+  if (pinned) return { now: clock(), pinned };
+  const demo = demoClock ? await demoExportMoment(engine, projectRoot()) : undefined;
+  return demo ? { now: () => demo, pinned: demo.toISOString() } : { now: clock() };
+}
+
+async function serve(opts: ServeOptions, demoClock = false): Promise<void> {
+  const port = Number.parseInt(opts.port, 10);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0..65535, got ${opts.port}`);
+  const { engine, path } = await openWarehouse(opts.db);
+  const { now, pinned } = await serverClock(engine, demoClock);
+  const app = await buildApp({
+    engine,
+    root: projectRoot(),
+    now,
+    logger: { level: process.env['LOG_LEVEL'] ?? 'info' },
+  });
+  const close = async () => {
+    await app.close();
+    await engine.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', close);
+  process.once('SIGTERM', close);
+  await app.listen({ port, host: opts.host });
+  app.log.info(
+    { warehouse: path, now: pinned ?? 'real time' },
+    `rapport serving on http://${opts.host}:${port}`,
+  );
+}
+
+export function registerServe(program: Command): void {
+  const withServeOptions = (c: Command) =>
+    c
+      .option('--db <path>', 'warehouse file (default data/warehouse.duckdb or $RAPPORT_DB)')
+      .option('-p, --port <port>', 'port', process.env['PORT'] ?? '3000')
+      .option('--host <host>', 'interface to listen on', process.env['HOST'] ?? '127.0.0.1');
+
+  withServeOptions(program.command('serve').description('serve the API and dashboards over HTTP')).action(
+    (opts: ServeOptions) => serve(opts),
+  );
+
+  withServeOptions(
+    program
+      .command('start')
+      .description(
+        'load the demo company into the warehouse if the file is missing, then serve (npm start); ' +
+          "a warehouse holding only the demo is read at the demo's export moment (2026-07-01) unless RAPPORT_NOW is set",
+      ),
+  ).action(async (opts: ServeOptions) => {
+    const path = warehousePath(opts.db);
+    if (!existsSync(path)) {
+      process.stderr.write(`no warehouse at ${path}: loading the demo company\n`);
+      const root = projectRoot();
+      const jobs = selectJobs(['demo-*'], false, join(root, 'etl', 'jobs'));
+      const { engine } = await openWarehouse(opts.db);
+      try {
+        await runJobsWithProgress(engine, jobs, root);
+      } finally {
+        await engine.close();
+      }
+    }
+    await serve(opts, true);
+  });
+}

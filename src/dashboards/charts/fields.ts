@@ -1,0 +1,116 @@
+import type { JsonValue, Row } from '../../engine';
+
+/** What a shorthand chart knows about the tile's columns. */
+export interface FieldInfo {
+  readonly name: string;
+  readonly title: string;
+  readonly kind: 'temporal' | 'quantitative' | 'nominal';
+  readonly format?: string;
+}
+
+export interface ChartInput {
+  readonly rows: readonly Row[];
+  readonly fields: ReadonlyMap<string, FieldInfo>;
+  /** Dimension-like columns (in order) and measure-like columns (in order). */
+  readonly dimensions: readonly string[];
+  readonly measures: readonly string[];
+  readonly encoding: {
+    x?: string;
+    y?: string | string[];
+    color?: string;
+    size?: string;
+    band?: [string, string][];
+  };
+  readonly title: string;
+}
+
+export type VegaLiteSpec = Record<string, unknown>;
+
+/** Vega-Lite reads dots in field names as nested access; rapport's columns are `cube.member`. */
+export function esc(name: string): string {
+  return name.replaceAll('\\', '\\\\').replaceAll('.', '\\.').replaceAll('[', '\\[').replaceAll(']', '\\]');
+}
+
+export function info(input: ChartInput, name: string): FieldInfo {
+  return input.fields.get(name) ?? { name, title: name, kind: 'nominal' };
+}
+
+/** A Vega-Lite format string for a rapport format. */
+export function d3Format(format?: string): string | undefined {
+  switch (format) {
+    case 'currency':
+      return ',.0f';
+    case 'percent':
+      return '.1%';
+    case 'integer':
+      return ',d';
+    case 'number':
+      return ',.2~f';
+    default:
+      return undefined;
+  }
+}
+
+export function channel(
+  input: ChartInput,
+  name: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const f = info(input, name);
+  const format = d3Format(f.format);
+  const out: Record<string, unknown> = { field: esc(name), type: f.kind, title: f.title, ...extra };
+  if (format && f.kind === 'quantitative') out['axis'] = { format, ...(extra['axis'] as object | undefined) };
+  if (f.kind === 'temporal' && isDateOnly(input.rows.find((r) => r[name] != null)?.[name]))
+    out['scale'] = { type: 'utc', ...(extra['scale'] as object | undefined) };
+  return out;
+}
+
+export function tooltip(input: ChartInput, names: readonly string[]): Record<string, unknown>[] {
+  return names.map((n) => {
+    const f = info(input, n);
+    const format = d3Format(f.format);
+    return {
+      field: esc(n),
+      type: f.kind,
+      title: f.title,
+      ...(format && f.kind === 'quantitative' ? { format } : {}),
+    };
+  });
+}
+
+export function ys(input: ChartInput): string[] {
+  const y = input.encoding.y;
+  if (y === undefined) return input.measures.slice(0, 1);
+  return Array.isArray(y) ? y : [y];
+}
+
+export function value(row: Row, name: string): JsonValue {
+  return row[name] ?? null;
+}
+
+/**
+ * The coarsest calendar unit every value of a temporal column starts on (year, quarter, month,
+ * else day): bars over time take that unit, so each bar is as wide as its period.
+ */
+export function periodUnit(rows: readonly Row[], name: string): string {
+  const values = rows.map((r) => r[name]).filter((v): v is string => typeof v === 'string');
+  const days = values.map((v) => v.slice(0, 10));
+  const all = (test: (month: number, day: number) => boolean) =>
+    days.length > 0 && days.every((d) => test(Number(d.slice(5, 7)), Number(d.slice(8, 10))));
+  const unit = all((m, d) => m === 1 && d === 1)
+    ? 'year'
+    : all((m, d) => d === 1 && (m - 1) % 3 === 0)
+      ? 'yearquarter'
+      : all((_, d) => d === 1)
+        ? 'yearmonth'
+        : 'yearmonthdate';
+  return isDateOnly(values[0]) ? `utc${unit}` : unit;
+}
+
+/**
+ * Browsers read "2026-07-01" as UTC midnight but "2026-07-01T00:00:00.000" as local time:
+ * report dates (date-only) are drawn on a UTC scale so that no zone moves them a day back.
+ */
+export function isDateOnly(v: unknown): boolean {
+  return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
+}

@@ -1,0 +1,68 @@
+import { ConfigError, isAppError, type Problem } from '../errors';
+import { findDimension } from '../model/lookup';
+import type { Model } from '../model/types';
+import { resolveQuery } from '../query/resolve';
+import { parseParams } from '../reports/common/params';
+import { annotationOf } from '../reports/query/response';
+import { REPORTS } from '../reports/registry';
+import { readYamlFile } from '../util/yaml-file';
+import { shorthandSpec } from './charts/shorthand';
+import { loadDashboardFile } from './load';
+import { compileSpec } from './render';
+import { chartInput, queryFields } from './tile-data';
+
+/**
+ * Everything wrong with one dashboard file: its schema, unknown members in filters and tile
+ * queries, unknown reports and report parameters, and specs vega-lite cannot compile cleanly.
+ */
+export function checkDashboardFile(file: string, model: Model): Problem[] {
+  let dashboard: ReturnType<typeof loadDashboardFile>;
+  try {
+    dashboard = loadDashboardFile(file);
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.problems];
+    throw e;
+  }
+  const yaml = readYamlFile(file);
+  const problems: Problem[] = [];
+  const at = (path: (string | number)[], message: string) =>
+    problems.push({ file, line: yaml.locate(path).line, field: path.join('.'), message });
+  dashboard.filters.forEach((f, i) => {
+    if (f.type !== 'dimension') return;
+    try {
+      findDimension(model, f.dimension, `filter ${f.name}`);
+    } catch (e) {
+      if (!isAppError(e)) throw e;
+      at(['filters', i, 'dimension'], e.message);
+    }
+  });
+  dashboard.tiles.forEach((tile, i) => {
+    try {
+      if (tile.query) {
+        const logical = resolveQuery(model, tile.query, { now: new Date() });
+        if (tile.time) findDimension(model, tile.time, `tile ${tile.name} time`);
+        const annotation = annotationOf(model, logical);
+        const typed = queryFields({ annotation } as never);
+        const spec =
+          tile.vega_lite ?? shorthandSpec(tile.chart!, chartInput(tile, [], typed), [...typed.fields.keys()]);
+        for (const w of compileSpec({ ...spec, data: { values: [] } }).warnings)
+          at(['tiles', i], `vega-lite: ${w}`);
+      } else {
+        const report = REPORTS.get(tile.report!);
+        if (!report)
+          at(
+            ['tiles', i, 'report'],
+            `no report "${tile.report}"; reports: ${[...REPORTS.keys()].join(', ')}`,
+          );
+        else parseParams(report.schema, tile.params, report.name);
+        if (tile.vega_lite)
+          for (const w of compileSpec({ ...tile.vega_lite, data: { values: [] } }).warnings)
+            at(['tiles', i], `vega-lite: ${w}`);
+      }
+    } catch (e) {
+      if (!isAppError(e) && !(e instanceof Error && /needs/.test(e.message))) throw e;
+      at(['tiles', i, tile.query ? 'query' : 'params'], (e as Error).message);
+    }
+  });
+  return problems;
+}

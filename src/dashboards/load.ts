@@ -1,0 +1,49 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { ConfigError, type Problem } from '../errors';
+import { readYamlFile, zodProblems } from '../util/yaml-file';
+import { type Dashboard, DashboardSchema } from './schema';
+
+export function dashboardFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** One dashboard file, schema-checked; problems carry file, line and field. */
+export function loadDashboardFile(file: string): Dashboard {
+  const yaml = readYamlFile(file);
+  const r = DashboardSchema.safeParse(yaml.data);
+  if (!r.success) throw new ConfigError(zodProblems(r.error, yaml));
+  const problems: Problem[] = [];
+  const names = new Set<string>();
+  r.data.tiles.forEach((t, i) => {
+    if (names.has(t.name))
+      problems.push({
+        file,
+        line: yaml.locate(['tiles', i, 'name']).line,
+        field: `tiles.${i}.name`,
+        message: `tile "${t.name}" appears twice`,
+      });
+    names.add(t.name);
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...r.data, id: basename(file).replace(/\.ya?ml$/, ''), file };
+}
+
+export function loadDashboards(dir: string): Dashboard[] {
+  const problems: Problem[] = [];
+  const out: Dashboard[] = [];
+  for (const f of dashboardFiles(dir)) {
+    try {
+      out.push(loadDashboardFile(f));
+    } catch (e) {
+      if (e instanceof ConfigError) problems.push(...e.problems);
+      else throw e;
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out;
+}

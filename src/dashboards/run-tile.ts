@@ -1,0 +1,220 @@
+import type { Row } from '../engine';
+import { AppError } from '../errors';
+import { previousPeriod, resolveDateRange, shiftDateRange } from '../query/date-range';
+import type { CubeQuery } from '../query/schema';
+import type { ReportContext } from '../reports/common/context';
+import { parseParams } from '../reports/common/params';
+import type { QueryService } from '../reports/query/service';
+import { getReport } from '../reports/registry';
+import type { FieldInfo, VegaLiteSpec } from './charts/fields';
+import { shorthandSpec } from './charts/shorthand';
+import { type AppliedFilter, type DateRange, timeOf, withDateRange } from './filters';
+import type { Tile } from './schema';
+import { chartInput, queryFields, reportFields } from './tile-data';
+
+export interface DashboardServices {
+  readonly queries: QueryService;
+  readonly reports: ReportContext;
+}
+
+/** One click of a drill-down: the member clicked and the row it was clicked on. */
+export interface DrillStep {
+  readonly member: string;
+  readonly row: Readonly<Record<string, unknown>>;
+}
+
+export interface TileResult {
+  name: string;
+  title: string;
+  description?: string;
+  chart: string;
+  width: number;
+  height: number;
+  /** The Vega-Lite spec with the rows inline (`data.values`). */
+  spec?: VegaLiteSpec;
+  data: Row[];
+  fields: FieldInfo[];
+  /** The query the tile ran, filters applied: what drill-down starts from. */
+  query?: CubeQuery;
+  report?: string;
+  params?: Record<string, unknown>;
+  kpi?: {
+    value: number | null;
+    format?: string;
+    comparisons: { kind: string; value: number | null; delta: number | null }[];
+  };
+  /** The row field whose value a click picks to save as a target group (report tiles). */
+  save_segment?: { field: string };
+  /** What a click on a mark drills into (query tiles with a hierarchy level or a time bucket). */
+  drill?: { member: string; to: string };
+  /** The drill-down steps taken to reach this view, outermost first. */
+  drilled?: { member: string; value: unknown }[];
+  /** Dashboard filters that restricted the tile, and those that do not apply to it. */
+  applied: string[];
+  ignored: string[];
+  error?: { code: string; message: string };
+}
+
+const rangeValues = (r: DateRange) => (typeof r === 'string' ? [r] : [...r]);
+
+async function queryTile(
+  s: DashboardServices,
+  tile: Tile,
+  filters: readonly AppliedFilter[],
+  out: TileResult,
+  drill: readonly DrillStep[],
+) {
+  let query = tile.query!;
+  const time = timeOf(tile);
+  let range: DateRange | undefined;
+  for (const f of filters) {
+    if (f.range !== undefined) {
+      if (!tile.use_date_filter || !time) out.ignored.push(f.filter.name);
+      else {
+        query = withDateRange(query, time, f.range);
+        range = f.range;
+        out.applied.push(f.filter.name);
+      }
+      continue;
+    }
+    const candidate = { ...query, filters: [...query.filters, f.cube!] };
+    try {
+      s.queries.prepare(candidate);
+      query = candidate;
+      out.applied.push(f.filter.name);
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      out.ignored.push(f.filter.name);
+    }
+  }
+  for (const step of drill) query = s.queries.drill(query, step.member, { ...step.row });
+  if (drill.length > 0) out.drilled = drill.map((d) => ({ member: d.member, value: d.row[d.member] }));
+  if (tile.chart !== 'kpi') out.drill = s.queries.drillTarget(query);
+  const result = (await s.queries.load(query)).results[0]!;
+  out.query = query;
+  out.data = result.data;
+  const typed = queryFields(result);
+  out.fields = [...typed.fields.values()];
+  if (tile.chart === 'kpi') {
+    const measure = typed.measures[0]!;
+    const firstValue = (rows: Row[]) =>
+      rows[0]?.[measure] === undefined || rows[0]?.[measure] === null ? null : Number(rows[0]![measure]);
+    const value = firstValue(result.data);
+    const comparisons = [];
+    if (range !== undefined && time) {
+      const tz = query.timezone ?? 'UTC';
+      const current = resolveDateRange(range, tz, s.reports.now());
+      for (const kind of tile.compare) {
+        const previous =
+          kind === 'previous_period' ? previousPeriod(current) : shiftDateRange(current, -1, 'year');
+        const q = withDateRange(query, time, [previous.from, previous.to]);
+        const prev = firstValue((await s.queries.load(q)).results[0]!.data);
+        comparisons.push({
+          kind,
+          value: prev,
+          delta: prev === null || prev === 0 || value === null ? null : (value - prev) / Math.abs(prev),
+        });
+      }
+    }
+    out.kpi = { value, format: tile.format ?? typed.fields.get(measure)?.format, comparisons };
+  }
+  return chartInput(tile, result.data, typed);
+}
+
+async function reportTile(
+  s: DashboardServices,
+  tile: Tile,
+  filters: readonly AppliedFilter[],
+  out: TileResult,
+) {
+  const report = getReport(tile.report!);
+  const base = { ...tile.params } as Record<string, unknown>;
+  const population = (extra: unknown[]) => ({
+    ...base,
+    filters: [...((base['filters'] as unknown[]) ?? []), ...extra],
+  });
+  const accepted: unknown[] = [];
+  for (const f of filters) {
+    const extra =
+      f.range !== undefined
+        ? tile.use_date_filter && tile.time
+          ? { member: tile.time, operator: 'inDateRange', values: rangeValues(f.range) }
+          : undefined
+        : f.cube;
+    if (extra === undefined) {
+      out.ignored.push(f.filter.name);
+      continue;
+    }
+    try {
+      parseParams(report.schema, population([...accepted, extra]), report.name);
+      accepted.push(extra);
+      out.applied.push(f.filter.name);
+    } catch {
+      out.ignored.push(f.filter.name);
+    }
+  }
+  let params = parseParams(report.schema, population(accepted), report.name);
+  const output = await report.run(s.reports, params).catch(async (e: unknown) => {
+    // A dimension filter the report's fact does not reach: run without the dashboard filters.
+    if (!(e instanceof AppError) || e.code !== 'INVALID_QUERY' || accepted.length === 0) throw e;
+    out.ignored.push(...out.applied.splice(0));
+    params = parseParams(report.schema, base, report.name);
+    return report.run(s.reports, params);
+  });
+  out.report = report.name;
+  out.params = params as Record<string, unknown>;
+  const picked = tile.data ? output.json[tile.data] : undefined;
+  const rows = (Array.isArray(picked) ? picked : output.rows.data) as Row[];
+  const columns = Array.isArray(picked) ? Object.keys(rows[0] ?? {}) : [...output.rows.columns];
+  out.data = rows;
+  const typed = reportFields(rows, columns, tile);
+  out.fields = [...typed.fields.values()];
+  return chartInput(tile, rows, typed);
+}
+
+/**
+ * Runs one tile with the dashboard's filters: the data, the typed fields, the Vega-Lite spec
+ * with the rows inline, and for KPI tiles the deltas. A failing tile carries its error instead
+ * of failing the dashboard (the page shows it in place).
+ */
+export async function runTile(
+  s: DashboardServices,
+  tile: Tile,
+  filters: readonly AppliedFilter[],
+  drill: readonly DrillStep[] = [],
+): Promise<TileResult> {
+  const out: TileResult = {
+    name: tile.name,
+    title: tile.title,
+    description: tile.description,
+    chart: tile.chart ?? 'custom',
+    width: tile.width,
+    height: tile.height,
+    data: [],
+    fields: [],
+    applied: [],
+    ignored: [],
+    ...(tile.save_segment ? { save_segment: tile.save_segment } : {}),
+  };
+  try {
+    if (drill.length > 0 && !tile.query)
+      throw new AppError('INVALID_QUERY', `tile "${tile.name}" shows a report: it has no drill-down`);
+    const input = tile.query
+      ? await queryTile(s, tile, filters, out, drill)
+      : await reportTile(s, tile, filters, out);
+    const spec = tile.vega_lite
+      ? { ...tile.vega_lite }
+      : shorthandSpec(
+          tile.chart!,
+          input,
+          out.fields.map((f) => f.name),
+        );
+    out.spec = { ...spec, data: { values: out.data } };
+  } catch (e) {
+    out.error =
+      e instanceof AppError
+        ? { code: e.code, message: e.message }
+        : { code: 'INTERNAL', message: (e as Error).message };
+  }
+  return out;
+}

@@ -1,0 +1,92 @@
+import type { Row } from '../engine';
+import type { LoadResult } from '../reports/query/service';
+import type { ChartInput, FieldInfo } from './charts/fields';
+import type { Tile } from './schema';
+
+/** Columns of a query result, typed from its annotation. */
+export function queryFields(result: LoadResult): {
+  fields: Map<string, FieldInfo>;
+  dimensions: string[];
+  measures: string[];
+} {
+  const fields = new Map<string, FieldInfo>();
+  const a = result.annotation as {
+    measures: Record<string, { title: string; shortTitle: string; format?: string }>;
+    dimensions: Record<string, { title: string; shortTitle: string; type: string; format?: string }>;
+    timeDimensions: Record<string, { title: string; shortTitle: string; granularity?: unknown }>;
+  };
+  const dimensions: string[] = [];
+  for (const [name, d] of Object.entries(a.timeDimensions)) {
+    if (!d.granularity) continue;
+    fields.set(name, { name, title: d.shortTitle, kind: 'temporal' });
+    dimensions.push(name);
+  }
+  for (const [name, d] of Object.entries(a.dimensions)) {
+    fields.set(name, {
+      name,
+      title: d.shortTitle,
+      kind: d.type === 'number' ? 'quantitative' : d.type === 'time' ? 'temporal' : 'nominal',
+      format: d.format,
+    });
+    dimensions.push(name);
+  }
+  const measures = Object.keys(a.measures);
+  for (const name of measures) {
+    const m = a.measures[name]!;
+    fields.set(name, { name, title: m.shortTitle, kind: 'quantitative', format: m.format });
+  }
+  return { fields, dimensions, measures };
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/;
+
+const ACRONYMS: Record<string, string> = { roi: 'ROI', romi: 'ROMI', cac: 'CAC', rfm: 'RFM', id: 'id' };
+
+/** A report column's title: `attributed_revenue` → "Attributed revenue", `roi` → "ROI". */
+function titleOf(name: string): string {
+  const t = name
+    .split('_')
+    .map((w) => ACRONYMS[w] ?? w)
+    .join(' ');
+  return t.charAt(0).toUpperCase() + t.slice(1);
+}
+
+/** Columns of report rows, typed from their values (numbers quantitative, ISO dates temporal). */
+export function reportFields(rows: readonly Row[], columns: readonly string[], tile: Tile) {
+  const fields = new Map<string, FieldInfo>();
+  const dimensions: string[] = [];
+  const measures: string[] = [];
+  for (const c of columns) {
+    const sample = rows.map((r) => r[c]).find((v) => v !== null && v !== undefined);
+    const kind: FieldInfo['kind'] =
+      typeof sample === 'number' && !/(_index|_offset|_score|cluster)$/.test(c)
+        ? 'quantitative'
+        : typeof sample === 'string' && ISO.test(sample)
+          ? 'temporal'
+          : 'nominal';
+    // Shares and rates first: "revenue_share" is a percentage, not an amount.
+    const format = /(rate|retention|share|conversion|uplift)/.test(c)
+      ? 'percent'
+      : /(revenue|amount|monetary|cost|value)/.test(c)
+        ? 'currency'
+        : (tile.format ?? (typeof sample === 'number' && !Number.isInteger(sample) ? 'number' : undefined));
+    fields.set(c, { name: c, title: titleOf(c), kind, format: kind === 'quantitative' ? format : undefined });
+    (kind === 'quantitative' ? measures : dimensions).push(c);
+  }
+  return { fields, dimensions, measures };
+}
+
+export function chartInput(
+  tile: Tile,
+  rows: readonly Row[],
+  typed: ReturnType<typeof queryFields>,
+): ChartInput {
+  return {
+    rows,
+    fields: typed.fields,
+    dimensions: typed.dimensions,
+    measures: typed.measures,
+    encoding: tile.encoding as ChartInput['encoding'],
+    title: tile.title,
+  };
+}

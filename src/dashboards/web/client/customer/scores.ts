@@ -1,0 +1,54 @@
+import type { CustomerDetail } from '../api-types';
+import { h } from '../core/dom';
+import { formatNumber } from '../core/format';
+
+function score(label: string, value: number, detail: string): HTMLElement {
+  return h(
+    'div',
+    { class: 'score' },
+    h('span', { class: 'score-letter' }, label),
+    h('span', { class: `score-value s${value}` }, String(value)),
+    h('span', { class: 'muted small' }, detail),
+  );
+}
+
+/** RFM cell and segment, k-means cluster, and the saved target groups the customer is in. */
+export function scoresPanel(d: CustomerDetail): HTMLElement {
+  const rfm = d.rfm;
+  return h(
+    'section',
+    { class: 'panel scores', 'aria-label': 'Scores and segments' },
+    h('h2', { class: 'panel-title' }, 'RFM'),
+    rfm
+      ? h(
+          'div',
+          { class: 'rfm' },
+          h(
+            'p',
+            { class: 'rfm-head' },
+            h('span', { class: 'rfm-cell', title: 'Recency, frequency and monetary scores' }, rfm.cell),
+            h('span', { class: 'chip rfm-segment' }, rfm.segment),
+          ),
+          h(
+            'div',
+            { class: 'score-row' },
+            score('R', rfm.r, `${formatNumber(rfm.recency_days, 'integer')} days since the last order`),
+            score('F', rfm.f, `${formatNumber(rfm.frequency, 'integer')} orders`),
+            score('M', rfm.m, formatNumber(rfm.monetary, 'currency')),
+          ),
+        )
+      : h('p', { class: 'muted' }, 'Not scored: no completed orders before the reference date.'),
+    h('h2', { class: 'panel-title' }, 'Cluster'),
+    d.cluster
+      ? h('p', { class: 'cluster' }, h('span', { class: 'chip neutral' }, d.cluster.label))
+      : h('p', { class: 'muted' }, 'Not in a cluster.'),
+    h('h2', { class: 'panel-title' }, 'Target groups'),
+    d.segments.length > 0
+      ? h(
+          'ul',
+          { class: 'chips segment-list' },
+          d.segments.map((s) => h('li', { class: 'chip neutral', title: s.segment_id }, s.name)),
+        )
+      : h('p', { class: 'muted' }, 'In no saved target group.'),
+  );
+}

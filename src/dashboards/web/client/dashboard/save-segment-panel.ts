@@ -1,0 +1,126 @@
+import type { SavedSegment, TileResult } from '../api-types';
+import { ApiError, postJson } from '../core/api';
+import { h, replace } from '../core/dom';
+import { download, fileName } from '../core/download';
+import { formatNumber } from '../core/format';
+import { tileUrl } from './tile-source';
+
+export interface SegmentPick {
+  readonly dashboard: string;
+  readonly tile: TileResult;
+  readonly value: unknown;
+  readonly filters: Record<string, string>;
+  readonly onClear: () => void;
+}
+
+function saveForm(
+  pick: SegmentPick,
+  status: HTMLElement,
+  onCancel: () => void,
+  onSaved: () => void,
+): HTMLFormElement {
+  const name = h('input', {
+    name: 'name',
+    required: true,
+    maxlength: '200',
+    'aria-label': 'Target group name',
+    value: `${String(pick.value)} – ${pick.tile.title}`,
+  });
+  const description = h('input', {
+    name: 'description',
+    maxlength: '2000',
+    placeholder: 'Description (optional)',
+    'aria-label': 'Description',
+  });
+  const replaceBox = h('input', { type: 'checkbox', name: 'replace' });
+  const replaceLabel = h(
+    'label',
+    { class: 'check-option', hidden: true },
+    replaceBox,
+    'Replace the group with this name',
+  );
+  const submit = h('button', { type: 'submit', class: 'button primary small' }, 'Save');
+  const form = h(
+    'form',
+    { class: 'segment-form' },
+    name,
+    description,
+    replaceLabel,
+    h(
+      'div',
+      { class: 'form-actions' },
+      submit,
+      h('button', { type: 'button', class: 'button small', on: { click: onCancel } }, 'Cancel'),
+    ),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    submit.disabled = true;
+    status.className = 'segment-status';
+    status.textContent = 'Saving…';
+    try {
+      const saved = await postJson<SavedSegment>(tileUrl(pick.dashboard, pick.tile.name, '/segment'), {
+        filters: pick.filters,
+        value: pick.value,
+        name: name.value.trim(),
+        ...(description.value.trim() ? { description: description.value.trim() } : {}),
+        replace: replaceBox.checked,
+      });
+      status.className = 'segment-status is-success';
+      replace(
+        status,
+        `Saved “${saved.name}”: ${formatNumber(saved.member_count, 'integer')} customers. `,
+        h(
+          'a',
+          { href: saved.members_url, download: `${fileName(saved.segment_id)}.csv` },
+          'Download the list (CSV)',
+        ),
+      );
+      onSaved();
+      download(saved.members_url, `${fileName(saved.segment_id)}.csv`);
+    } catch (err) {
+      const apiError = err instanceof ApiError ? err : undefined;
+      status.className = 'segment-status is-error';
+      status.textContent = apiError ? `${apiError.code}: ${apiError.message}` : String(err);
+      if (apiError?.code === 'CONFLICT') replaceLabel.hidden = false;
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+/**
+ * The picked group of a tile that saves target groups: its name, "Save as target group", and
+ * the inline form that names the group, saves it and downloads its members.
+ */
+export function segmentBar(pick: SegmentPick): HTMLElement {
+  const status = h('p', { class: 'segment-status', role: 'status' });
+  const actions = h('div', { class: 'selection-actions' });
+  const clear = () =>
+    h('button', { type: 'button', class: 'link-button', on: { click: pick.onClear } }, 'Clear');
+  const showButton = () =>
+    replace(
+      actions,
+      h(
+        'button',
+        { type: 'button', class: 'button primary small', on: { click: showForm } },
+        'Save as target group',
+      ),
+      clear(),
+    );
+  function showForm() {
+    replace(
+      actions,
+      saveForm(pick, status, showButton, () => replace(actions, clear())),
+    );
+    actions.querySelector('input')?.select();
+  }
+  showButton();
+  return h(
+    'div',
+    { class: 'selection-bar' },
+    h('p', { class: 'selection-label' }, 'Selected: ', h('strong', {}, String(pick.value))),
+    actions,
+    status,
+  );
+}

@@ -1,0 +1,34 @@
+import { h } from '../core/dom';
+import { formatTime, granularityOf } from '../core/format';
+import type { DrillStep } from './tile-source';
+
+export function crumbLabel(step: DrillStep): string {
+  const value = step.row[step.member];
+  if (value === null || value === undefined) return '(none)';
+  const g = granularityOf(step.member);
+  return g ? formatTime(value, g) : String(value);
+}
+
+/** "All › Western Europe › Germany": every crumb but the last goes back up to its level. */
+export function tileBreadcrumb(path: readonly DrillStep[], goTo: (depth: number) => void): HTMLElement {
+  const labels = ['All', ...path.map(crumbLabel)];
+  return h(
+    'nav',
+    { class: 'tile-breadcrumb', 'aria-label': 'Drill-down' },
+    labels.flatMap((label, depth) => [
+      depth > 0 ? h('span', { class: 'crumb-separator', 'aria-hidden': 'true' }, '›') : null,
+      depth === labels.length - 1
+        ? h('span', { class: 'crumb is-current', 'aria-current': 'location' }, label)
+        : h(
+            'button',
+            {
+              type: 'button',
+              class: 'crumb',
+              dataset: { depth: String(depth) },
+              on: { click: () => goTo(depth) },
+            },
+            label,
+          ),
+    ]),
+  );
+}

@@ -1,0 +1,20 @@
+import type { PageKind } from '../shared/page-data';
+import { mountCustomerPage } from './customer/customer-page';
+import { mountCustomerSearchPage } from './customer/search-page';
+import { mountDashboardPage } from './dashboard/page';
+import { mountExplorePage } from './explore/page';
+import { attachCustomerSuggestions } from './header/customer-search';
+
+const PAGES: Readonly<Record<PageKind, (() => void) | undefined>> = {
+  index: undefined,
+  'not-found': undefined,
+  dashboard: mountDashboardPage,
+  explore: mountExplorePage,
+  customer: mountCustomerPage,
+  customers: mountCustomerSearchPage,
+};
+
+for (const form of document.querySelectorAll<HTMLFormElement>('form[role="search"]')) {
+  attachCustomerSuggestions(form);
+}
+PAGES[document.body.dataset.page as PageKind]?.();

@@ -1,0 +1,30 @@
+import { html } from '../html';
+import type { DashboardPageData } from '../shared/page-data';
+import { pageShell } from './layout';
+
+/**
+ * A dashboard's shell: title, an empty filter bar and one skeleton per tile at its final size,
+ * so the layout stands before any data arrives; the client fills it in.
+ */
+export function dashboardPage(data: DashboardPageData): string {
+  const skeletons = data.tiles.map(
+    (t) => html`<article class="tile is-loading" data-tile="${t.name}" data-chart="${t.chart}"
+      style="--tile-width:${t.width};--tile-height:${t.height}">
+      <header class="tile-header"><h2 class="tile-title">${t.title}</h2></header>
+      <div class="tile-body"><div class="skeleton"></div></div>
+    </article>`,
+  );
+  const main = html`
+<section class="dashboard" data-dashboard="${data.id}" data-state="loading">
+  <header class="page-header">
+    <div>
+      <p class="breadcrumb-nav"><a href="/">Dashboards</a></p>
+      <h1>${data.title}</h1>
+      ${data.description ? html`<p class="muted page-description">${data.description}</p>` : ''}
+    </div>
+  </header>
+  <div class="filter-bar" role="toolbar" aria-label="Dashboard filters"></div>
+  <div class="tile-grid">${skeletons}</div>
+</section>`;
+  return pageShell({ kind: 'dashboard', title: data.title, section: 'dashboards', main, data, charts: true });
+}

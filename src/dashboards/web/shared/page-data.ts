@@ -1,0 +1,54 @@
+/**
+ * What a page shell hands its script: the page kind on `<body data-page>` and, for pages that
+ * need more, JSON in `<script id="page-data">`. Types only, shared by the server-side shells
+ * and the browser client (which cannot import server modules).
+ */
+
+export const PAGE_DATA_ID = 'page-data';
+
+export type PageKind = 'index' | 'dashboard' | 'explore' | 'customer' | 'customers' | 'not-found';
+
+export interface DateRangeFilterDefinition {
+  readonly name: string;
+  readonly type: 'date_range';
+  readonly title?: string;
+  readonly default: string | readonly [string, string];
+  readonly presets: readonly string[];
+}
+
+export interface DimensionFilterDefinition {
+  readonly name: string;
+  readonly type: 'dimension';
+  readonly dimension: string;
+  readonly title?: string;
+  readonly multiple: boolean;
+  readonly default: readonly string[];
+}
+
+export type FilterDefinition = DateRangeFilterDefinition | DimensionFilterDefinition;
+
+/** A tile's place on the grid, known before its data: the page draws skeletons from it. */
+export interface TileLayout {
+  readonly name: string;
+  readonly title: string;
+  readonly description?: string;
+  readonly chart: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface DashboardPageData {
+  readonly id: string;
+  readonly title: string;
+  readonly description?: string;
+  readonly filters: readonly FilterDefinition[];
+  readonly tiles: readonly TileLayout[];
+}
+
+export interface CustomerPageData {
+  readonly customerId: string;
+}
+
+export interface CustomersPageData {
+  readonly search: string;
+}

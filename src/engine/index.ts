@@ -1,0 +1,11 @@
+export { DuckDbEngine, type DuckDbEngineOptions } from './duckdb-engine';
+export type {
+  Engine,
+  JsonValue,
+  QueryResult,
+  ResultColumn,
+  Row,
+  RunOptions,
+  Session,
+  Statement,
+} from './types';

@@ -1,0 +1,94 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { AppError, ConfigError, type Problem } from '../../errors';
+import { parseYamlText, readYamlFile, type YamlFile, zodProblems } from '../../util/yaml-file';
+import { CONTRACT_NAMES, getContract } from '../contracts';
+import { type JobDefinition, JobSchema } from './schema';
+
+/** A validated job, with the file it came from so that later errors can point into it. */
+export interface Job {
+  readonly definition: JobDefinition;
+  readonly file: string;
+  /** Line of a value in the job file, for errors found at run time (e.g. a bad expression). */
+  readonly lineOf: (path: readonly PropertyKey[]) => number;
+}
+
+/** Checks that need the contract: known target, known fields, required fields mapped. */
+function contractProblems(def: JobDefinition, yaml: YamlFile): Problem[] {
+  const at = (path: PropertyKey[], message: string): Problem => ({
+    file: yaml.file,
+    line: yaml.locate(path).line,
+    field: path.join('.'),
+    message,
+  });
+  const contract = getContract(def.target);
+  if (!contract) {
+    return [at(['target'], `unknown target "${def.target}"; expected one of ${CONTRACT_NAMES.join(', ')}`)];
+  }
+  const problems: Problem[] = [];
+  for (const field of Object.keys(def.mapping)) {
+    if (!(field in contract.fields)) {
+      problems.push(
+        at(
+          ['mapping', field],
+          `"${field}" is not a field of ${contract.name}; fields: ${Object.keys(contract.fields).join(', ')}`,
+        ),
+      );
+    }
+  }
+  for (const [field, spec] of Object.entries(contract.fields)) {
+    if (spec.required && !(field in def.mapping)) {
+      problems.push(at(['mapping'], `required field "${field}" of ${contract.name} is not mapped`));
+    }
+  }
+  if (def.incremental && !(def.incremental.key in contract.fields)) {
+    problems.push(at(['incremental', 'key'], `"${def.incremental.key}" is not a field of ${contract.name}`));
+  } else if (def.incremental && !(def.incremental.key in def.mapping)) {
+    problems.push(at(['incremental', 'key'], `the incremental key "${def.incremental.key}" is not mapped`));
+  }
+  return problems;
+}
+
+export function jobFromYaml(yaml: YamlFile): Job {
+  const parsed = JobSchema.safeParse(yaml.data);
+  if (!parsed.success) throw new ConfigError(zodProblems(parsed.error, yaml));
+  const problems = contractProblems(parsed.data, yaml);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { definition: parsed.data, file: yaml.file, lineOf: (path) => yaml.locate(path).line };
+}
+
+export function loadJobFile(file: string): Job {
+  return jobFromYaml(readYamlFile(file));
+}
+
+export function parseJobText(text: string, file = '<inline>'): Job {
+  return jobFromYaml(parseYamlText(text, file));
+}
+
+export function listJobFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/**
+ * Finds a job by name (searching `etl/jobs`) or by file path. Every job file of the folder is
+ * parsed when searching by name, so a broken sibling is reported rather than silently skipped.
+ */
+export function resolveJob(ref: string, jobsDir: string): Job {
+  if (ref.endsWith('.yml') || ref.endsWith('.yaml') || ref.includes('/')) {
+    const file = isAbsolute(ref) ? ref : resolve(ref);
+    if (!existsSync(file)) throw new AppError('JOB_NOT_FOUND', `no job file at ${ref}`);
+    return loadJobFile(file);
+  }
+  for (const file of listJobFiles(jobsDir)) {
+    if (basename(file).replace(/\.ya?ml$/, '') === ref) return loadJobFile(file);
+  }
+  for (const file of listJobFiles(jobsDir)) {
+    const job = loadJobFile(file);
+    if (job.definition.name === ref) return job;
+  }
+  throw new AppError('JOB_NOT_FOUND', `no job named "${ref}" in ${jobsDir}`);
+}

@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { Session } from '../../engine';
+import { AppError } from '../../errors';
+import type { Job } from '../job/load';
+import { csvReader } from './csv';
+import { jsonlReader } from './jsonl';
+import { parquetReader } from './parquet';
+import type { RowSource, SourceReader } from './staged-source';
+
+export { MALFORMED, type RowSource } from './staged-source';
+
+const READERS: Record<string, SourceReader> = { csv: csvReader, jsonl: jsonlReader, parquet: parquetReader };
+
+/** Resolves the job's source path against the project root (where rapport runs). */
+export function sourcePath(job: Job, root: string): string {
+  const p = job.definition.source.path;
+  return isAbsolute(p) ? p : resolve(root, p);
+}
+
+/** Prepares the job's source for the typed stage (JSON Lines are staged as text here). */
+export async function prepareSource(session: Session, job: Job, root: string): Promise<RowSource> {
+  const source = job.definition.source;
+  const path = sourcePath(job, root);
+  if (!existsSync(path)) {
+    throw new AppError(
+      'SOURCE_NOT_FOUND',
+      `${job.file}:${job.lineOf(['source', 'path'])}: no file at ${path}`,
+      {
+        file: job.file,
+        line: job.lineOf(['source', 'path']),
+        field: 'source.path',
+      },
+    );
+  }
+  const reader = READERS[source.type];
+  if (!reader) throw new Error(`no reader for source type ${source.type}`);
+  try {
+    const mapped = Object.values(job.definition.mapping).filter((m): m is string => typeof m === 'string');
+    return await reader.prepare(session, source, path, mapped);
+  } catch (e) {
+    if (e instanceof AppError && e.code !== 'ENGINE_FAILED') throw e;
+    throw new AppError(
+      'SOURCE_INVALID',
+      `${job.file}:${job.lineOf(['source'])}: cannot read ${source.type} source ${path}: ${(e as Error).message}`,
+      { file: job.file, line: job.lineOf(['source']), field: 'source' },
+      { cause: e },
+    );
+  }
+}

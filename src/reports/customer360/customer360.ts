@@ -1,0 +1,120 @@
+import { AppError } from '../../errors';
+import type { ReportContext } from '../common/context';
+import { planRfm } from '../rfm/report';
+import {
+  assignCustomerSql,
+  type ClusterModel,
+  type CustomerCluster,
+  clusterModel,
+  clusterOf,
+} from './cluster';
+import { customerKpis, type Kpis } from './kpis';
+import { customerSegments, type Membership } from './memberships';
+import { Memo, memoKey } from './memo';
+import type { DetailParams, SearchParams } from './params';
+import { customerProfile, type HistoryVersion, type Profile } from './profile';
+import {
+  type CustomerRfm,
+  customerRfmSql,
+  type RfmPopulation,
+  rfmPopulation,
+  rfmValues,
+  scoreRfm,
+} from './rfm';
+import { type SearchResult, searchCustomers } from './search';
+import { customerTimeline, type TimelineEntry } from './timeline';
+
+export interface CustomerDetail {
+  profile: Profile;
+  /** SCD2 versions, oldest first. */
+  history: HistoryVersion[];
+  kpis: Kpis;
+  rfm: CustomerRfm | null;
+  cluster: CustomerCluster | null;
+  segments: Membership[];
+  timeline: TimelineEntry[];
+  timeline_next_before: string | null;
+  as_of: string;
+}
+
+export interface Customer360Options {
+  /** The warehouse's data version (the ETL run id): memoised results of another version are not used. */
+  readonly version: () => Promise<number>;
+}
+
+/**
+ * Customer 360: search, and everything known about one customer. The whole-population parts
+ * (the reference date, RFM's ranking, the cluster fit) are computed once per warehouse version
+ * and reference date; the rest are small queries filtered to the customer.
+ */
+export class Customer360 {
+  private readonly asOfs = new Memo<string | null>(4);
+  private readonly rfms = new Memo<RfmPopulation>(8);
+  private readonly clusters = new Memo<ClusterModel | null>(4);
+
+  constructor(
+    private readonly ctx: ReportContext,
+    private readonly options: Customer360Options,
+  ) {}
+
+  search(params: SearchParams): Promise<SearchResult> {
+    return searchCustomers(this.ctx, params);
+  }
+
+  async detail(customerId: string, params: DetailParams): Promise<CustomerDetail> {
+    const ctx = this.ctx;
+    const found = await customerProfile(ctx, customerId);
+    if (!found) throw new AppError('NOT_FOUND', `no customer "${customerId}"`, { customer_id: customerId });
+    const version = await this.options.version();
+    const asOf = params.as_of ?? (await this.defaultAsOf(version));
+    const [kpis, { rfm, cluster }, segments, timeline] = await Promise.all([
+      customerKpis(ctx, customerId, asOf),
+      this.scores(customerId, version, asOf),
+      customerSegments(ctx, customerId),
+      customerTimeline(ctx, customerId, {
+        limit: params.timeline_limit,
+        kinds: params.kinds,
+        before: params.before,
+      }),
+    ]);
+    return {
+      ...found,
+      kpis,
+      rfm,
+      cluster,
+      segments,
+      timeline: timeline.entries,
+      timeline_next_before: timeline.next_before,
+      as_of: asOf,
+    };
+  }
+
+  /** RFM scores and cluster: the population parts memoised, the customer's own part one query. */
+  private async scores(
+    customerId: string,
+    version: number,
+    asOf: string,
+  ): Promise<{ rfm: CustomerRfm | null; cluster: CustomerCluster | null }> {
+    const ctx = this.ctx;
+    const [population, model, own] = await Promise.all([
+      this.rfms.get(memoKey(version, asOf), () => rfmPopulation(ctx, asOf)),
+      this.clusters.get(memoKey(version, asOf), () => clusterModel(ctx, asOf)),
+      customerRfmSql(ctx, asOf, customerId),
+    ]);
+    // The cluster assignment carries the RFM row's raw values: one query for both.
+    const [row] = (await ctx.engine.query(model ? assignCustomerSql(model, customerId, own) : own)).rows;
+    return {
+      rfm: row ? scoreRfm(population, rfmValues(row)) : null,
+      cluster: row && model ? clusterOf(model, row) : null,
+    };
+  }
+
+  /**
+   * The reports' default reference date, the day after the latest order (RFM's own), else
+   * today when the warehouse has no orders.
+   */
+  private async defaultAsOf(version: number): Promise<string> {
+    const asOf = await this.asOfs.get(memoKey(version), async () => (await planRfm(this.ctx, {})).asOf);
+    return asOf ?? this.ctx.now().toISOString().slice(0, 10);
+  }
+}

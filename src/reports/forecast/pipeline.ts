@@ -1,0 +1,247 @@
+import { z } from 'zod';
+import type { Row } from '../../engine';
+import { AppError } from '../../errors';
+import { type SqlNode, sql } from '../../sql';
+import { resolveAsOf } from '../common/as-of';
+import type { ReportContext } from '../common/context';
+import { defineReport } from '../common/definition';
+import { IsoDate, parseParams, ReportBaseShape } from '../common/params';
+import { col, localTime, population, populationRows } from '../common/population';
+import { addDays, addPeriods, FORECAST_GRANULARITIES, periodRange, periodStart } from './periods';
+
+export const PipelineForecastParamsSchema = z
+  .object({
+    ...ReportBaseShape,
+    /** The expected close period [month]. */
+    granularity: z.enum(FORECAST_GRANULARITIES).default('month'),
+    /** Only periods starting on or after the period of this date [the first period with a deal]. */
+    from: IsoDate.optional(),
+    /**
+     * Without \`from\`: start this many periods before as_of's period, so a dashboard shows recent
+     * wins next to the open pipeline whatever the date [every period with a deal].
+     */
+    history_periods: z.number().int().min(0).max(1000).optional(),
+    /** Only periods up to the period of this date [the last period with a deal]. */
+    to: IsoDate.optional(),
+    /** deal: the deal's own probability, else the stage's historical win rate; historical: always the latter. */
+    probability: z.enum(['deal', 'historical']).default('deal'),
+    /** Open deals with p at or above this are commit [0.9]. */
+    commit_threshold: z.number().min(0).max(1).default(0.9),
+    /** Open deals with p at or above this (and below commit) are best case [0.5]; the rest pipeline. */
+    best_case_threshold: z.number().min(0).max(1).default(0.5),
+  })
+  .strict();
+
+export type PipelineForecastParams = z.infer<typeof PipelineForecastParamsSchema>;
+
+export const PIPELINE_CATEGORIES = ['closed_won', 'commit', 'best_case', 'pipeline'] as const;
+export const PIPELINE_COLUMNS = ['period', 'category', 'deals', 'amount', 'weighted_amount'] as const;
+
+export interface PipelinePlan {
+  readonly params: PipelineForecastParams;
+  readonly asOf: string | null;
+  /** Open deals at as_of with amount, p, its source, category and expected close period. */
+  readonly open: SqlNode;
+  /** Deals won before as_of with their amount and the period they were won in. */
+  readonly won: SqlNode;
+  /** Per open stage: deals that entered it and closed before as_of, the won ones, the win rate. */
+  readonly winRates: SqlNode;
+  /** Deals closed before as_of, the won ones and the overall win rate. */
+  readonly overall: SqlNode;
+}
+
+/**
+ * ANALYTICS.md's pipeline forecast. A deal's state at as_of is its latest stage entered before
+ * as_of (amount, probability and expected close of that stage row); it is open unless that stage
+ * is won or lost. The win rate from a stage = won / closed among deals that entered the stage and
+ * closed before as_of; a stage no closed deal passed through falls back to the overall win rate.
+ */
+export async function planPipeline(ctx: ReportContext, input: unknown): Promise<PipelinePlan> {
+  const params = parseParams(PipelineForecastParamsSchema, input, 'pipeline-forecast');
+  if (params.best_case_threshold > params.commit_threshold) {
+    throw new AppError('VALIDATION_FAILED', 'best_case_threshold must not exceed commit_threshold');
+  }
+  const p = population(ctx, 'deals', params);
+  const rows = populationRows(ctx, p, [
+    { expr: col(p, 'deal_id'), alias: 'deal_id' },
+    { expr: col(p, 'stage'), alias: 'stage' },
+    { expr: localTime(p, 'entered_at'), alias: 'ts' },
+    { expr: col(p, 'amount'), alias: 'amount' },
+    { expr: col(p, 'probability'), alias: 'probability' },
+    // A calendar date (the rep's estimate): not shifted by the report's zone.
+    { expr: col(p, 'expected_close_at'), alias: 'expected_close_at' },
+  ]);
+  const asOf = await resolveAsOf(ctx.engine, params.as_of, rows, 'ts');
+  const day = asOf ?? '1970-01-01';
+  const g = params.granularity;
+  // arg_max skips NULL values; the latest row's NULL probability must stay NULL.
+  const deals = sql`
+    SELECT deal_id, arg_max(stage, ts) AS stage, CAST(arg_max_null(amount, ts) AS DOUBLE) AS amount,
+           CAST(arg_max_null(probability, ts) AS DOUBLE) AS own_probability,
+           arg_max_null(expected_close_at, ts) AS expected_close_at, max(ts) AS last_ts
+    FROM (${rows}) WHERE ts < CAST(${day} AS TIMESTAMP) GROUP BY deal_id`;
+  const winRates = sql`
+    WITH deals AS (${deals}),
+    entered AS (SELECT DISTINCT deal_id, stage FROM (${rows})
+                WHERE ts < CAST(${day} AS TIMESTAMP) AND stage NOT IN ('won', 'lost'))
+    SELECT e.stage, count(*) AS closed_deals, count(*) FILTER (WHERE d.stage = 'won') AS won,
+           count(*) FILTER (WHERE d.stage = 'won') / count(*) AS win_rate
+    FROM entered e JOIN deals d USING (deal_id) WHERE d.stage IN ('won', 'lost')
+    GROUP BY e.stage ORDER BY e.stage`;
+  const overall = sql`
+    SELECT count(*) AS closed_deals, count(*) FILTER (WHERE stage = 'won') AS won,
+           count(*) FILTER (WHERE stage = 'won') / nullif(count(*), 0) AS win_rate
+    FROM (${deals}) WHERE stage IN ('won', 'lost')`;
+  const own = params.probability === 'deal' ? sql`d.own_probability` : sql`CAST(NULL AS DOUBLE)`;
+  const open = sql`
+    WITH deals AS (${deals}),
+    rates AS (${winRates}),
+    overall AS (${overall}),
+    scored AS (
+      SELECT d.deal_id, d.stage, d.amount, d.expected_close_at,
+             coalesce(${own}, r.win_rate, o.win_rate, 0) AS p,
+             CASE WHEN ${own} IS NOT NULL THEN 'deal' WHEN r.win_rate IS NOT NULL THEN 'stage_win_rate'
+                  WHEN o.win_rate IS NOT NULL THEN 'overall_win_rate' ELSE 'none' END AS probability_source
+      FROM deals d LEFT JOIN rates r USING (stage) CROSS JOIN overall o
+      WHERE d.stage NOT IN ('won', 'lost'))
+    SELECT *, amount * p AS weighted_amount,
+           CASE WHEN p >= ${params.commit_threshold} THEN 'commit'
+                WHEN p >= ${params.best_case_threshold} THEN 'best_case' ELSE 'pipeline' END AS category,
+           strftime(date_trunc(${g}, expected_close_at), '%Y-%m-%d') AS period,
+           expected_close_at < CAST(${day} AS TIMESTAMP) AS overdue
+    FROM scored ORDER BY deal_id`;
+  const won = sql`
+    SELECT deal_id, amount, amount AS weighted_amount, 'closed_won' AS category,
+           strftime(date_trunc(${g}, last_ts), '%Y-%m-%d') AS period
+    FROM (${deals}) WHERE stage = 'won' ORDER BY deal_id`;
+  return { params, asOf, open, won, winRates, overall };
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+
+interface Sums {
+  deals: number;
+  amount: number;
+  weighted_amount: number;
+}
+
+function sum(rows: readonly Row[]): Sums {
+  return {
+    deals: rows.length,
+    amount: rows.reduce((s, r) => s + num(r['amount']), 0),
+    weighted_amount: rows.reduce((s, r) => s + num(r['weighted_amount']), 0),
+  };
+}
+
+export interface PipelineResult {
+  params: PipelineForecastParams;
+  as_of: string | null;
+  granularity: PipelineForecastParams['granularity'];
+  win_rates: Row[];
+  overall: Row | null;
+  open_deals: number;
+  /** Open deals by where p came from: deal, stage_win_rate, overall_win_rate, none. */
+  probability_sources: Record<string, number>;
+  /** Open deals whose expected close date lies before as_of (they stay in their own period). */
+  overdue: Sums;
+  /** Open deals without an expected close date (in no period). */
+  unscheduled: Sums;
+  /** Per category over the periods shown. */
+  totals: Row[];
+  periods: Row[];
+}
+
+/** Open and won deals summed by (period, category), every category in every period of the range. */
+export async function pipelineReport(ctx: ReportContext, input: unknown): Promise<PipelineResult> {
+  const plan = await planPipeline(ctx, input);
+  const { params } = plan;
+  const g = params.granularity;
+  const [open, won, rates, overall] = await Promise.all([
+    ctx.engine.query(plan.open),
+    ctx.engine.query(plan.won),
+    ctx.engine.query(plan.winRates),
+    ctx.engine.query(plan.overall),
+  ]);
+  const cells = new Map<string, Row[]>();
+  const scheduled: string[] = [];
+  for (const r of [...open.rows, ...won.rows]) {
+    if (typeof r['period'] !== 'string') continue;
+    scheduled.push(r['period']);
+    const key = `${r['period']}|${r['category']}`;
+    cells.set(key, [...(cells.get(key) ?? []), r]);
+  }
+  scheduled.sort();
+  const first =
+    params.from !== undefined
+      ? periodStart(params.from, g)
+      : params.history_periods !== undefined && plan.asOf !== null
+        ? addPeriods(periodStart(addDays(plan.asOf, -1), g), -params.history_periods, g)
+        : scheduled[0];
+  const last = params.to !== undefined ? periodStart(params.to, g) : scheduled.at(-1);
+  const periods: Row[] = [];
+  if (first !== undefined && last !== undefined) {
+    for (const period of periodRange(first, last, g)) {
+      for (const category of PIPELINE_CATEGORIES) {
+        periods.push({ period, category, ...sum(cells.get(`${period}|${category}`) ?? []) });
+      }
+    }
+  }
+  const sources: Record<string, number> = {};
+  for (const r of open.rows) {
+    const s = String(r['probability_source']);
+    sources[s] = (sources[s] ?? 0) + 1;
+  }
+  const totals = PIPELINE_CATEGORIES.map((category) => {
+    const rows = periods.filter((r) => r['category'] === category);
+    return {
+      category,
+      deals: rows.reduce((s, r) => s + num(r['deals']), 0),
+      amount: rows.reduce((s, r) => s + num(r['amount']), 0),
+      weighted_amount: rows.reduce((s, r) => s + num(r['weighted_amount']), 0),
+    };
+  });
+  return {
+    params,
+    as_of: plan.asOf,
+    granularity: g,
+    win_rates: rates.rows,
+    overall: overall.rows[0] ?? null,
+    open_deals: open.rows.length,
+    probability_sources: sources,
+    overdue: sum(open.rows.filter((r) => r['overdue'] === true)),
+    unscheduled: sum(open.rows.filter((r) => r['period'] === null)),
+    totals,
+    periods,
+  };
+}
+
+function footer(r: PipelineResult): string {
+  const money = (x: number) => x.toFixed(2);
+  const lines = [`Pipeline at ${r.as_of ?? 'n/a'}: ${r.open_deals} open deals.`];
+  for (const t of r.totals) {
+    lines.push(
+      `${String(t['category']).padEnd(12)} ${String(t['deals']).padStart(6)} deals  weighted ${money(num(t['weighted_amount']))}`,
+    );
+  }
+  if (r.overdue.deals > 0)
+    lines.push(
+      `${r.overdue.deals} open deals are past their expected close date (weighted ${money(r.overdue.weighted_amount)}).`,
+    );
+  if (r.unscheduled.deals > 0) lines.push(`${r.unscheduled.deals} open deals have no expected close date.`);
+  return lines.join('\n');
+}
+
+export const pipelineForecast = defineReport<PipelineForecastParams>({
+  name: 'pipeline-forecast',
+  description:
+    'Open deals weighted by probability by expected close period, as commit, best case and pipeline, beside closed won',
+  schema: PipelineForecastParamsSchema,
+  async run(ctx, params) {
+    const json = await pipelineReport(ctx, params);
+    return {
+      json: json as unknown as Record<string, unknown>,
+      rows: { columns: PIPELINE_COLUMNS, data: json.periods },
+      footer: footer(json),
+    };
+  },
+});

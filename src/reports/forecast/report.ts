@@ -1,0 +1,123 @@
+import type { Row } from '../../engine';
+import type { ReportContext } from '../common/context';
+import { defineReport } from '../common/definition';
+import { parseParams } from '../common/params';
+import { formatFooter } from './footer';
+import { forecastSeries } from './forecast-series';
+import { INTERVALS_DESCRIPTION } from './intervals';
+import { type ForecastParams, ForecastParamsSchema } from './params';
+import { addPeriods } from './periods';
+import type { ForecastPointResult, ForecastResult, ForecastSeriesResult } from './result';
+import { loadSeries } from './series';
+
+export type { ForecastResult, ForecastSeriesResult } from './result';
+
+export const FORECAST_COLUMNS = [
+  'series',
+  'period',
+  'actual',
+  'forecast',
+  'lower_80',
+  'upper_80',
+  'lower_95',
+  'upper_95',
+  'method',
+] as const;
+
+function row(s: ForecastSeriesResult, period: string, actual: number | null, f?: ForecastPointResult): Row {
+  return {
+    series: s.label,
+    period,
+    actual,
+    forecast: f?.forecast ?? null,
+    lower_80: f?.lower80 ?? null,
+    upper_80: f?.upper80 ?? null,
+    lower_95: f?.lower95 ?? null,
+    upper_95: f?.upper95 ?? null,
+    method: s.method,
+  };
+}
+
+/** History rows with the actual, then the forecast rows (the partial period with its actual so far). */
+function seriesRows(s: ForecastSeriesResult): Row[] {
+  const rows = s.history.map((p) => row(s, p.period, p.actual));
+  const partial = s.partial;
+  for (const f of s.forecast)
+    rows.push(row(s, f.period, partial?.period === f.period ? partial.actual : null, f));
+  if (s.forecast.length === 0 && partial) rows.push(row(s, partial.period, partial.actual));
+  return rows;
+}
+
+/**
+ * ANALYTICS.md's forecast: each series (complete periods, zero-filled) is backtested from rolling
+ * origins with every applicable method, forecast h periods past its last complete period with the
+ * chosen one, with 80% / 95% intervals from the backtest errors per step.
+ */
+export async function forecastReport(ctx: ReportContext, input: unknown): Promise<ForecastResult> {
+  const params = parseParams(ForecastParamsSchema, input, 'forecast');
+  const loaded = await loadSeries(ctx, params);
+  const base = {
+    params,
+    measure: params.measure,
+    granularity: params.granularity,
+    intervals: INTERVALS_DESCRIPTION,
+  };
+  if (!loaded) {
+    return {
+      ...base,
+      as_of: null,
+      time_dimension: params.time_dimension ?? null,
+      season_length: null,
+      last_complete_period: null,
+      partial_period: null,
+      query: null,
+      omitted_series: [],
+      series: [],
+    };
+  }
+  const g = params.granularity;
+  const series = loaded.series.map((s): ForecastSeriesResult => {
+    const f = forecastSeries(s.values, {
+      seasonLength: loaded.seasonLength,
+      horizon: params.horizon,
+      method: params.method,
+      backtestOrigins: params.backtest_origins,
+    });
+    return {
+      ...f,
+      key: s.key,
+      label: s.label,
+      history: s.periods.map((period, i) => ({ period, actual: s.values[i]! })),
+      partial:
+        loaded.partialPeriod === null ? null : { period: loaded.partialPeriod, actual: s.partial ?? 0 },
+      backtest: { ...f.backtest, origin_periods: f.backtest.origins.map((t) => s.periods[t]!) },
+      forecast: f.forecast.map((p) => ({ ...p, period: addPeriods(loaded.lastComplete, p.step, g) })),
+    };
+  });
+  return {
+    ...base,
+    as_of: loaded.asOf,
+    time_dimension: loaded.timeDimension,
+    season_length: loaded.seasonLength,
+    last_complete_period: loaded.lastComplete,
+    partial_period: loaded.partialPeriod,
+    query: loaded.query,
+    omitted_series: loaded.omitted,
+    series,
+  };
+}
+
+export const forecast = defineReport<ForecastParams>({
+  name: 'forecast',
+  description:
+    'Forecast of a measure by period (per breakdown value): seasonal naive, Holt-Winters or trend + seasonal dummies, chosen by backtest',
+  schema: ForecastParamsSchema,
+  async run(ctx, params) {
+    const json = await forecastReport(ctx, params);
+    return {
+      json: json as unknown as Record<string, unknown>,
+      rows: { columns: FORECAST_COLUMNS, data: json.series.flatMap(seriesRows) },
+      footer: formatFooter(json),
+    };
+  },
+});

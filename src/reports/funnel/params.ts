@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { FilterSchema } from '../../query/schema';
+import { DEAL_STAGES, RESPONSE_EVENTS, WEB_EVENTS } from '../../util/vocabulary';
+import { ReportBaseShape } from '../common/params';
+
+/** The event-like facts a funnel runs over: cube, event column, timestamp and actor columns. */
+export const FUNNEL_SOURCES = {
+  web_events: { event: 'event', ts: 'occurred_at', anonymous: true, events: WEB_EVENTS },
+  campaign_responses: { event: 'event', ts: 'occurred_at', anonymous: false, events: RESPONSE_EVENTS },
+  deals: { event: 'stage', ts: 'entered_at', anonymous: false, events: DEAL_STAGES },
+} as const;
+
+export type FunnelSource = keyof typeof FUNNEL_SOURCES;
+export const FUNNEL_MODES = ['ordered', 'strict', 'unordered'] as const;
+export const FUNNEL_ACTORS = ['customer_then_anonymous', 'customer', 'anonymous'] as const;
+
+/** At most this many steps (a step is a bit of an INTEGER mask). */
+export const MAX_STEPS = 20;
+/** The longest window: ten years. */
+const MAX_WINDOW_SECONDS = 3650 * 86_400;
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+const DURATION = /^(?:\d+[smhdw])+$/;
+
+/** Seconds of a duration such as `7d`, `36h`, `30m`, `2w`, `90s` or `1d12h`; undefined when malformed. */
+export function parseDuration(text: string): number | undefined {
+  const s = text.trim();
+  if (!DURATION.test(s)) return undefined;
+  let total = 0;
+  for (const m of s.matchAll(/(\d+)([smhdw])/g)) total += Number(m[1]) * UNIT_SECONDS[m[2]!]!;
+  return total;
+}
+
+const Duration = z.string().superRefine((s, ctx) => {
+  const seconds = parseDuration(s);
+  if (seconds === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${s}" is not a duration: a number and a unit (s, m, h, d, w), e.g. 7d, 36h, 30m, 2w or 1d12h`,
+    });
+  } else if (seconds <= 0 || seconds > MAX_WINDOW_SECONDS) {
+    ctx.addIssue({ code: 'custom', message: `the window must be longer than 0 and at most 3650 days` });
+  }
+});
+
+const StepObject = z
+  .object({
+    /** The event (`stage` for deals) the step's rows have. */
+    event: z.string().min(1),
+    /** Further conditions on the source cube's own dimensions, in the cube filter language. */
+    filters: z.array(FilterSchema).default([]),
+    /** The step's name in the output [the event]. */
+    label: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+/** A step: `{event, filters?, label?}`, or the event name alone. */
+const Step = z.union([
+  z
+    .string()
+    .min(1)
+    .transform((event) => ({ event, filters: [] })),
+  StepObject,
+]);
+
+export type FunnelStep = z.infer<typeof StepObject>;
+
+export const FunnelParamsSchema = z
+  .object({
+    ...ReportBaseShape,
+    /** The ordered steps, at least two. */
+    steps: z
+      .array(Step)
+      .min(2, 'a funnel has at least 2 steps')
+      .max(MAX_STEPS, `a funnel has at most ${MAX_STEPS} steps`),
+    /** The event-like fact [web_events]. */
+    source: z.enum(Object.keys(FUNNEL_SOURCES) as [FunnelSource, ...FunnelSource[]]).default('web_events'),
+    /** W: the longest time from step 1 to the last step reached [7d]. */
+    window: Duration.default('7d'),
+    /** ordered, strict or unordered [ordered]. */
+    mode: z.enum(FUNNEL_MODES).default('ordered'),
+    /** Who goes through the funnel [customer_id, else anonymous_id]. */
+    actor: z.enum(FUNNEL_ACTORS).default('customer_then_anonymous'),
+    /** A dimension of the source cube (`source` or `web_events.source`): its value at step 1. */
+    breakdown: z.string().min(1).optional(),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    const src = FUNNEL_SOURCES[p.source];
+    const known: readonly string[] = src.events;
+    p.steps.forEach((s, i) => {
+      if (!known.includes(s.event)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', i, 'event'],
+          message: `"${s.event}" is not ${p.source === 'deals' ? 'a deal stage' : `an event of ${p.source}`} (${known.join(', ')})`,
+        });
+      }
+    });
+    if (p.actor === 'anonymous' && !src.anonymous) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['actor'],
+        message: `${p.source} has no anonymous_id: its actors are customers (actor customer or customer_then_anonymous)`,
+      });
+    }
+  });
+
+export type FunnelParams = z.infer<typeof FunnelParamsSchema>;

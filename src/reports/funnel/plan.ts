@@ -1,0 +1,440 @@
+import { AppError } from '../../errors';
+import type { LogicalFilter } from '../../model/logical-query';
+import type { Dimension } from '../../model/types';
+import { ident, list, param, raw, type SqlNode, sql } from '../../sql';
+import { MemberCompiler } from '../../sql/compile/members';
+import { resolveAsOf } from '../common/as-of';
+import type { ReportContext } from '../common/context';
+import { parseParams } from '../common/params';
+import { localTime, population, populationRows } from '../common/population';
+import { FUNNEL_SOURCES, type FunnelParams, FunnelParamsSchema, parseDuration } from './params';
+import { bit, type CompiledSteps, compileSteps, countUpTo, int, maskExpr } from './steps';
+
+/**
+ * The SQL of a funnel (ANALYTICS.md "Funnel"). Every algorithm below computes, per actor and
+ * level k, the latest start of a valid chain whose k-th event lies in each timestamp group
+ * ("landing at k"); see README.md in this folder for the semantics and the proofs they rest on.
+ */
+export interface FunnelPlan {
+  readonly params: FunnelParams;
+  /** The reference date; null when the source has no rows in the population. */
+  readonly asOf: string | null;
+  readonly windowSeconds: number;
+  readonly steps: CompiledSteps;
+  /** The breakdown dimension's full name, when asked. */
+  readonly breakdown?: string;
+  /** One row per actor that reached step 1: actor, level, breakdown (null without one). */
+  readonly actors: SqlNode;
+  /** (k, actor, d_us): actors with level >= k and their shortest time from step 1 to step k, in µs. */
+  readonly reach: SqlNode;
+  /**
+   * Per step (and breakdown value): total (true for the all-actors rows), breakdown, k, actors,
+   * q = [median, p90] of seconds from step 1 to step k (DuckDB quantile_cont).
+   */
+  readonly summary: SqlNode;
+  /** (customer_id, level) of the actors that are known customers; with `known` only. */
+  readonly customers?: SqlNode;
+}
+
+/** A CTE; `materialized` makes DuckDB compute it once (else DuckDB decides). */
+type Cte = readonly [name: string, query: SqlNode, materialized?: boolean];
+
+function withCtes(ctes: readonly Cte[], body: SqlNode): SqlNode {
+  const items = ctes.map(([name, q, m]) => sql`${ident(name)} AS ${raw(m ? 'MATERIALIZED ' : '')}(${q})`);
+  return sql`WITH ${list(items, ',\n')}\n${body}`;
+}
+
+/** A mode's SQL: CTEs, and per level k the valid landings at k (actor, ts, d in µs, bd). */
+interface Built {
+  readonly ctes: Cte[];
+  readonly levels: SqlNode[];
+}
+
+function breakdownDimension(ctx: ReportContext, source: string, name: string): Dimension {
+  const short = name.startsWith(`${source}.`) ? name.slice(source.length + 1) : name;
+  const d = ctx.model.cubes.get(source)?.dimensions.get(short);
+  if (!d || short.includes('.')) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `breakdown: ${name} is not a dimension of ${source} (e.g. ${source}.${[...(ctx.model.cubes.get(source)?.dimensions.keys() ?? [])].slice(0, 4).join(`, ${source}.`)})`,
+    );
+  }
+  if (d.type === 'time') {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `breakdown: ${d.fullName} is a time dimension; break down by a property`,
+    );
+  }
+  return d;
+}
+
+const W = (windowSeconds: number): SqlNode => param(`${windowSeconds} seconds`, 'INTERVAL');
+const us = (x: string): SqlNode => raw(`epoch_us(${x})`);
+
+/**
+ * m*_k of a timestamp group: the least m such that steps m+1..k can be matched to distinct rows
+ * of the group (k when the group has no row of step k). From the Hall constraints:
+ * max over P of (N_P >= c_P(k) ? 0 : positions_P[c_P(k) − N_P]).
+ */
+function mStar(c: CompiledSteps, k: number): SqlNode {
+  const parts: SqlNode[] = [];
+  c.constraints.forEach((p, i) => {
+    const need = countUpTo(p, k);
+    if (need === 0) return;
+    const n = raw(`n${i}`);
+    const whens = [];
+    for (let r = 1; r <= need; r++)
+      whens.push(sql`WHEN ${n} = ${int(need - r)} THEN ${int(p.positions[r - 1]!)}`);
+    parts.push(sql`CASE ${list(whens, ' ')} ELSE 0 END`);
+  });
+  return parts.length === 1 ? parts[0]! : sql`greatest(${list(parts)})`;
+}
+
+/** Timestamp groups of an actor: the step bits present, Hall counts, purity and step-1 breakdown. */
+function groupsCte(c: CompiledSteps, breakdown: boolean, strict: boolean): SqlNode {
+  const counts = c.constraints.map(
+    (p, i) => sql`count(*) FILTER (WHERE mask & ${int(p.mask)} <> 0) AS ${raw(`n${i}`)}`,
+  );
+  return sql`SELECT actor, ts, bit_or(mask) AS gm${strict ? sql`, bit_and(mask) AS pm` : sql``}, ${list(counts)}${
+    breakdown ? sql`, min(bd) FILTER (WHERE mask & 1 <> 0) AS bd1` : sql``
+  } FROM ev GROUP BY actor, ts`;
+}
+
+/** Rows of the same actor strictly before the current row's timestamp (timestamps are in µs). */
+const BEFORE = raw(
+  'PARTITION BY actor ORDER BY ts RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL 1 MICROSECOND PRECEDING',
+);
+/** Rows of the same actor at or after the current row's timestamp. */
+const FROM_HERE = raw('PARTITION BY actor ORDER BY ts RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING');
+
+/**
+ * ordered and strict, every row matching at most one step: l_k holds each step-k row e with the
+ * latest start of a valid chain ending at e, from an ASOF join to the latest l_{k−1} row at or
+ * before e (a tied row is another row, so `<=` is exact; landings never start earlier later on,
+ * so the latest is the best). strict also needs no row of another step strictly between the two:
+ * lb_k(e), the latest such row before e, must not be after the l_{k−1} row. Rows whose chain is
+ * longer than W are dropped: an earlier l_{k−1} row never has a later start.
+ */
+function chainSingle(c: CompiledSteps, w: SqlNode, bd: boolean, strict: boolean): Built {
+  const n = c.steps.length;
+  const ctes: Cte[] = [];
+  if (strict) {
+    const lbs = [];
+    for (let k = 2; k <= n; k++) {
+      lbs.push(sql`max(ts) FILTER (WHERE mask & ${int(bit(k))} = 0) OVER (${BEFORE}) AS ${raw(`lb${k}`)}`);
+    }
+    // The window sees every row (step-1 rows interrupt too); only later steps' rows are kept.
+    ctes.push([
+      'evs',
+      sql`SELECT * FROM (SELECT actor, ts, mask, ${list(lbs)} FROM ev) WHERE mask & 1 = 0`,
+      true,
+    ]);
+  }
+  ctes.push([
+    'l1',
+    bd
+      ? sql`SELECT actor, ts, ts AS a, min(bd) AS bd FROM ev WHERE mask & 1 <> 0 GROUP BY actor, ts`
+      : sql`SELECT actor, ts, ts AS a FROM ev WHERE mask & 1 <> 0`,
+  ]);
+  for (let k = 2; k <= n; k++) {
+    const lb = raw(`lb${k}`);
+    ctes.push([
+      `l${k}`,
+      sql`SELECT e.actor, e.ts, p.a${bd ? sql`, p.bd` : sql``}
+          FROM (SELECT actor, ts${strict ? sql`, ${lb}` : sql``} FROM ${raw(strict ? 'evs' : 'ev')} WHERE mask & ${int(bit(k))} <> 0) e
+          ASOF JOIN ${ident(`l${k - 1}`)} p ON p.actor = e.actor AND p.ts <= e.ts
+          WHERE e.ts <= p.a + ${w}${strict ? sql` AND (e.${lb} IS NULL OR e.${lb} <= p.ts)` : sql``}`,
+    ]);
+  }
+  return { ctes, levels: chainLevels(n, bd) };
+}
+
+function chainLevels(n: number, bd: boolean): SqlNode[] {
+  return Array.from(
+    { length: n },
+    (_, i) =>
+      sql`SELECT actor, ts, ${us('ts')} - ${us('a')} AS d, ${raw(bd ? 'bd' : 'NULL')} AS bd FROM ${ident(`l${i + 1}`)}`,
+  );
+}
+
+/**
+ * ordered and strict over timestamp groups (any steps): l_k holds the groups where a chain can
+ * land at k, with the latest start of such a chain. A chain lands at k in group G from progress
+ * p (its last earlier event in a group before G, or p = 0: it starts in G) when steps p+1..k can
+ * be matched to distinct rows of G, i.e. m*_k(G) <= p < k. The latest landing at p before G is
+ * the best (starts of landings never decrease over time); ordered takes p = m* (lower levels
+ * have later starts); strict takes every p and keeps the chain only if no group strictly between
+ * its landing and G has a row not matching step p+1 (lb_{p+1}(G): the latest such group).
+ */
+function grouped(c: CompiledSteps, w: SqlNode, bd: boolean, strict: boolean): Built {
+  const n = c.steps.length;
+  const ctes: Cte[] = [['g', groupsCte(c, bd, strict), true]];
+  const bdCol = (x: string) => (bd ? sql`, ${raw(x)} AS bd` : sql``);
+  const pbd = bd ? sql`, p.bd` : sql``;
+  if (strict) {
+    const lbs = [];
+    for (let k = 2; k <= n; k++) {
+      lbs.push(sql`max(ts) FILTER (WHERE pm & ${int(bit(k))} = 0) OVER (${BEFORE}) AS ${raw(`lb${k}`)}`);
+    }
+    ctes.push(['gs', sql`SELECT *, ${list(lbs)} FROM g`, true]);
+  }
+  ctes.push(['l1', sql`SELECT actor, ts, ts AS a${bdCol('bd1')} FROM g WHERE gm & 1 <> 0`, true]);
+  for (let k = 2; k <= n; k++) {
+    // The groups with a row of step k, and m*_k of each.
+    ctes.push([
+      `x${k}`,
+      sql`SELECT *, ${mStar(c, k)} AS m FROM ${raw(strict ? 'gs' : 'g')} WHERE gm & ${int(bit(k))} <> 0`,
+      true,
+    ]);
+    const x = ident(`x${k}`);
+    const parts: SqlNode[] = [
+      // Starts in this group.
+      sql`SELECT actor, ts, ts AS a${bdCol('bd1')} FROM ${x} WHERE m = 0`,
+      // From the latest landing at k−1 before this group (ASOF: the common case, many rows).
+      sql`SELECT x.actor, x.ts, p.a${pbd}
+          FROM (SELECT * FROM ${x}${strict ? sql`` : sql` WHERE m = ${int(k - 1)}`}) x
+          ASOF JOIN ${ident(`l${k - 1}`)} p ON p.actor = x.actor AND p.ts < x.ts${
+            strict ? sql` WHERE x.${raw(`lb${k}`)} IS NULL OR x.${raw(`lb${k}`)} <= p.ts` : sql``
+          }`,
+    ];
+    if (k > 2) {
+      // From a landing at p < k−1 (several steps in this group: rare rows). Landings never
+      // start earlier later on, so the latest one is the max start; strict keeps the landings
+      // after the last group impure for step p+1.
+      const lower = list(
+        Array.from(
+          { length: k - 2 },
+          (_, i) =>
+            sql`SELECT ${int(i + 1)} AS lvl, actor, ts, a${bd ? sql`, bd` : sql``} FROM ${ident(`l${i + 1}`)}`,
+        ),
+        ' UNION ALL ',
+      );
+      const lbOf = sql`CASE pp ${list(
+        Array.from({ length: k - 2 }, (_, i) => sql`WHEN ${int(i + 1)} THEN ${raw(`lb${i + 2}`)}`),
+        ' ',
+      )} END`;
+      const rare = strict
+        ? sql`SELECT *, ${lbOf} AS lbp FROM (SELECT *, unnest(range(greatest(m, 1), ${int(k - 1)})) AS pp FROM ${x} WHERE m < ${int(k - 1)})`
+        : sql`SELECT *, m AS pp FROM ${x} WHERE m BETWEEN 1 AND ${int(k - 2)}`;
+      parts.push(sql`SELECT x.actor, x.ts, max(p.a) AS a${bd ? sql`, arg_max_null(p.bd, p.a) AS bd` : sql``}
+          FROM (${rare}) x JOIN (${lower}) p ON p.actor = x.actor AND p.lvl = x.pp AND p.ts < x.ts${
+            strict ? sql` AND (x.lbp IS NULL OR p.ts >= x.lbp)` : sql``
+          }
+          GROUP BY x.actor, x.ts, x.pp`);
+    }
+    ctes.push([
+      `l${k}`,
+      sql`SELECT actor, ts, max(a) AS a${bd ? sql`, arg_max_null(bd, a) AS bd` : sql``}
+          FROM (${list(parts, '\nUNION ALL\n')}) WHERE ts <= a + ${w} GROUP BY actor, ts`,
+      true,
+    ]);
+  }
+  return { ctes, levels: chainLevels(n, bd) };
+}
+
+/**
+ * unordered: from every anchor (each row's time), the c-th row at or after it of each Hall
+ * constraint P: a window min for c = 1, else an ASOF join to the first such row, whose lead()
+ * is the c-th. Steps 1..i fit in [anchor, anchor + W] iff for every P the c_P(i)-th such row
+ * does. The span to step i is the latest of those rows minus the anchor; the actor's time to
+ * step i is its shortest span.
+ */
+function unordered(c: CompiledSteps, windowUs: SqlNode): Built {
+  const n = c.steps.length;
+  const ctes: Cte[] = [];
+  const used = c.constraints
+    .map((p, i) => ({
+      p,
+      i,
+      counts: [...new Set(c.steps.map((s) => countUpTo(p, s.index)).filter((x) => x > 0))],
+    }))
+    .filter((x) => x.counts.length > 0);
+  const firsts = used
+    .filter((u) => u.counts.includes(1))
+    .map(
+      ({ p, i }) =>
+        sql`min(ts) FILTER (WHERE mask & ${int(p.mask)} <> 0) OVER (${FROM_HERE}) AS ${raw(`b${i}_1`)}`,
+    );
+  const more = used.filter((u) => u.counts.some((x) => x > 1));
+  const cols: SqlNode[] = [];
+  const joins: SqlNode[] = [];
+  for (const { p, i, counts } of more) {
+    const leads = counts
+      .filter((x) => x > 1)
+      .map((x) => sql`lead(ts, ${int(x - 1)}) OVER (PARTITION BY actor ORDER BY ts) AS ${raw(`t${x}`)}`);
+    ctes.push([`e${i}`, sql`SELECT actor, ts, ${list(leads)} FROM ev WHERE mask & ${int(p.mask)} <> 0`]);
+    for (const x of counts.filter((x) => x > 1))
+      cols.push(sql`${raw(`e${i}.t${x}`)} AS ${raw(`b${i}_${x}`)}`);
+    joins.push(
+      sql`ASOF LEFT JOIN ${ident(`e${i}`)} ON ${raw(`e${i}.actor`)} = a.actor AND ${raw(`e${i}.ts`)} >= a.ts`,
+    );
+  }
+  const anchors = sql`SELECT actor, ts${firsts.length > 0 ? sql`, ${list(firsts)}` : sql``} FROM ev`;
+  ctes.push([
+    'x',
+    more.length === 0 ? anchors : sql`SELECT a.*, ${list(cols)} FROM (${anchors}) a ${list(joins, ' ')}`,
+    true,
+  ]);
+  const levels: SqlNode[] = [];
+  for (let k = 1; k <= n; k++) {
+    const bs = used.flatMap(({ p, i }) => {
+      const x = countUpTo(p, k);
+      return x > 0 ? [raw(`b${i}_${x}`)] : [];
+    });
+    const span = sql`epoch_us(${bs.length === 1 ? bs[0]! : sql`greatest(${list(bs)})`}) - epoch_us(ts)`;
+    const complete = list(
+      bs.map((b) => sql`${b} IS NOT NULL`),
+      ' AND ',
+    );
+    levels.push(
+      sql`SELECT actor, ts, d, NULL AS bd FROM (SELECT actor, ts, ${span} AS d FROM x WHERE ${complete}) WHERE d <= ${windowUs}`,
+    );
+  }
+  return { ctes, levels };
+}
+
+export interface PlanOptions {
+  /** Adds the known-customer flag to the rows (for `customers`). */
+  readonly known?: boolean;
+}
+
+/** Parses the parameters, resolves as_of and builds the funnel's SQL. */
+export async function planFunnel(
+  ctx: ReportContext,
+  input: unknown,
+  options: PlanOptions = {},
+): Promise<FunnelPlan> {
+  const params = parseParams(FunnelParamsSchema, input, 'funnel');
+  const windowSeconds = parseDuration(params.window)!;
+  const src = FUNNEL_SOURCES[params.source];
+  const p = population(ctx, params.source, params);
+  const cube = ctx.model.cubes.get(params.source)!;
+  const members = new MemberCompiler(ctx.model);
+  const dim = (name: string): Dimension => {
+    const d = cube.dimensions.get(name);
+    if (!d) throw new Error(`${params.source} has no dimension ${name}`);
+    return d;
+  };
+  const d = (name: string) => members.dimension(dim(name));
+  const steps = compileSteps(ctx.model, params.source, params.steps, p.timezone, ctx.now());
+  const bdDim =
+    params.breakdown === undefined ? undefined : breakdownDimension(ctx, params.source, params.breakdown);
+
+  const asOf = await resolveAsOf(
+    ctx.engine,
+    params.as_of,
+    populationRows(ctx, p, [{ expr: localTime(p, src.ts), alias: 'ts' }]),
+    'ts',
+  );
+  const day = param(asOf ?? '1970-01-01', 'TIMESTAMP');
+  const cut: SqlNode =
+    p.timezone === undefined ? day : { kind: 'local_to_utc', expr: day, timezone: p.timezone };
+
+  const actor =
+    params.actor === 'anonymous'
+      ? d('anonymous_id')
+      : params.actor === 'customer' || !src.anonymous
+        ? d('customer_id')
+        : sql`coalesce(${d('customer_id')}, ${d('anonymous_id')})`;
+  const eventDim = dim(src.event);
+  const onlyEvents: LogicalFilter = {
+    kind: 'condition',
+    member: eventDim,
+    operator: 'equals',
+    values: steps.events,
+  };
+  const rows = populationRows(
+    ctx,
+    { ...p, where: p.where ? { kind: 'and', children: [p.where, onlyEvents] } : onlyEvents },
+    [
+      { expr: actor, alias: 'actor' },
+      { expr: d(src.ts), alias: 'ts' },
+      { expr: maskExpr(steps, members.dimension(eventDim)), alias: 'mask' },
+      ...(bdDim ? [{ expr: members.dimension(bdDim), alias: 'bd' }] : []),
+      ...(options.known ? [{ expr: d('customer_id'), alias: 'cust' }] : []),
+    ],
+  );
+  const ev = sql`SELECT * FROM (${rows}) WHERE mask <> 0 AND actor IS NOT NULL AND ts < ${cut}`;
+
+  const w = W(windowSeconds);
+  const windowUs = param(windowSeconds * 1_000_000, 'BIGINT');
+  const bd = bdDim !== undefined;
+  const built =
+    params.mode === 'unordered'
+      ? unordered(steps, windowUs)
+      : params.mode === 'ordered' && steps.singleStep
+        ? chainSingle(steps, w, bd, false)
+        : params.mode === 'strict' && steps.singleStep
+          ? chainSingle(steps, w, bd, true)
+          : grouped(steps, w, bd, params.mode === 'strict');
+
+  const base: Cte[] = [['ev', ev, true], ...built.ctes];
+  const byLevel = (f: (level: SqlNode, k: number) => SqlNode) =>
+    list(
+      built.levels.map((l, i) => f(l, i + 1)),
+      '\nUNION ALL\n',
+    );
+  const reach: Cte = [
+    'reach',
+    byLevel((l, k) => sql`SELECT ${int(k)} AS k, actor, min(d) AS d FROM (${l}) GROUP BY actor`),
+  ];
+  const land: Cte = ['land', byLevel((l, k) => sql`SELECT ${int(k)} AS k, actor, ts, bd FROM (${l})`)];
+  // The counted chain: the one reaching the actor's level first, latest-starting among those
+  // (ordered, strict); unordered: the earliest anchor reaching the level, and its first step-1 row.
+  const perActor: Cte[] =
+    params.mode === 'unordered' && bd
+      ? [
+          land,
+          [
+            'pick',
+            sql`SELECT actor, max(k) AS level, arg_min(ts, {'k': -k, 't': ts}) AS anchor FROM land GROUP BY actor`,
+          ],
+          ['s1', sql`SELECT actor, ts, min(bd) AS bd FROM ev WHERE mask & 1 <> 0 GROUP BY actor, ts`],
+          [
+            'per_actor',
+            sql`SELECT k.actor, k.level, s.bd FROM pick k ASOF LEFT JOIN s1 s ON s.actor = k.actor AND s.ts >= k.anchor`,
+          ],
+        ]
+      : [
+          land,
+          [
+            'per_actor',
+            sql`SELECT actor, max(k) AS level, ${bd ? sql`arg_min_null(bd, {'k': -k, 't': ts})` : sql`NULL`} AS bd FROM land GROUP BY actor`,
+          ],
+        ];
+
+  const q = sql`quantile_cont(d / 1e6, [0.5, 0.9]) AS q`;
+  const summary = bd
+    ? withCtes(
+        [...base, ...perActor, reach],
+        sql`SELECT grouping(a.bd) = 1 AS total, a.bd AS breakdown, r.k, count(*) AS actors, ${q}
+            FROM reach r JOIN per_actor a USING (actor)
+            GROUP BY GROUPING SETS ((r.k), (a.bd, r.k)) ORDER BY total DESC, breakdown NULLS LAST, r.k`,
+      )
+    : withCtes(
+        [...base, reach],
+        sql`SELECT true AS total, NULL AS breakdown, k, count(*) AS actors, ${q} FROM reach GROUP BY k ORDER BY k`,
+      );
+  const known =
+    params.actor === 'customer' || !src.anonymous
+      ? sql`true`
+      : sql`actor IN (SELECT cust FROM ev WHERE cust IS NOT NULL)`;
+  return {
+    params,
+    asOf,
+    windowSeconds,
+    steps,
+    ...(bdDim ? { breakdown: bdDim.fullName } : {}),
+    actors: withCtes([...base, ...perActor], sql`SELECT actor, level, bd AS breakdown FROM per_actor`),
+    reach: withCtes([...base, reach], sql`SELECT k, actor, d AS d_us FROM reach`),
+    summary,
+    ...(options.known
+      ? {
+          customers: withCtes(
+            [...base, ...perActor],
+            sql`SELECT actor AS customer_id, level FROM per_actor WHERE ${known}`,
+          ),
+        }
+      : {}),
+  };
+}

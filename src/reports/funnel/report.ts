@@ -1,0 +1,149 @@
+import type { JsonValue, Row } from '../../engine';
+import { AppError } from '../../errors';
+import { type SqlNode, sql } from '../../sql';
+import type { ReportContext } from '../common/context';
+import { defineReport } from '../common/definition';
+import { type FunnelParams, FunnelParamsSchema } from './params';
+import { planFunnel } from './plan';
+
+export const FUNNEL_COLUMNS = [
+  'step_index',
+  'step',
+  'actors',
+  'conversion_from_previous',
+  'conversion_from_first',
+  'dropped',
+  'median_seconds_to_step',
+  'p90_seconds_to_step',
+] as const;
+
+export interface FunnelStepRow {
+  step_index: number;
+  step: string;
+  /** Actors whose level is at least this step. */
+  actors: number;
+  /** actors / actors of the previous step; null at step 1 and when the previous step has none. */
+  conversion_from_previous: number | null;
+  /** actors / actors of step 1; null when step 1 has none. */
+  conversion_from_first: number | null;
+  /** Actors whose level is exactly this step (at the last step: those who completed the funnel). */
+  dropped: number;
+  /** Median and p90 (quantile_cont) of the actors' shortest time from step 1 to this step, in seconds. */
+  median_seconds_to_step: number | null;
+  p90_seconds_to_step: number | null;
+}
+
+export interface FunnelResult {
+  params: FunnelParams;
+  source: string;
+  mode: FunnelParams['mode'];
+  actor: FunnelParams['actor'];
+  window: { text: string; seconds: number };
+  as_of: string | null;
+  /** Actors that reached step 1. */
+  actors: number;
+  steps: FunnelStepRow[];
+  /** With a breakdown: its dimension and the steps per value (each actor in one value). */
+  breakdown?: { dimension: string; values: { value: JsonValue; actors: number; steps: FunnelStepRow[] }[] };
+}
+
+function stepRows(labels: readonly string[], summary: readonly Row[]): FunnelStepRow[] {
+  const byStep = new Map(summary.map((r) => [Number(r['k']), r]));
+  const n = labels.length;
+  const actors = labels.map((_, i) => Number(byStep.get(i + 1)?.['actors'] ?? 0));
+  const ratio = (a: number, b: number | undefined) => (b === undefined || b === 0 ? null : a / b);
+  return labels.map((label, i) => {
+    const q = (byStep.get(i + 1)?.['q'] ?? null) as (number | null)[] | null;
+    return {
+      step_index: i + 1,
+      step: label,
+      actors: actors[i]!,
+      conversion_from_previous: i === 0 ? null : ratio(actors[i]!, actors[i - 1]),
+      conversion_from_first: ratio(actors[i]!, actors[0]),
+      dropped: actors[i]! - (i + 1 < n ? actors[i + 1]! : 0),
+      median_seconds_to_step: q?.[0] ?? null,
+      p90_seconds_to_step: q?.[1] ?? null,
+    };
+  });
+}
+
+/** The funnel as JSON: the steps of all actors, and per breakdown value when asked. */
+export async function funnelReport(ctx: ReportContext, input: unknown): Promise<FunnelResult> {
+  const plan = await planFunnel(ctx, input);
+  const labels = plan.steps.steps.map((s) => s.label);
+  const summary = (await ctx.engine.query(plan.summary)).rows;
+  const steps = stepRows(
+    labels,
+    summary.filter((r) => r['total'] === true),
+  );
+  const result: FunnelResult = {
+    params: plan.params,
+    source: plan.params.source,
+    mode: plan.params.mode,
+    actor: plan.params.actor,
+    window: { text: plan.params.window, seconds: plan.windowSeconds },
+    as_of: plan.asOf,
+    actors: steps[0]?.actors ?? 0,
+    steps,
+  };
+  if (plan.breakdown !== undefined) {
+    const groups = new Map<string, { value: JsonValue; rows: Row[] }>();
+    for (const r of summary.filter((x) => x['total'] !== true)) {
+      const key = JSON.stringify(r['breakdown'] ?? null);
+      if (!groups.has(key)) groups.set(key, { value: r['breakdown'] ?? null, rows: [] });
+      groups.get(key)!.rows.push(r);
+    }
+    result.breakdown = {
+      dimension: plan.breakdown,
+      values: [...groups.values()].map((g) => {
+        const s = stepRows(labels, g.rows);
+        return { value: g.value, actors: s[0]?.actors ?? 0, steps: s };
+      }),
+    };
+  }
+  return result;
+}
+
+export const funnel = defineReport<FunnelParams>({
+  name: 'funnel',
+  description:
+    'Conversion funnel over web events, campaign responses or deal stages: actors per step, conversion, drop-off and time to step',
+  schema: FunnelParamsSchema,
+  async run(ctx, params) {
+    const json = await funnelReport(ctx, params);
+    const rows = json.breakdown
+      ? {
+          columns: ['breakdown', ...FUNNEL_COLUMNS],
+          data: json.breakdown.values.flatMap((v) =>
+            v.steps.map((s) => ({ breakdown: v.value, ...s }) as Row),
+          ),
+        }
+      : { columns: [...FUNNEL_COLUMNS], data: json.steps as unknown as Row[] };
+    return { json: json as unknown as Record<string, unknown>, rows };
+  },
+});
+
+/**
+ * The SQL of the actors behind a step, for saving a target group: one column, customer_id, of
+ * the actors that are known customers (anonymous actors have none). reached: level >= step;
+ * dropped: level == step (reached the step and not the next; at the last step, completed).
+ */
+export async function funnelActors(
+  ctx: ReportContext,
+  params: unknown,
+  slice: { step: number; which: 'reached' | 'dropped' },
+): Promise<SqlNode> {
+  const plan = await planFunnel(ctx, params, { known: true });
+  const n = plan.steps.steps.length;
+  if (!Number.isInteger(slice.step) || slice.step < 1 || slice.step > n) {
+    throw new AppError('VALIDATION_FAILED', `step: the funnel has steps 1 to ${n}, not ${slice.step}`);
+  }
+  if (plan.params.actor === 'anonymous') {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'actor: anonymous actors are not customers; save funnel actors with actor customer or customer_then_anonymous',
+    );
+  }
+  const cond = slice.which === 'reached' ? sql`level >= ${slice.step}` : sql`level = ${slice.step}`;
+  return sql`SELECT customer_id FROM (${plan.customers!}) WHERE ${cond}`;
+}

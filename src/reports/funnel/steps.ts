@@ -1,0 +1,144 @@
+import { AppError } from '../../errors';
+import type { LogicalFilter } from '../../model/logical-query';
+import type { Dimension, Measure, Model } from '../../model/types';
+import { resolveFilters } from '../../query/filters';
+import { and, list, param, paren, type SqlNode, sql } from '../../sql';
+import { compileFilter } from '../../sql/compile/conditions';
+import { MemberCompiler } from '../../sql/compile/members';
+import type { FunnelStep } from './params';
+
+/** At most this many differently filtered steps of one event (their subsets are checked). */
+export const MAX_CLASSES_PER_EVENT = 5;
+
+export interface CompiledStep {
+  /** 1-based. */
+  readonly index: number;
+  readonly event: string;
+  readonly label: string;
+  /** The step's filters as one condition over the source cube's alias, if any. */
+  readonly condition?: SqlNode;
+  /** Steps with equal keys match exactly the same rows. */
+  readonly classKey: string;
+}
+
+/**
+ * A Hall constraint: a set P of step classes of one event. Steps m+1..k can be matched to
+ * distinct rows of a set of rows iff, for every constraint, the rows matching a step of P are
+ * at least as many as the steps of P among m+1..k (Hall's theorem; rows of different events
+ * never match the same step, so subsets mixing events are implied by these).
+ */
+export interface Constraint {
+  /** Bits of the steps whose class is in P. */
+  readonly mask: number;
+  /** Their 1-based indexes, ascending. */
+  readonly positions: readonly number[];
+}
+
+export interface CompiledSteps {
+  readonly steps: readonly CompiledStep[];
+  /** Distinct events of the steps. */
+  readonly events: readonly string[];
+  /** Every row matches at most one step (no event is named by two steps). */
+  readonly singleStep: boolean;
+  readonly constraints: readonly Constraint[];
+}
+
+export const bit = (index: number): number => 1 << (index - 1);
+/** An integer constant, bound as a typed parameter. */
+export const int = (n: number): SqlNode => param(n, 'INTEGER');
+
+function checkOwnDimensions(f: LogicalFilter, source: string, where: string): void {
+  switch (f.kind) {
+    case 'and':
+    case 'or':
+      for (const c of f.children) checkOwnDimensions(c, source, where);
+      return;
+    case 'condition':
+      if (f.member.kind === 'dimension' && f.member.cube === source) return;
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `${where}: ${f.member.fullName} is not a dimension of ${source}; step filters use the source cube's own dimensions (the population filter can use joined cubes)`,
+      );
+    default:
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `${where}: step filters are conditions on dimensions of ${source}`,
+      );
+  }
+}
+
+/** Resolves and compiles the steps' filters; groups steps into classes and Hall constraints. */
+export function compileSteps(
+  model: Model,
+  source: string,
+  steps: readonly FunnelStep[],
+  timezone: string | undefined,
+  now: Date,
+): CompiledSteps {
+  const members = new MemberCompiler(model);
+  const target = (m: Dimension | Measure) =>
+    m.kind === 'dimension' ? members.dimension(m) : members.measure(m);
+  const compiled = steps.map((s, i): CompiledStep => {
+    const where = `steps.${i}.filters`;
+    let condition: SqlNode | undefined;
+    if (s.filters.length > 0) {
+      const { rows, aggregates } = resolveFilters(s.filters, { model, timezone: timezone ?? 'UTC', now });
+      if (aggregates.length > 0) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `${where}: step filters are conditions on dimensions, not measures`,
+        );
+      }
+      for (const f of rows) checkOwnDimensions(f, source, where);
+      condition = and(rows.map((f) => compileFilter(f, members, target, timezone)));
+    }
+    return {
+      index: i + 1,
+      event: s.event,
+      label: s.label ?? s.event,
+      ...(condition === undefined ? {} : { condition }),
+      classKey: `${s.event}\u0000${JSON.stringify(s.filters)}`,
+    };
+  });
+  const events = [...new Set(compiled.map((s) => s.event))];
+  const constraints: Constraint[] = [];
+  for (const event of events) {
+    const ofEvent = compiled.filter((s) => s.event === event);
+    const classes = [...new Set(ofEvent.map((s) => s.classKey))];
+    if (classes.length > MAX_CLASSES_PER_EVENT) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `steps: at most ${MAX_CLASSES_PER_EVENT} differently filtered steps of one event (${event} has ${classes.length})`,
+      );
+    }
+    for (let subset = 1; subset < 1 << classes.length; subset++) {
+      const chosen = new Set(classes.filter((_, j) => (subset >> j) & 1));
+      const positions = ofEvent.filter((s) => chosen.has(s.classKey)).map((s) => s.index);
+      constraints.push({ mask: positions.reduce((m, p) => m | bit(p), 0), positions });
+    }
+  }
+  return { steps: compiled, events, singleStep: events.length === compiled.length, constraints };
+}
+
+/**
+ * The step mask of a row: bit i−1 set when the row matches step i. One CASE on the event
+ * column, so rows of other events cost one comparison.
+ */
+export function maskExpr(c: CompiledSteps, eventColumn: SqlNode): SqlNode {
+  const whens = c.events.map((event) => {
+    const steps = c.steps.filter((s) => s.event === event);
+    const parts = steps.map((s) =>
+      s.condition === undefined
+        ? int(bit(s.index))
+        : sql`CASE WHEN ${s.condition} THEN ${int(bit(s.index))} ELSE 0 END`,
+    );
+    const value = parts.length === 1 ? parts[0]! : paren(list(parts, ' | '));
+    return sql`WHEN ${event} THEN ${value}`;
+  });
+  return sql`CAST(CASE ${eventColumn} ${list(whens, ' ')} ELSE 0 END AS INTEGER)`;
+}
+
+/** c_P(k): the steps among 1..k whose class is in P. */
+export function countUpTo(p: Constraint, k: number): number {
+  return p.positions.filter((x) => x <= k).length;
+}

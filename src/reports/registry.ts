@@ -1,0 +1,35 @@
+import { AppError } from '../errors';
+import { campaignRoi } from './campaign-roi/report';
+import { cohort } from './cohort/report';
+import type { ReportDefinition } from './common/definition';
+import { pipelineForecast } from './forecast/pipeline';
+import { forecast } from './forecast/report';
+import { funnel } from './funnel/report';
+import { rfm } from './rfm/report';
+import { segments } from './segments/report';
+
+// The registry erases each report's parameter type: parameters are validated by the report's
+// own schema before `run` sees them.
+const erase = <P>(d: ReportDefinition<P>) => d as unknown as ReportDefinition<unknown>;
+
+export const REPORTS: ReadonlyMap<string, ReportDefinition<unknown>> = new Map(
+  [
+    erase(rfm),
+    erase(cohort),
+    erase(campaignRoi),
+    erase(forecast),
+    erase(pipelineForecast),
+    erase(segments),
+    erase(funnel),
+  ].map((d) => [d.name, d]),
+);
+
+export function getReport(name: string): ReportDefinition<unknown> {
+  const r = REPORTS.get(name);
+  if (!r) {
+    throw new AppError('NOT_FOUND', `no report "${name}"; reports: ${[...REPORTS.keys()].join(', ')}`, {
+      report: name,
+    });
+  }
+  return r;
+}

@@ -1,0 +1,247 @@
+import { AppError } from '../../errors';
+import type { LogicalQuery } from '../../model/logical-query';
+import { findDimension, findMeasure } from '../../model/lookup';
+import { resolveQuery } from '../../query/resolve';
+import type { QueryFilter } from '../../query/schema';
+import { ident, list, param, type SqlNode, sql } from '../../sql';
+import { compileQuery } from '../../sql/compile/query';
+import type { ReportContext } from '../common/context';
+import type { FeatureInput, SegmentsParams, Transform } from './params';
+
+/** A clustering feature: a column of the feature table, transformed then standardised. */
+export interface FeatureSpec {
+  /** recency_days, frequency, monetary, or the measure's name. */
+  readonly name: string;
+  /** Its column in the feature table. */
+  readonly column: string;
+  readonly transform: Transform;
+  /** A customer without rows counts 0 (additive measures), or gets the mean (z = 0). */
+  readonly missing: 'none' | 'zero' | 'mean';
+  /** For measures: the query's customer id dimension and the time dimension cut at as_of. */
+  readonly idDimension?: string;
+  readonly timeDimension?: string | null;
+  /** For measures: one row per customer id, columns customer_id and value. */
+  readonly perCustomer?: SqlNode;
+}
+
+/** A feature with its statistics over the population: the transform applied, mean and sd of the transformed value. */
+export interface FittedFeature extends FeatureSpec {
+  readonly applied: 'log1p' | 'none';
+  readonly mean: number;
+  /** Population sd (1 when the feature is constant, so its z is 0). */
+  readonly sd: number;
+  /** The raw minimum over the population (null when no customer has a value). */
+  readonly min: number | null;
+}
+
+const RFM_FEATURES: readonly FeatureSpec[] = ['recency_days', 'frequency', 'monetary'].map((name) => ({
+  name,
+  column: name,
+  transform: 'log1p',
+  missing: 'none',
+}));
+
+const ADDITIVE = new Set(['count', 'count_distinct', 'count_distinct_approx', 'sum']);
+
+/**
+ * The per-customer SQL of a measure through the cube query layer: a query with the measure and
+ * the cube's own `customer_id` dimension when it has one (no join, the same id RFM reads from
+ * the facts), else `customers.customer_id` (joined through the customer key); rows before as_of
+ * (and on or after `from`) by the time dimension, in the report's time zone.
+ */
+function measureFeature(
+  ctx: ReportContext,
+  input: FeatureInput,
+  index: number,
+  params: SegmentsParams,
+  asOf: string | null,
+): FeatureSpec {
+  const spec = typeof input === 'string' ? { measure: input, transform: 'auto' as const } : input;
+  const measure = findMeasure(ctx.model, spec.measure, 'features');
+  const cube = ctx.model.cubes.get(measure.cube)!;
+  const idDimension = cube.dimensions.has('customer_id')
+    ? `${cube.name}.customer_id`
+    : 'customers.customer_id';
+  let timeDimension: string | null = null;
+  if (spec.time_dimension === undefined) {
+    const first = [...cube.dimensions.values()].find((d) => d.type === 'time');
+    timeDimension = first ? first.fullName : null;
+  } else if (spec.time_dimension !== null) {
+    const d = findDimension(ctx.model, spec.time_dimension, 'features');
+    if (d.type !== 'time') {
+      throw new AppError('VALIDATION_FAILED', `features: ${spec.time_dimension} is not a time dimension`, {
+        member: spec.time_dimension,
+      });
+    }
+    timeDimension = d.fullName;
+  }
+  const filters: QueryFilter[] = [];
+  if (timeDimension !== null && asOf !== null) {
+    filters.push({ member: timeDimension, operator: 'beforeDate', values: [asOf] });
+    if (params.from !== undefined)
+      filters.push({ member: timeDimension, operator: 'afterOrOnDate', values: [params.from] });
+  }
+  let resolved: LogicalQuery;
+  try {
+    resolved = resolveQuery(
+      ctx.model,
+      {
+        measures: [measure.fullName],
+        dimensions: [idDimension],
+        timeDimensions: [],
+        filters,
+        segments: [],
+        timezone: params.timezone,
+      },
+      { now: ctx.now() },
+    );
+  } catch (e) {
+    if (e instanceof AppError) {
+      throw new AppError(e.code, `features: ${measure.fullName} per ${idDimension}: ${e.message}`, e.details);
+    }
+    throw e;
+  }
+  // Every customer's row: no order, no limit.
+  const logical: LogicalQuery = { ...resolved, order: [], limit: undefined, offset: 0 };
+  const perCustomer = sql`SELECT ${ident(idDimension)} AS customer_id, CAST(${ident(measure.fullName)} AS DOUBLE) AS value
+    FROM (${compileQuery(ctx.model, logical)}) WHERE ${ident(idDimension)} IS NOT NULL`;
+  return {
+    name: measure.fullName,
+    column: `feature_${index}`,
+    transform: spec.transform,
+    missing: ADDITIVE.has(measure.type) ? 'zero' : 'mean',
+    idDimension,
+    timeDimension,
+    perCustomer,
+  };
+}
+
+export function featureSpecs(ctx: ReportContext, params: SegmentsParams, asOf: string | null): FeatureSpec[] {
+  const extra = params.features.map((f, i) => measureFeature(ctx, f, i, params, asOf));
+  const names = new Set<string>();
+  for (const f of extra) {
+    if (names.has(f.name)) throw new AppError('VALIDATION_FAILED', `features: ${f.name} is given twice`);
+    names.add(f.name);
+  }
+  return [...RFM_FEATURES, ...extra];
+}
+
+/**
+ * The feature table: RFM's customers (customer_id, recency_days, frequency, monetary) with
+ * every extra measure left-joined by customer id (missing additive measures are 0).
+ */
+export function featureTable(rfmCustomers: SqlNode, specs: readonly FeatureSpec[]): SqlNode {
+  const extra = specs.filter((s) => s.perCustomer !== undefined);
+  const columns = extra.map((s, i) => {
+    const v = ident(`f${i}`, 'value');
+    return sql`${s.missing === 'zero' ? sql`coalesce(${v}, 0)` : v} AS ${ident(s.column)}`;
+  });
+  const joins = extra.map(
+    (s, i) =>
+      sql` LEFT JOIN (${s.perCustomer!}) AS ${ident(`f${i}`)} ON ${ident(`f${i}`, 'customer_id')} = r.customer_id`,
+  );
+  return sql`SELECT r.customer_id, r.recency_days, r.frequency, r.monetary${
+    columns.length > 0 ? sql`, ${list(columns)}` : sql``
+  }
+    FROM (SELECT customer_id, recency_days, frequency, monetary FROM (${rfmCustomers})) AS r${list(joins, '')}`;
+}
+
+/** DuckDB has no log1p: ln(1 + x) (exact enough for counts, days and money). */
+const log1p = (x: SqlNode) => sql`ln(1 + CAST(${x} AS DOUBLE))`;
+
+/** The transformed value of a feature (before standardisation). */
+export function transformed(f: { column: string }, applied: 'log1p' | 'none'): SqlNode {
+  return applied === 'log1p' ? log1p(ident(f.column)) : ident(f.column);
+}
+
+/**
+ * A sum as DECIMAL(38, 9), exact and so the same in every run: a parallel DOUBLE sum's last bits
+ * vary with the order the threads finish in, and the means and sds scale the sample the fit
+ * runs on (and the sums of squared distances are reported).
+ */
+export const exactSum = (x: SqlNode) => sql`sum(CAST(${x} AS DECIMAL(38, 9)))::DOUBLE`;
+
+/** First pass, one row: the population size and, per feature, its raw minimum and the means of x and log1p(x). */
+export function statsSql(source: SqlNode, specs: readonly FeatureSpec[]): SqlNode {
+  const columns = specs.flatMap((f, i) => {
+    const x = ident(f.column);
+    const lx = sql`CASE WHEN ${x} >= 0 THEN ${log1p(x)} END`;
+    return [
+      sql`min(${x})::DOUBLE AS ${ident(`min_${i}`)}`,
+      sql`${exactSum(x)} / count(${x}) AS ${ident(`mean_${i}`)}`,
+      sql`${exactSum(lx)} / count(${lx}) AS ${ident(`log_mean_${i}`)}`,
+    ];
+  });
+  return sql`SELECT count(*) AS customers, ${list(columns)} FROM ${source}`;
+}
+
+export type CentredFeature = Omit<FittedFeature, 'sd'>;
+
+const num = (row: Record<string, unknown>, key: string) => {
+  const v = row[key];
+  return v === null || v === undefined ? null : Number(v);
+};
+
+/** Each feature's transform (log1p unless asked otherwise or a value is negative) and mean, from the first pass. */
+export function centreFeatures(
+  specs: readonly FeatureSpec[],
+  stats: Record<string, unknown>,
+): CentredFeature[] {
+  return specs.map((f, i) => {
+    const min = num(stats, `min_${i}`);
+    const nonNegative = min === null || min >= 0;
+    if (f.transform === 'log1p' && !nonNegative) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `features: ${f.name} has negative values (down to ${min}); use transform "none"`,
+        { feature: f.name, min },
+      );
+    }
+    const applied = f.transform === 'none' || !nonNegative ? 'none' : 'log1p';
+    const mean = num(stats, applied === 'log1p' ? `log_mean_${i}` : `mean_${i}`) ?? 0;
+    return { ...f, applied, mean, min };
+  });
+}
+
+/** Second pass, one row: each feature's population sd about its mean. */
+export function spreadSql(source: SqlNode, features: readonly CentredFeature[]): SqlNode {
+  const columns = features.map((f, i) => {
+    const d = sql`(${transformed(f, f.applied)} - ${param(f.mean, 'DOUBLE')})`;
+    return sql`sqrt(${exactSum(sql`${d} * ${d}`)} / count(${d})) AS ${ident(`sd_${i}`)}`;
+  });
+  return sql`SELECT ${list(columns)} FROM ${source}`;
+}
+
+/** The features with their sd from the second pass (1 for a constant feature, whose z is then 0). */
+export function spreadFeatures(
+  features: readonly CentredFeature[],
+  spread: Record<string, unknown>,
+): FittedFeature[] {
+  return features.map((f, i) => {
+    const sd = num(spread, `sd_${i}`);
+    return { ...f, sd: sd === null || !(sd > 0) ? 1 : sd };
+  });
+}
+
+/** The standardised features z_0 … z_{d−1}: (transformed − mean) / sd, a missing value 0. */
+export function standardised(features: readonly FittedFeature[]): SqlNode {
+  return list(
+    features.map((f, i) => {
+      const z = sql`(${transformed(f, f.applied)} - ${param(f.mean, 'DOUBLE')}) / ${param(f.sd, 'DOUBLE')}`;
+      return sql`${f.missing === 'mean' ? sql`coalesce(${z}, 0)` : z} AS ${ident(`z_${i}`)}`;
+    }),
+  );
+}
+
+/** A standardised centroid back in raw units: the inverse transform of mean + z·sd. */
+export function rawCentroid(
+  features: readonly FittedFeature[],
+  centroid: readonly number[],
+): Record<string, number> {
+  return Object.fromEntries(
+    features.map((f, i) => {
+      const t = f.mean + centroid[i]! * f.sd;
+      return [f.name, f.applied === 'log1p' ? Math.expm1(t) : t];
+    }),
+  );
+}

@@ -1,0 +1,222 @@
+import type { Session } from '../../engine';
+import { AppError } from '../../errors';
+import { ident, list, param, type SqlNode, sql } from '../../sql';
+import type { ReportContext } from '../common/context';
+import { parseParams } from '../common/params';
+import { planRfm } from '../rfm/report';
+import {
+  centreFeatures,
+  type FeatureSpec,
+  type FittedFeature,
+  featureSpecs,
+  featureTable,
+  spreadFeatures,
+  spreadSql,
+  standardised,
+  statsSql,
+} from './features';
+import { chooseK, distinctPoints, fitKMeans, type KMeansFit } from './kmeans';
+import { type SegmentsParams, SegmentsParamsSchema } from './params';
+import { meanSilhouette, type Points } from './silhouette';
+
+export interface SegmentsPlan {
+  readonly params: SegmentsParams;
+  readonly asOf: string | null;
+  readonly specs: readonly FeatureSpec[];
+  /** One row per customer of the RFM population: customer_id, recency_days, frequency, monetary, feature_i. */
+  readonly table: SqlNode;
+  /** Completed order lines and orders without a customer id (left out), as RFM reports them. */
+  readonly excluded: SqlNode;
+}
+
+/** Parses the parameters and builds the feature table's SQL on RFM's population. */
+export async function planSegments(ctx: ReportContext, input: unknown): Promise<SegmentsPlan> {
+  const params = parseParams(SegmentsParamsSchema, input, 'segments');
+  const { as_of, from, timezone, filters, segments } = params;
+  const rfm = await planRfm(ctx, { as_of, from, timezone, filters, segments, limit: 0 });
+  const specs = featureSpecs(ctx, params, rfm.asOf);
+  return { params, asOf: rfm.asOf, specs, table: featureTable(rfm.customers, specs), excluded: rfm.excluded };
+}
+
+/** What the fit leaves: the features' scaling, the chosen k and the centroids in cluster order. */
+export interface SegmentsFit {
+  readonly features: readonly FittedFeature[];
+  readonly customers: number;
+  readonly sample: { readonly customers: number; readonly distinct_points: number };
+  readonly selection: 'auto' | 'fixed';
+  /** Per k tried: mean silhouette and inertia on the sample. */
+  readonly tried: readonly { k: number; silhouette: number | null; sample_inertia: number }[];
+  readonly k: number | null;
+  /** Standardised centroids; cluster c is centroids[c] (0 = the highest mean monetary). */
+  readonly centroids: readonly (readonly number[])[];
+  readonly silhouette: number | null;
+  readonly sampleInertia: number | null;
+  readonly kmeans: { best_restart: number; iterations: number; converged: boolean } | null;
+}
+
+export type PhaseHook = (phase: string, ms: number) => void;
+
+export async function timed<T>(
+  hook: PhaseHook | undefined,
+  phase: string,
+  body: () => Promise<T> | T,
+): Promise<T> {
+  const t = performance.now();
+  const r = await body();
+  hook?.(phase, performance.now() - t);
+  return r;
+}
+
+const zColumns = (d: number) => list(Array.from({ length: d }, (_, i) => ident(`z_${i}`)));
+
+/** The feature table's rows with their standardised features z_0 … z_{d−1}. */
+function standardisedSql(source: SqlNode, features: readonly FittedFeature[]): SqlNode {
+  return sql`SELECT *, ${standardised(features)} FROM ${source}`;
+}
+
+/**
+ * Every customer's nearest centroid (the first of equally near ones, as in JS) and squared
+ * distance to it. The centroids are bound parameters; the squared distance sums the
+ * coordinates in order, exactly as the JS does.
+ */
+export function assignSql(
+  source: SqlNode,
+  features: readonly FittedFeature[],
+  centroids: readonly (readonly number[])[],
+): SqlNode {
+  const distances = centroids.map((c) =>
+    list(
+      features.map((_, f) => {
+        const d = sql`(${ident(`z_${f}`)} - ${param(c[f]!, 'DOUBLE')})`;
+        return sql`${d} * ${d}`;
+      }),
+      ' + ',
+    ),
+  );
+  const extra = features.filter((f) => f.perCustomer !== undefined).map((f) => ident(f.column));
+  return sql`SELECT customer_id, CAST(list_position(d, list_min(d)) - 1 AS INTEGER) AS cluster, list_min(d) AS distance2,
+      recency_days, frequency, monetary${extra.length > 0 ? sql`, ${list(extra)}` : sql``}
+    FROM (SELECT *, [${list(distances)}] AS d FROM (${standardisedSql(source, features)}))`;
+}
+
+/**
+ * Fits the clusters: feature statistics over the whole population (SQL), the deterministic
+ * sample (ordered by hash(customer_id, seed)) into JS, k by the best mean silhouette on the
+ * sample, k-means with restarts on the sample, then clusters numbered by mean monetary over the
+ * whole population, highest first (SQL). `source` is a FROM item holding the feature table.
+ */
+export async function fitSegments(
+  session: Session,
+  plan: SegmentsPlan,
+  source: SqlNode,
+  hook?: PhaseHook,
+): Promise<SegmentsFit & { sampleIds: string[]; sampleLabels: Int32Array }> {
+  const { params } = plan;
+  const stats = await timed(
+    hook,
+    'stats',
+    async () => (await session.query(statsSql(source, plan.specs))).rows[0]!,
+  );
+  const customers = Number(stats['customers']);
+  const centred = centreFeatures(plan.specs, stats);
+  const spread = await timed(
+    hook,
+    'spread',
+    async () => (await session.query(spreadSql(source, centred))).rows[0]!,
+  );
+  const features = spreadFeatures(centred, spread);
+  const dims = features.length;
+  const empty = {
+    features,
+    customers,
+    sample: { customers: 0, distinct_points: 0 },
+    selection: params.k === 'auto' ? ('auto' as const) : ('fixed' as const),
+    tried: [],
+    k: null,
+    centroids: [],
+    silhouette: null,
+    sampleInertia: null,
+    kmeans: null,
+    sampleIds: [],
+    sampleLabels: new Int32Array(0),
+  };
+  if (customers === 0) return empty;
+  const sampleRows = await timed(
+    hook,
+    'sample',
+    async () =>
+      (
+        await session.query(sql`SELECT customer_id, ${zColumns(dims)} FROM (${standardisedSql(source, features)})
+          ORDER BY hash(customer_id, ${param(params.seed, 'BIGINT')}), customer_id LIMIT ${param(params.sample_size)}`)
+      ).rows,
+  );
+  const n = sampleRows.length;
+  const data = new Float64Array(n * dims);
+  sampleRows.forEach((r, i) => {
+    for (let f = 0; f < dims; f++) data[i * dims + f] = Number(r[`z_${f}`]);
+  });
+  const points: Points = { data, n, dims };
+  const distinct = distinctPoints(points);
+  const options = { seed: params.seed, restarts: params.restarts };
+  let fit: KMeansFit;
+  let tried: SegmentsFit['tried'];
+  let silhouette: number | null;
+  if (params.k === 'auto') {
+    const top = Math.min(params.k_max, distinct, n - 1);
+    const ks = Array.from({ length: Math.max(0, top - params.k_min + 1) }, (_, i) => params.k_min + i);
+    if (ks.length === 0) {
+      throw new AppError(
+        'INVALID_QUERY',
+        `segments: ${n} sampled customers with ${distinct} distinct feature values cannot form ${params.k_min} or more clusters`,
+      );
+    }
+    const choice = await timed(hook, 'choose_k', () => chooseK(points, ks, options, hook));
+    fit = choice.fit;
+    tried = choice.tried.map((t) => ({ k: t.k, silhouette: t.silhouette, sample_inertia: t.inertia }));
+    silhouette = choice.tried.find((t) => t.k === choice.k)!.silhouette;
+  } else {
+    const k = params.k;
+    if (k > distinct) {
+      throw new AppError(
+        'INVALID_QUERY',
+        `segments: ${n} sampled customers with ${distinct} distinct feature values cannot form ${k} clusters`,
+      );
+    }
+    fit = await timed(hook, 'kmeans', () => fitKMeans(points, k, options));
+    silhouette =
+      k < n ? await timed(hook, 'silhouette', () => meanSilhouette(points, { k, labels: fit.labels })) : null;
+    tried = [{ k, silhouette, sample_inertia: fit.inertia }];
+  }
+  // Number the clusters by mean monetary over the whole population, highest first.
+  const order = await timed(hook, 'order', async () => {
+    const rows = (
+      await session.query(sql`SELECT cluster, avg(monetary)::DOUBLE AS mean_monetary
+        FROM (${assignSql(source, features, fit.centroids)}) GROUP BY cluster`)
+    ).rows;
+    const mean = new Map(rows.map((r) => [Number(r['cluster']), Number(r['mean_monetary'])]));
+    return fit.centroids
+      .map((_, c) => c)
+      .sort(
+        (a, b) =>
+          (mean.get(b) ?? Number.NEGATIVE_INFINITY) - (mean.get(a) ?? Number.NEGATIVE_INFINITY) || a - b,
+      );
+  });
+  const renumber = new Int32Array(fit.k);
+  order.forEach((old, c) => {
+    renumber[old] = c;
+  });
+  return {
+    features,
+    customers,
+    sample: { customers: n, distinct_points: distinct },
+    selection: params.k === 'auto' ? 'auto' : 'fixed',
+    tried,
+    k: fit.k,
+    centroids: order.map((old) => fit.centroids[old]!),
+    silhouette,
+    sampleInertia: fit.inertia,
+    kmeans: { best_restart: fit.restart, iterations: fit.iterations, converged: fit.converged },
+    sampleIds: sampleRows.map((r) => String(r['customer_id'])),
+    sampleLabels: fit.labels.map((l) => renumber[l]!),
+  };
+}

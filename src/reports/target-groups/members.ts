@@ -1,0 +1,50 @@
+import { AppError } from '../../errors';
+import type { LogicalQuery } from '../../model/logical-query';
+import { resolveQuery } from '../../query/resolve';
+import { ident, list, type SqlNode, sql } from '../../sql';
+import { compileQuery } from '../../sql/compile/query';
+import { planCohort } from '../cohort/report';
+import type { ReportContext } from '../common/context';
+import { funnelActors } from '../funnel/report';
+import { planRfm } from '../rfm/report';
+import { segmentMembers } from '../segments/report';
+import type { SegmentDefinition } from './definition';
+
+/** The SQL of a definition's members: one column, customer_id. */
+export async function membersSql(ctx: ReportContext, d: SegmentDefinition): Promise<SqlNode> {
+  switch (d.source) {
+    case 'rfm': {
+      const plan = await planRfm(ctx, { ...d.params, limit: 0 });
+      const conditions: SqlNode[] = [];
+      if (d.segments?.length) conditions.push(sql`segment IN (${list(d.segments.map((s) => sql`${s}`))})`);
+      if (d.cells?.length) conditions.push(sql`rfm_cell IN (${list(d.cells.map((c) => sql`${c}`))})`);
+      return sql`SELECT customer_id FROM (${plan.customers}) WHERE ${list(conditions, ' OR ')}`;
+    }
+    case 'cohort': {
+      const plan = await planCohort(ctx, d.params);
+      return sql`SELECT customer_id FROM (${plan.members}) WHERE cohort = ${d.cohort}`;
+    }
+    case 'query': {
+      const idDimension = d.query.dimensions.find((x) => x.endsWith('.customer_id'));
+      if (!idDimension) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          'a query segment needs a customer id among its dimensions, e.g. customers.customer_id',
+        );
+      }
+      const logical: LogicalQuery = {
+        ...resolveQuery(ctx.model, d.query, { now: ctx.now() }),
+        order: [],
+        limit: undefined,
+        offset: 0,
+      };
+      return sql`SELECT DISTINCT ${ident(idDimension)} AS customer_id FROM (${compileQuery(ctx.model, logical)})`;
+    }
+    case 'ids':
+      return sql`SELECT unnest(${d.customer_ids}::VARCHAR[]) AS customer_id`;
+    case 'cluster':
+      return segmentMembers(ctx, d.params, d.cluster);
+    case 'funnel':
+      return funnelActors(ctx, d.params, { step: d.step, which: d.which });
+  }
+}

@@ -1,0 +1,139 @@
+import type { Row } from '../../engine';
+import { AppError } from '../../errors';
+import { type SqlNode, sql } from '../../sql';
+import type { ReportContext } from '../common/context';
+import { parseParams } from '../common/params';
+import {
+  type SaveSegment,
+  SaveSegmentSchema,
+  type SegmentDefinition,
+  SegmentDefinitionSchema,
+} from './definition';
+import { membersSql } from './members';
+
+export interface SavedSegment {
+  segment_id: string;
+  name: string;
+  description: string | null;
+  definition: SegmentDefinition;
+  created_at: string;
+  refreshed_at: string;
+  member_count: number;
+}
+
+/** A stable id from a name: `Champions Q3 2026` → `champions-q3-2026`. */
+export function segmentId(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+  if (!slug)
+    throw new AppError('VALIDATION_FAILED', `the name "${name}" has no letters or digits to make an id of`);
+  return slug.slice(0, 80);
+}
+
+function asSegment(row: Row): SavedSegment {
+  return {
+    segment_id: String(row['segment_id']),
+    name: String(row['name']),
+    description: row['description'] === null ? null : String(row['description']),
+    definition: SegmentDefinitionSchema.parse(JSON.parse(String(row['definition']))),
+    created_at: String(row['created_at']),
+    refreshed_at: String(row['refreshed_at']),
+    member_count: Number(row['member_count']),
+  };
+}
+
+export async function listSegments(ctx: ReportContext): Promise<SavedSegment[]> {
+  const r = await ctx.engine.query('SELECT * FROM saved_segments ORDER BY name');
+  return r.rows.map(asSegment);
+}
+
+/** A saved segment by id or by name; NOT_FOUND otherwise. */
+export async function getSegment(ctx: ReportContext, idOrName: string): Promise<SavedSegment> {
+  const r = await ctx.engine.query(
+    sql`SELECT * FROM saved_segments WHERE segment_id = ${idOrName} OR name = ${idOrName}`,
+  );
+  if (!r.rows[0]) throw new AppError('NOT_FOUND', `no saved segment "${idOrName}"`, { segment: idOrName });
+  return asSegment(r.rows[0]);
+}
+
+/** Computes the members of a definition and stores them with the segment, in one transaction. */
+async function store(
+  ctx: ReportContext,
+  id: string,
+  input: SaveSegment,
+  createdAt?: string,
+): Promise<SavedSegment> {
+  const members = await membersSql(ctx, input.definition);
+  const now = ctx.now().toISOString().replace('T', ' ').replace('Z', '');
+  await ctx.engine.transaction(async (tx) => {
+    await tx.exec(sql`DELETE FROM saved_segment_members WHERE segment_id = ${id}`);
+    await tx.exec(sql`DELETE FROM saved_segments WHERE segment_id = ${id}`);
+    await tx.exec(sql`
+      INSERT INTO saved_segment_members
+      SELECT DISTINCT ${id}, CAST(customer_id AS VARCHAR) FROM (${members}) WHERE customer_id IS NOT NULL`);
+    await tx.exec(sql`
+      INSERT INTO saved_segments
+      SELECT ${id}, ${input.name}, ${input.description ?? null}, ${JSON.stringify(input.definition)},
+             CAST(${createdAt ?? now} AS TIMESTAMP), CAST(${now} AS TIMESTAMP), count(*)
+      FROM saved_segment_members WHERE segment_id = ${id}`);
+  });
+  return getSegment(ctx, id);
+}
+
+export async function saveSegment(ctx: ReportContext, input: unknown): Promise<SavedSegment> {
+  const parsed = parseParams(SaveSegmentSchema, input, 'segment');
+  const id = segmentId(parsed.name);
+  const existing = await ctx.engine.query(
+    sql`SELECT created_at FROM saved_segments WHERE segment_id = ${id}`,
+  );
+  if (existing.rows[0] && !parsed.replace) {
+    throw new AppError('CONFLICT', `a saved segment "${id}" exists; pass replace: true to overwrite it`, {
+      segment: id,
+    });
+  }
+  return store(ctx, id, parsed);
+}
+
+/** Recomputes a saved segment's members from its definition (a new snapshot). */
+export async function refreshSegment(ctx: ReportContext, idOrName: string): Promise<SavedSegment> {
+  const s = await getSegment(ctx, idOrName);
+  return store(
+    ctx,
+    s.segment_id,
+    { name: s.name, description: s.description ?? undefined, definition: s.definition, replace: true },
+    s.created_at,
+  );
+}
+
+export async function deleteSegment(ctx: ReportContext, idOrName: string): Promise<void> {
+  const s = await getSegment(ctx, idOrName);
+  await ctx.engine.transaction(async (tx) => {
+    await tx.exec(sql`DELETE FROM saved_segment_members WHERE segment_id = ${s.segment_id}`);
+    await tx.exec(sql`DELETE FROM saved_segments WHERE segment_id = ${s.segment_id}`);
+  });
+}
+
+export const MEMBER_COLUMNS = [
+  'customer_id',
+  'name',
+  'email',
+  'phone',
+  'type',
+  'industry',
+  'country',
+  'region',
+  'city',
+] as const;
+
+/** Members with their contact fields from the customer's current version, for export. */
+export async function membersExport(ctx: ReportContext, idOrName: string): Promise<SqlNode> {
+  const s = await getSegment(ctx, idOrName);
+  return sql`
+    SELECT m.customer_id, c.name, c.email, c.phone, c.type, c.industry, c.country, c.region, c.city
+    FROM saved_segment_members m LEFT JOIN dim_customer c ON c.customer_id = m.customer_id AND c.is_current
+    WHERE m.segment_id = ${s.segment_id} ORDER BY m.customer_id`;
+}

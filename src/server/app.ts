@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { warehouseVersion } from '../etl';
+import { loadModel } from '../model/load';
+import { QueryService } from '../reports/query/service';
+import type { AppContext, AppDeps } from './deps';
+import { installErrorHandler } from './errors';
+import { cubeCompatRoutes } from './routes/cube-compat';
+import { customerRoutes } from './routes/customers';
+import { dashboardRoutes } from './routes/dashboards';
+import { docsRoutes } from './routes/docs';
+import { etlRoutes } from './routes/etl';
+import { healthRoutes } from './routes/health';
+import { queryRoutes } from './routes/query';
+import { reportRoutes } from './routes/reports';
+import { segmentRoutes } from './routes/segments';
+import { webRoutes } from './routes/web';
+
+export type { AppContext, AppDeps } from './deps';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** "METHOD /url" of every route, in registration order. */
+    routeTable: readonly string[];
+  }
+}
+
+/** Builds the HTTP app without listening, so tests can `inject()` requests. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 4 * 1024 * 1024 });
+  installErrorHandler(app);
+  // The route table, for the check that every API route is in the OpenAPI document.
+  const routes: string[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) routes.push(`${m} ${r.url}`);
+  });
+  app.decorate('routeTable', routes);
+  const model = deps.model ?? loadModel(join(deps.root, 'cubes'));
+  let version = await warehouseVersion(deps.engine);
+  const queries = new QueryService({
+    engine: deps.engine,
+    model,
+    version: () => version,
+    now: deps.now,
+    timeoutMs: deps.queryTimeoutMs,
+  });
+  const ctx: AppContext = {
+    ...deps,
+    model,
+    queries,
+    refreshVersion: async () => {
+      version = await warehouseVersion(deps.engine);
+    },
+  };
+  await app.register(async (scope) => docsRoutes(scope, ctx));
+  await app.register(async (scope) => healthRoutes(scope, ctx));
+  await app.register(async (scope) => etlRoutes(scope, ctx));
+  await app.register(async (scope) => queryRoutes(scope, ctx));
+  await app.register(async (scope) => cubeCompatRoutes(scope, ctx));
+  await app.register(async (scope) => reportRoutes(scope, ctx));
+  await app.register(async (scope) => segmentRoutes(scope, ctx));
+  await app.register(async (scope) => dashboardRoutes(scope, ctx));
+  await app.register(async (scope) => customerRoutes(scope, ctx));
+  await app.register(async (scope) => webRoutes(scope, ctx));
+  return app;
+}

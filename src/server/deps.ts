@@ -1,0 +1,28 @@
+import type { FastifyServerOptions } from 'fastify';
+import type { Engine } from '../engine';
+import type { Model } from '../model/types';
+import type { QueryService } from '../reports/query/service';
+
+export interface AppDeps {
+  readonly engine: Engine;
+  /** The project root: etl/, cubes/, dashboards/ and relative source paths. */
+  readonly root: string;
+  /** fastify's logger option: pino JSON by default in `rapport serve`, off in tests. */
+  readonly logger?: FastifyServerOptions['logger'];
+  /** The cube model; loaded from `<root>/cubes` when absent. */
+  readonly model?: Model;
+  /** The clock relative date ranges are read against (tests pin it). */
+  readonly now?: () => Date;
+  /** Per-query time limit in the engine [120,000 ms]. */
+  readonly queryTimeoutMs?: number;
+  /** How long a load request waits before answering Cube's "Continue wait" [10,000 ms]. */
+  readonly continueWaitMs?: number;
+}
+
+/** What route plugins get: the dependencies plus the services built from them. */
+export interface AppContext extends AppDeps {
+  readonly model: Model;
+  readonly queries: QueryService;
+  /** Re-reads the warehouse version after data changed (an ETL run through the API). */
+  refreshVersion(): Promise<void>;
+}

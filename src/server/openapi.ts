@@ -1,0 +1,262 @@
+import { z } from 'zod';
+import { ERROR_CATALOGUE } from '../errors';
+import { CubeQuerySchema } from '../query/schema';
+import { SaveSegmentSchema } from '../reports/target-groups/definition';
+
+const json = (schema: object) => ({ 'application/json': { schema } });
+const error = { $ref: '#/components/schemas/Error' };
+const errors = Object.fromEntries(
+  [...new Set(Object.values(ERROR_CATALOGUE).map((e) => e.status))].map((status) => [
+    String(status),
+    {
+      description: Object.entries(ERROR_CATALOGUE)
+        .filter(([, e]) => e.status === status)
+        .map(([c]) => c)
+        .join(', '),
+      content: json(error),
+    },
+  ]),
+);
+const queryParam = {
+  name: 'query',
+  in: 'query',
+  required: true,
+  description: 'The query as JSON',
+  schema: { type: 'string' },
+};
+const loadBody = {
+  required: true,
+  content: json({
+    type: 'object',
+    required: ['query'],
+    properties: {
+      query: {
+        oneOf: [
+          { $ref: '#/components/schemas/Query' },
+          { type: 'array', items: { $ref: '#/components/schemas/Query' } },
+        ],
+      },
+      queryType: { type: 'string', enum: ['multi'] },
+      cache: {
+        type: 'string',
+        enum: ['stale-if-slow', 'stale-while-revalidate', 'must-revalidate', 'no-cache'],
+      },
+      format: { type: 'string', enum: ['json', 'csv', 'arrow'] },
+    },
+  }),
+};
+const loadResponses = {
+  '200': {
+    description: 'Rows (Cube /load shape), or `{"error": "Continue wait"}` while the query runs',
+    content: {
+      ...json({ type: 'object' }),
+      'text/csv': { schema: { type: 'string' } },
+      'application/vnd.apache.arrow.stream': { schema: { type: 'string', format: 'binary' } },
+    },
+  },
+  ...errors,
+};
+
+const pathParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+const withErrors = (description: string) => ({ '200': { description }, ...errors });
+
+/** The OpenAPI document, with the query schema generated from the zod schema that defines it. */
+export function openApiDocument(): Record<string, unknown> {
+  const query = z.toJSONSchema(CubeQuerySchema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  delete query['$schema'];
+  const saveSegment = z.toJSONSchema(SaveSegmentSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  delete saveSegment['$schema'];
+  const op = (summary: string, extra: object = {}) => ({ summary, ...extra });
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'rapport',
+      version: '0.1.0',
+      description:
+        'Analytical CRM and OLAP API. Queries take the shape of Cube’s REST API; /cubejs-api/v1 serves Cube clients unchanged.',
+    },
+    paths: {
+      '/health': {
+        get: op('Liveness and the warehouse data version', { responses: { '200': { description: 'ok' } } }),
+      },
+      '/v1/meta': {
+        get: op('Cubes, measures, dimensions, segments, hierarchies', {
+          responses: { '200': { description: 'Cube /meta shape' } },
+        }),
+      },
+      '/v1/query': {
+        get: op('Run a query (JSON, CSV or Arrow by Accept)', {
+          parameters: [queryParam],
+          responses: loadResponses,
+        }),
+        post: op('Run a query (JSON, CSV or Arrow by Accept)', {
+          requestBody: loadBody,
+          responses: loadResponses,
+        }),
+      },
+      '/v1/sql': {
+        get: op('The SQL and parameters of a query; nothing is run', {
+          parameters: [queryParam],
+          responses: { '200': { description: 'SQL' }, ...errors },
+        }),
+        post: op('The SQL and parameters of a query; nothing is run', {
+          requestBody: loadBody,
+          responses: { '200': { description: 'SQL' }, ...errors },
+        }),
+      },
+      '/v1/drill': {
+        post: op('The query one hierarchy level below a row', {
+          requestBody: { content: json({ type: 'object', required: ['query', 'member', 'row'] }) },
+          responses: { '200': { description: '{query}' }, ...errors },
+        }),
+      },
+      '/v1/etl/runs': {
+        get: op('ETL runs, newest first', { responses: { '200': { description: '{data}' }, ...errors } }),
+        post: op('Run an ETL job', {
+          requestBody: {
+            content: json({ type: 'object', required: ['job'], properties: { job: { type: 'string' } } }),
+          },
+          responses: { '201': { description: 'the run record' }, ...errors },
+        }),
+      },
+      '/v1/etl/jobs': { get: op('ETL job files', { responses: { '200': { description: '{data}' } } }) },
+      '/v1/etl/rejects': {
+        get: op('Quarantined rows', { responses: { '200': { description: '{data}' }, ...errors } }),
+      },
+      '/v1/meta/values': {
+        get: op('Values of a dimension, for filter pickers (?member=&search=&limit=)', {
+          responses: { '200': { description: '{member, values}' }, ...errors },
+        }),
+      },
+      '/v1/reports': { get: op('The reports', { responses: { '200': { description: '{data}' } } }) },
+      '/v1/reports/{name}': {
+        post: op('Run a report with its parameters as the body (JSON, CSV or Arrow by Accept)', {
+          parameters: [pathParam('name')],
+          requestBody: { content: json({ type: 'object' }) },
+          responses: { '200': { description: 'the report' }, ...errors },
+        }),
+      },
+      '/v1/segments': {
+        get: op('Saved segments (target groups)', { responses: { '200': { description: '{data}' } } }),
+        post: op('Save a segment', {
+          requestBody: { content: json(saveSegment) },
+          responses: { '201': { description: 'the saved segment' }, ...errors },
+        }),
+      },
+      '/v1/segments/{id}': {
+        get: op('One saved segment', { parameters: [pathParam('id')], responses: withErrors('segment') }),
+        delete: op('Delete a saved segment', {
+          parameters: [pathParam('id')],
+          responses: { '204': { description: 'deleted' }, ...errors },
+        }),
+      },
+      '/v1/segments/{id}/refresh': {
+        post: op('Recompute the members', {
+          parameters: [pathParam('id')],
+          responses: withErrors('segment'),
+        }),
+      },
+      '/v1/segments/{id}/members': {
+        get: op('Members with contact fields (CSV, JSON or Arrow by Accept)', {
+          parameters: [pathParam('id')],
+          responses: withErrors('members'),
+        }),
+      },
+      '/v1/dashboards': { get: op('The dashboards', { responses: { '200': { description: '{data}' } } }) },
+      '/v1/dashboards/{id}': {
+        get: op('Every tile with its Vega-Lite spec and rows, for the filter values in the query string', {
+          parameters: [pathParam('id')],
+          responses: withErrors('{id, title, filters, tiles}'),
+        }),
+      },
+      '/v1/dashboards/{id}/tiles/{tile}': {
+        get: op('One tile as NAME.svg, NAME.csv or NAME.json, filters in the query string', {
+          parameters: [pathParam('id'), pathParam('tile')],
+          responses: withErrors('SVG, CSV or JSON'),
+        }),
+      },
+      '/v1/dashboards/{id}/tiles/{tile}/drill': {
+        post: op('The tile one level down: {filters, path: [{member, row}]}', {
+          parameters: [pathParam('id'), pathParam('tile')],
+          requestBody: { content: json({ type: 'object', required: ['path'] }) },
+          responses: withErrors('the drilled tile'),
+        }),
+      },
+      '/v1/dashboards/{id}/tiles/{tile}/segment': {
+        post: op('Save the group picked on a tile as a target group: {filters, value, name}', {
+          parameters: [pathParam('id'), pathParam('tile')],
+          requestBody: { content: json({ type: 'object', required: ['value', 'name'] }) },
+          responses: { '201': { description: 'the saved segment with members_url' }, ...errors },
+        }),
+      },
+      '/v1/customers': {
+        get: op('Find customers by id, name, e-mail or phone (?search=&limit=)', {
+          responses: withErrors('{data}'),
+        }),
+      },
+      '/v1/customers/{id}': {
+        get: op('Customer 360: profile, history, KPIs, RFM, cluster, segments, timeline', {
+          parameters: [pathParam('id')],
+          responses: withErrors('the customer'),
+        }),
+      },
+      '/cubejs-api/v1/load': {
+        get: op('Cube-compatible load', { parameters: [queryParam], responses: loadResponses }),
+        post: op('Cube-compatible load', { requestBody: loadBody, responses: loadResponses }),
+      },
+      '/cubejs-api/v1/subscribe': {
+        get: op('Cube-compatible load for subscribing clients (answers once)', {
+          parameters: [queryParam],
+          responses: loadResponses,
+        }),
+        post: op('Cube-compatible load for subscribing clients (answers once)', {
+          requestBody: loadBody,
+          responses: loadResponses,
+        }),
+      },
+      '/cubejs-api/v1/meta': {
+        get: op('Cube-compatible meta', { responses: { '200': { description: 'meta' } } }),
+      },
+      '/cubejs-api/v1/sql': {
+        get: op('Cube-compatible SQL', {
+          parameters: [queryParam],
+          responses: { '200': { description: 'sql' }, ...errors },
+        }),
+        post: op('Cube-compatible SQL', {
+          requestBody: loadBody,
+          responses: { '200': { description: 'sql' }, ...errors },
+        }),
+      },
+      '/cubejs-api/v1/dry-run': {
+        get: op('Cube-compatible dry run', {
+          parameters: [queryParam],
+          responses: { '200': { description: 'normalised queries' }, ...errors },
+        }),
+        post: op('Cube-compatible dry run', {
+          requestBody: loadBody,
+          responses: { '200': { description: 'normalised queries' }, ...errors },
+        }),
+      },
+    },
+    components: {
+      schemas: {
+        Query: query,
+        Error: {
+          type: 'object',
+          required: ['code', 'message'],
+          properties: {
+            code: { type: 'string', enum: Object.keys(ERROR_CATALOGUE) },
+            message: { type: 'string' },
+            details: {},
+          },
+        },
+      },
+    },
+  };
+}

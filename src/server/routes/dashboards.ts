@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { loadDashboards } from '../../dashboards/load';
+import { renderSvg } from '../../dashboards/render';
+import { type DashboardResult, runDashboard, runDashboardTile } from '../../dashboards/run';
+import type { DrillStep } from '../../dashboards/run-tile';
+import { segmentDefinitionFor } from '../../dashboards/save-segment';
+import type { Dashboard } from '../../dashboards/schema';
+import { AppError } from '../../errors';
+import { rowsToCsv } from '../../reports/common/csv';
+import { saveSegment } from '../../reports/target-groups/store';
+import type { AppContext } from '../deps';
+import { parseInput } from '../validate';
+import { reportContext } from './reports';
+
+const DrillBody = z
+  .object({
+    /** The dashboard's filter values, as in the page's query string. */
+    filters: z.record(z.string(), z.unknown()).default({}),
+    /** The clicks so far, outermost first: each the member clicked and the row's values. */
+    path: z
+      .array(z.object({ member: z.string().min(1), row: z.record(z.string(), z.unknown()) }).strict())
+      .min(1)
+      .max(8),
+  })
+  .strict();
+
+const SaveBody = z
+  .object({
+    filters: z.record(z.string(), z.unknown()).default({}),
+    /** The picked value of the tile's save_segment field (a segment name, cluster, step, cohort). */
+    value: z.union([z.string(), z.number()]),
+    name: z.string().min(1).max(200),
+    description: z.string().max(2000).optional(),
+    replace: z.boolean().default(false),
+  })
+  .strict();
+
+const ValuesQuery = z
+  .object({
+    member: z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'a member is "cube.member"'),
+    search: z.string().optional(),
+    limit: z.coerce.number().int().min(1).max(10_000).default(500),
+  })
+  .strict();
+
+/**
+ * Dashboards as data: `/v1/dashboards/:id` answers every tile's Vega-Lite spec with its rows
+ * inline, for the filter values in the query string (`?period=last 3 months&region=A,B`);
+ * `/tiles/:tile.svg` and `.csv` render one tile on the server.
+ */
+export async function dashboardRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const dir = join(ctx.root, 'dashboards');
+  const all = () => loadDashboards(dir);
+  const find = (id: string): Dashboard => {
+    const d = all().find((x) => x.id === id);
+    if (!d) throw new AppError('NOT_FOUND', `no dashboard "${id}"`, { dashboard: id });
+    return d;
+  };
+  const services = () => ({ queries: ctx.queries, reports: reportContext(ctx) });
+  const run = (id: string, query: unknown): Promise<DashboardResult> =>
+    runDashboard(services(), find(id), (query ?? {}) as Record<string, unknown>);
+  const tile = async (id: string, name: string, query: unknown, drill: readonly DrillStep[] = []) => {
+    const t = await runDashboardTile(
+      services(),
+      find(id),
+      name,
+      (query ?? {}) as Record<string, unknown>,
+      drill,
+    );
+    if (!t) throw new AppError('NOT_FOUND', `no tile "${name}" in dashboard "${id}"`);
+    if (t.error)
+      throw new AppError(
+        t.error.code === 'INTERNAL' ? 'ENGINE_FAILED' : (t.error.code as never),
+        t.error.message,
+      );
+    return t;
+  };
+
+  app.get('/v1/dashboards', async () => ({
+    data: all().map((d) => ({
+      id: d.id,
+      title: d.title,
+      description: d.description ?? null,
+      tiles: d.tiles.length,
+    })),
+  }));
+  app.get<{ Params: { id: string } }>('/v1/dashboards/:id', async (request) =>
+    run(request.params.id, request.query),
+  );
+  app.get<{ Params: { id: string; tile: string } }>(
+    '/v1/dashboards/:id/tiles/:tile',
+    async (request, reply) => {
+      const m = /^(.+)\.(svg|csv|json)$/.exec(request.params.tile);
+      if (!m) throw new AppError('NOT_FOUND', 'a tile is fetched as NAME.svg, NAME.csv or NAME.json');
+      const t = await tile(request.params.id, m[1]!, request.query);
+      if (m[2] === 'json') return t;
+      if (m[2] === 'csv') {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .send(rowsToCsv({ columns: t.fields.map((f) => f.name), data: t.data }));
+      }
+      if (!t.spec) throw new AppError('NOT_FOUND', `tile "${t.name}" has no chart`);
+      return reply
+        .type('image/svg+xml')
+        .send(await renderSvg(t.spec, { width: t.width * 100, height: t.height * 160 }));
+    },
+  );
+
+  app.post<{ Params: { id: string; tile: string } }>(
+    '/v1/dashboards/:id/tiles/:tile/drill',
+    async (request) => {
+      const body = parseInput(DrillBody, request.body, 'body');
+      return tile(request.params.id, request.params.tile, body.filters, body.path);
+    },
+  );
+
+  app.post<{ Params: { id: string; tile: string } }>(
+    '/v1/dashboards/:id/tiles/:tile/segment',
+    async (request, reply) => {
+      const body = parseInput(SaveBody, request.body, 'body');
+      const t = await tile(request.params.id, request.params.tile, body.filters);
+      if (!t.save_segment)
+        throw new AppError('INVALID_QUERY', `tile "${t.name}" does not offer saving a target group`);
+      const saved = await saveSegment(reportContext(ctx), {
+        name: body.name,
+        description: body.description,
+        replace: body.replace,
+        definition: segmentDefinitionFor(t, body.value),
+      });
+      ctx.queries.invalidate();
+      return reply.status(201).send({ ...saved, members_url: `/v1/segments/${saved.segment_id}/members` });
+    },
+  );
+
+  app.get('/v1/meta/values', async (request) => {
+    const q = parseInput(ValuesQuery, request.query, 'query string');
+    const query = {
+      dimensions: [q.member],
+      filters: q.search ? [{ member: q.member, operator: 'contains', values: [q.search] }] : [],
+      order: { [q.member]: 'asc' },
+      limit: q.limit,
+    };
+    const r = await ctx.queries.load(query);
+    return {
+      member: q.member,
+      values: r.results[0]!.data.map((row) => row[q.member]).filter((v) => v !== null),
+    };
+  });
+}

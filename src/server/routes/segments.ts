@@ -1,0 +1,61 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import {
+  deleteSegment,
+  getSegment,
+  listSegments,
+  MEMBER_COLUMNS,
+  membersExport,
+  refreshSegment,
+  saveSegment,
+} from '../../reports/target-groups/store';
+import type { AppContext } from '../deps';
+import { negotiate } from './query';
+import { reportContext } from './reports';
+
+/**
+ * Saved segments (target groups): named customer lists from report slices or cube queries.
+ * Members export as CSV with contact fields; a change invalidates cached query results, since
+ * `customers.segment` filters read the members.
+ */
+export async function segmentRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const rc = () => reportContext(ctx);
+  app.get('/v1/segments', async () => ({ data: await listSegments(rc()) }));
+  app.post('/v1/segments', async (request, reply) => {
+    const saved = await saveSegment(rc(), request.body);
+    ctx.queries.invalidate();
+    return reply.status(201).send(saved);
+  });
+  app.get<{ Params: { id: string } }>('/v1/segments/:id', async (request) =>
+    getSegment(rc(), request.params.id),
+  );
+  app.post<{ Params: { id: string } }>('/v1/segments/:id/refresh', async (request) => {
+    const refreshed = await refreshSegment(rc(), request.params.id);
+    ctx.queries.invalidate();
+    return refreshed;
+  });
+  app.delete<{ Params: { id: string } }>('/v1/segments/:id', async (request, reply) => {
+    await deleteSegment(rc(), request.params.id);
+    ctx.queries.invalidate();
+    return reply.status(204).send();
+  });
+  app.get<{ Params: { id: string } }>('/v1/segments/:id/members', async (request, reply) => {
+    const sql = await membersExport(rc(), request.params.id);
+    const accept = request.headers.accept ?? '';
+    if (accept.includes('application/json') && !accept.includes('text/csv')) {
+      return { columns: MEMBER_COLUMNS, data: (await ctx.engine.query(sql)).rows };
+    }
+    const format = accept.includes('arrow') ? negotiate(request) : 'csv';
+    const segment = await getSegment(rc(), request.params.id);
+    return reply
+      .header(
+        'content-type',
+        format === 'arrow' ? 'application/vnd.apache.arrow.stream' : 'text/csv; charset=utf-8',
+      )
+      .header(
+        'content-disposition',
+        `attachment; filename="${segment.segment_id}.${format === 'arrow' ? 'arrow' : 'csv'}"`,
+      )
+      .send(Readable.from(ctx.engine.stream(sql, format === 'arrow' ? 'arrow' : 'csv')));
+  });
+}

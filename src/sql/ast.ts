@@ -1,0 +1,158 @@
+/**
+ * The SQL AST. Every node is a plain serialisable object; `render` turns a tree into text plus
+ * bound parameters through a dialect. Values never become SQL text: they are `param` nodes.
+ */
+
+export type SqlValue = string | number | bigint | boolean | null | readonly SqlValue[];
+
+/** Trusted SQL text: only from source code, `sql/` files or model files (`cubes/`, `etl/`). */
+export interface RawNode {
+  readonly kind: 'raw';
+  readonly text: string;
+}
+
+/** A bound value; `type` (an engine type name) makes the placeholder typed where needed. */
+export interface ParamNode {
+  readonly kind: 'param';
+  readonly value: SqlValue;
+  readonly type?: string;
+}
+
+/** A possibly qualified identifier, quoted by the dialect part by part. */
+export interface IdentNode {
+  readonly kind: 'ident';
+  readonly path: readonly string[];
+}
+
+/** A sequence of nodes rendered one after another (what the `sql` tag builds). */
+export interface FragmentNode {
+  readonly kind: 'fragment';
+  readonly parts: readonly SqlNode[];
+}
+
+/** Nodes rendered with a separator between them, e.g. a select list. */
+export interface ListNode {
+  readonly kind: 'list';
+  readonly items: readonly SqlNode[];
+  readonly separator: string;
+}
+
+/** A function call; aggregates may be DISTINCT and carry a FILTER condition. */
+export interface FuncNode {
+  readonly kind: 'func';
+  readonly name: string;
+  readonly args: readonly SqlNode[];
+  readonly distinct?: boolean;
+  readonly filter?: SqlNode;
+}
+
+/** Truncation of a timestamp to a granularity, in a time zone when one is given. */
+export interface TimeBucketNode {
+  readonly kind: 'time_bucket';
+  readonly granularity: string;
+  readonly expr: SqlNode;
+  readonly timezone?: string;
+}
+
+/** A wall-clock timestamp in `timezone` converted to the warehouse's UTC (a constant side of a filter). */
+export interface LocalToUtcNode {
+  readonly kind: 'local_to_utc';
+  readonly expr: SqlNode;
+  readonly timezone: string;
+}
+
+/** A case-insensitive text match with no wildcard interpretation of the value. */
+export interface TextMatchNode {
+  readonly kind: 'text_match';
+  readonly mode: 'contains' | 'starts_with' | 'ends_with';
+  readonly expr: SqlNode;
+  readonly value: SqlNode;
+}
+
+export interface CountDistinctNode {
+  readonly kind: 'count_distinct';
+  readonly expr: SqlNode;
+  readonly approx: boolean;
+  readonly filter?: SqlNode;
+}
+
+export interface TableRef {
+  readonly kind: 'table';
+  readonly path: readonly string[];
+  readonly alias?: string;
+}
+
+export interface SubqueryRef {
+  readonly kind: 'subquery';
+  readonly query: SelectNode | SqlNode;
+  readonly alias: string;
+}
+
+export type FromItem = TableRef | SubqueryRef;
+
+export interface JoinClause {
+  readonly type: 'left' | 'inner' | 'full' | 'cross';
+  readonly item: FromItem;
+  readonly on?: SqlNode;
+}
+
+export interface OrderItem {
+  readonly expr: SqlNode;
+  readonly direction: 'asc' | 'desc';
+  readonly nulls?: 'first' | 'last';
+}
+
+export interface SelectColumn {
+  readonly expr: SqlNode;
+  readonly alias?: string;
+}
+
+export interface SelectNode {
+  readonly kind: 'select';
+  readonly with?: readonly { readonly name: string; readonly query: SelectNode }[];
+  readonly distinct?: boolean;
+  readonly columns: readonly SelectColumn[];
+  readonly from?: FromItem;
+  readonly joins?: readonly JoinClause[];
+  readonly where?: SqlNode;
+  /** Plain GROUP BY expressions. */
+  readonly groupBy?: readonly SqlNode[];
+  /** GROUP BY GROUPING SETS (...): each set a list of expressions. */
+  readonly groupingSets?: readonly (readonly SqlNode[])[];
+  readonly having?: SqlNode;
+  readonly qualify?: SqlNode;
+  readonly orderBy?: readonly OrderItem[];
+  readonly limit?: SqlNode;
+  readonly offset?: SqlNode;
+}
+
+export type SqlNode =
+  | RawNode
+  | ParamNode
+  | IdentNode
+  | FragmentNode
+  | ListNode
+  | FuncNode
+  | TimeBucketNode
+  | LocalToUtcNode
+  | TextMatchNode
+  | CountDistinctNode
+  | SelectNode;
+
+const KINDS = new Set([
+  'raw',
+  'param',
+  'ident',
+  'fragment',
+  'list',
+  'func',
+  'time_bucket',
+  'local_to_utc',
+  'text_match',
+  'count_distinct',
+  'select',
+]);
+
+export function isSqlNode(x: unknown): x is SqlNode {
+  return typeof x === 'object' && x !== null && 'kind' in x && KINDS.has((x as { kind: string }).kind);
+}

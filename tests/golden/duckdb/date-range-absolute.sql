@@ -1,0 +1,8 @@
+SELECT
+  "orders"."status" AS "orders.status",
+  sum("orders"."revenue") FILTER (WHERE "orders".status = 'completed' AND "orders".quantity > 0 AND "orders".unit_price >= 0) AS "orders.revenue"
+FROM "fact_order_lines" AS "orders"
+WHERE "orders"."ordered_at" >= $1::TIMESTAMP AND "orders"."ordered_at" < $2::TIMESTAMP
+GROUP BY 1
+ORDER BY "orders.revenue" DESC
+LIMIT $3

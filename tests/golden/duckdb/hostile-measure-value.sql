@@ -1,0 +1,9 @@
+SELECT
+  "orders"."status" AS "orders.status",
+  sum("orders"."revenue") FILTER (WHERE "orders".status = 'completed' AND "orders".quantity > 0 AND "orders".unit_price >= 0) AS "orders.revenue"
+FROM "fact_order_lines" AS "orders"
+WHERE "orders"."currency" IN ($1, $2, $3)
+GROUP BY 1
+HAVING (sum("orders"."revenue") FILTER (WHERE "orders".status = 'completed' AND "orders".quantity > 0 AND "orders".unit_price >= 0)) > $4
+ORDER BY "orders.revenue" DESC
+LIMIT $5

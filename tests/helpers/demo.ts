@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Engine } from '../../src/engine';
+import { type RunRecord, runJob, selectJobs } from '../../src/etl';
+import { memoryWarehouse } from './warehouse';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+export const DEMO = join(ROOT, 'fixtures', 'demo');
+
+export interface DemoManifest {
+  files: { path: string; rows: number }[];
+  dirt: Record<string, Record<string, number>>;
+}
+
+export function demoManifest(): DemoManifest {
+  return JSON.parse(readFileSync(join(DEMO, 'MANIFEST.json'), 'utf8')) as DemoManifest;
+}
+
+/** Loads the committed demo company into a fresh in-memory warehouse with the shipped jobs. */
+export async function loadDemo(engine?: Engine): Promise<{ engine: Engine; runs: RunRecord[] }> {
+  const e = engine ?? (await memoryWarehouse());
+  const runs: RunRecord[] = [];
+  for (const job of selectJobs(['demo-*'], false, join(ROOT, 'etl', 'jobs'))) {
+    runs.push(await runJob(job, { engine: e, root: ROOT }));
+  }
+  return { engine: e, runs };
+}

@@ -1,0 +1,225 @@
+import { kmeans } from 'ml-kmeans';
+import { describe, expect, it } from 'vitest';
+import { centreFeatures, rawCentroid, spreadFeatures } from '../../src/reports/segments/features';
+import {
+  chooseK,
+  fitKMeans,
+  kmeansPlusPlus,
+  nearest,
+  restartSeed,
+  seededRandom,
+} from '../../src/reports/segments/kmeans';
+import { meanSilhouette, meanSilhouettes, type Points } from '../../src/reports/segments/silhouette';
+
+/** The textbook silhouette, written out with a plain distance function and nested loops. */
+function naiveSilhouette(points: number[][], labels: number[]): number {
+  const dist = (p: number[], q: number[]) => Math.sqrt(p.reduce((s, x, f) => s + (x - q[f]!) ** 2, 0));
+  const clusters = [...new Set(labels)];
+  let total = 0;
+  points.forEach((p, i) => {
+    const own = labels[i]!;
+    const mates = points.filter((_, j) => j !== i && labels[j] === own);
+    if (mates.length === 0) return; // alone in its cluster: s = 0
+    const a = mates.reduce((s, q) => s + dist(p, q), 0) / mates.length;
+    const b = Math.min(
+      ...clusters
+        .filter((c) => c !== own)
+        .map((c) => {
+          const others = points.filter((_, j) => labels[j] === c);
+          return others.reduce((s, q) => s + dist(p, q), 0) / others.length;
+        }),
+    );
+    total += Math.max(a, b) > 0 ? (b - a) / Math.max(a, b) : 0;
+  });
+  return total / points.length;
+}
+
+function pointsOf(rows: number[][]): Points {
+  return { data: new Float64Array(rows.flat()), n: rows.length, dims: rows[0]?.length ?? 0 };
+}
+
+/** A deterministic generator for test data (not the one under test). */
+function lcg(seed: number) {
+  let s = seed >>> 0;
+  const uniform = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s + 0.5) / 2 ** 32;
+  };
+  const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  return { uniform, normal };
+}
+
+/** Well-separated Gaussian blobs: `sizes[g]` points around centre g. */
+function blobs(centres: number[][], sizes: number[], spread: number, seed: number) {
+  const r = lcg(seed);
+  const rows: number[][] = [];
+  const truth: number[] = [];
+  centres.forEach((c, g) => {
+    for (let i = 0; i < sizes[g]!; i++) {
+      rows.push(c.map((x) => x + spread * r.normal()));
+      truth.push(g);
+    }
+  });
+  return { rows, truth };
+}
+
+describe('silhouette', () => {
+  it('matches hand-worked values', () => {
+    // 0, 1 | 5, 6: s(0) = (5.5 − 1) / 5.5, s(1) = (4.5 − 1) / 4.5, symmetric for the other two.
+    expect(meanSilhouette(pointsOf([[0], [1], [5], [6]]), { k: 2, labels: [0, 0, 1, 1] })).toBeCloseTo(
+      (9 / 11 + 7 / 9) / 2,
+      14,
+    );
+    // 0, 1 | 10: the lone point scores 0; s(0) = (10 − 1) / 10, s(1) = (9 − 1) / 9.
+    expect(meanSilhouette(pointsOf([[0], [1], [10]]), { k: 2, labels: [0, 0, 1] })).toBeCloseTo(
+      (0.9 + 8 / 9) / 3,
+      14,
+    );
+    // A 3-4-5 triangle split 2 | 1 in two dimensions.
+    const tri = pointsOf([
+      [0, 0],
+      [3, 0],
+      [3, 4],
+    ]);
+    expect(meanSilhouette(tri, { k: 2, labels: [0, 0, 1] })).toBeCloseTo(((5 - 3) / 5 + (4 - 3) / 4) / 3, 14);
+    // Identical points in one cluster and another cluster elsewhere: a = 0, s = 1.
+    expect(meanSilhouette(pointsOf([[2], [2], [7], [7]]), { k: 2, labels: [0, 0, 1, 1] })).toBe(1);
+  });
+
+  it('equals the naive O(n²) formulation, several clusterings at once, in 1 to 5 dimensions', () => {
+    for (const dims of [1, 2, 3, 4, 5]) {
+      const r = lcg(dims);
+      const rows = Array.from({ length: 150 }, () => Array.from({ length: dims }, () => r.uniform() * 10));
+      const labellings = [2, 3, 5, 8].map((k) => ({
+        k,
+        labels: rows.map((p) => Math.min(k - 1, Math.floor((p[0]! / 10) * k + r.uniform() * 1.5))),
+      }));
+      // A clustering with an unused label (an empty cluster) and a singleton.
+      labellings.push({ k: 4, labels: rows.map((_, i) => (i === 0 ? 3 : i % 2)) });
+      const got = meanSilhouettes(pointsOf(rows), labellings);
+      labellings.forEach((l, c) => {
+        expect(got[c]).toBeCloseTo(naiveSilhouette(rows, Array.from(l.labels)), 12);
+      });
+    }
+  });
+
+  it('is 0 for an empty set and fails on mismatched labels', () => {
+    expect(meanSilhouettes({ data: new Float64Array(0), n: 0, dims: 3 }, [{ k: 2, labels: [] }])).toEqual([
+      0,
+    ]);
+    expect(() => meanSilhouette(pointsOf([[0], [1]]), { k: 2, labels: [0] })).toThrow(
+      /1 labels for 2 points/,
+    );
+    expect(() => meanSilhouette(pointsOf([[0], [1]]), { k: 2, labels: [0, 2] })).toThrow(/outside/);
+  });
+});
+
+describe('k-means', () => {
+  const centres = [
+    [0, 0, 0],
+    [6, 0, 0],
+    [0, 6, 0],
+    [0, 0, 6],
+  ];
+  const { rows, truth } = blobs(centres, [120, 80, 60, 40], 0.7, 7);
+  const points = pointsOf(rows);
+
+  it('is deterministic for a seed; other seeds may end elsewhere', () => {
+    const a = fitKMeans(points, 6, { seed: 42, restarts: 3 });
+    const b = fitKMeans(points, 6, { seed: 42, restarts: 3 });
+    expect(b.centroids).toEqual(a.centroids);
+    expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
+    expect(b.inertia).toBe(a.inertia);
+    // k = 6 on 4 blobs has many local optima: single starts from different seeds disagree.
+    const ends = new Set(
+      [1, 2, 3, 4, 5, 6, 7, 8].map((seed) => fitKMeans(points, 6, { seed, restarts: 1 }).inertia.toFixed(6)),
+    );
+    expect(ends.size).toBeGreaterThan(1);
+    expect(restartSeed(42, 0)).not.toBe(restartSeed(43, 0));
+    expect(restartSeed(42, 1)).not.toBe(restartSeed(43, 0));
+  });
+
+  it('keeps the lowest inertia of its restarts', () => {
+    const many = fitKMeans(points, 6, { seed: 9, restarts: 8 });
+    // Each start by hand: k-means++ from the start's seed, then ml-kmeans' Lloyd iterations.
+    const inertias = Array.from({ length: 8 }, (_, r) => {
+      const init = kmeansPlusPlus(points, 6, seededRandom(restartSeed(9, r)));
+      const { centroids } = kmeans(rows, 6, { initialization: init, maxIterations: 100 });
+      return rows.reduce(
+        (s, p) => s + Math.min(...centroids.map((c) => p.reduce((t, x, f) => t + (x - c[f]!) ** 2, 0))),
+        0,
+      );
+    });
+    const winner = inertias.indexOf(Math.min(...inertias));
+    expect(many.restart).toBe(winner);
+    expect(many.inertia).toBeCloseTo(inertias[winner]!, 9);
+    const again = nearest(points, many.centroids);
+    expect(again.inertia).toBe(many.inertia);
+    expect(Array.from(again.labels)).toEqual(Array.from(many.labels));
+  });
+
+  it('k-means++ picks k distinct data points and is reproducible', () => {
+    const c1 = kmeansPlusPlus(points, 4, seededRandom(5));
+    const c2 = kmeansPlusPlus(points, 4, seededRandom(5));
+    expect(c1).toEqual(c2);
+    expect(new Set(c1.map((c) => c.join(','))).size).toBe(4);
+    for (const c of c1) expect(rows.some((p) => p.join(',') === c.join(','))).toBe(true);
+    // With only k distinct points it still finds them all.
+    const dup = pointsOf([[0], [0], [0], [1], [1], [5]]);
+    expect(
+      kmeansPlusPlus(dup, 3, seededRandom(1))
+        .map((c) => c[0])
+        .sort(),
+    ).toEqual([0, 1, 5]);
+  });
+
+  it('auto k finds the true k of well-separated blobs and recovers the groups', () => {
+    const choice = chooseK(points, [2, 3, 4, 5, 6, 7, 8], { seed: 42, restarts: 10 });
+    expect(choice.k).toBe(4);
+    expect(choice.tried.map((t) => t.k)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    const best = choice.tried.find((t) => t.k === 4)!.silhouette;
+    for (const t of choice.tried) expect(t.silhouette).toBeLessThanOrEqual(best);
+    // Each true group lands in one cluster of its own.
+    const map = new Map<number, number>();
+    truth.forEach((g, i) => {
+      const l = choice.fit.labels[i]!;
+      if (!map.has(g)) map.set(g, l);
+      expect(l).toBe(map.get(g));
+    });
+    expect(new Set(map.values()).size).toBe(4);
+    // The silhouette of the winner equals the naive one.
+    expect(best).toBeCloseTo(naiveSilhouette(rows, Array.from(choice.fit.labels)), 12);
+  });
+});
+
+describe('feature scaling', () => {
+  const spec = (name: string, transform: 'auto' | 'log1p' | 'none') => ({
+    name,
+    column: name,
+    transform,
+    missing: 'zero' as const,
+  });
+  const stats = {
+    customers: 10,
+    min_0: 0,
+    mean_0: 3,
+    log_mean_0: 1.25,
+    min_1: -4,
+    mean_1: 1,
+    log_mean_1: 0.3,
+  };
+
+  it('log1p when no value is negative, none otherwise; a constant feature gets sd 1', () => {
+    const [a, b] = centreFeatures([spec('a', 'auto'), spec('b', 'auto')], stats);
+    expect(a).toMatchObject({ applied: 'log1p', mean: 1.25, min: 0 });
+    expect(b).toMatchObject({ applied: 'none', mean: 1, min: -4 });
+    expect(centreFeatures([spec('a', 'none')], stats)[0]).toMatchObject({ applied: 'none', mean: 3 });
+    expect(() => centreFeatures([spec('a', 'auto'), spec('b', 'log1p')], stats)).toThrow(
+      'features: b has negative values (down to -4); use transform "none"',
+    );
+    const [fa, fb] = spreadFeatures([a!, b!], { sd_0: 0.5, sd_1: 0 });
+    expect([fa!.sd, fb!.sd]).toEqual([0.5, 1]);
+    // Back to raw units: expm1(mean + z·sd) after log1p, mean + z·sd otherwise.
+    expect(rawCentroid([fa!, fb!], [2, 3])).toEqual({ a: Math.expm1(1.25 + 1), b: 1 + 3 });
+  });
+});
