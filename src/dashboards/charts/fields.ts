@@ -51,6 +51,22 @@ export function d3Format(format?: string): string | undefined {
   }
 }
 
+const PERIOD_AXIS: Record<string, { format: string; interval: string; months: number }> = {
+  year: { format: '%Y', interval: 'year', months: 12 },
+  yearquarter: { format: 'Q%q %Y', interval: 'month', months: 3 },
+  yearmonth: { format: '%b %Y', interval: 'month', months: 1 },
+};
+
+/** One tick per period, or per 2, 3, 6, 12… periods so that a long series keeps about a dozen. */
+function periodAxis(rows: readonly Row[], name: string): Record<string, unknown> | undefined {
+  const unit = PERIOD_AXIS[periodUnit(rows, name).replace(/^utc/, '')];
+  if (!unit) return undefined;
+  const periods = new Set(rows.map((r) => r[name])).size;
+  const per = [1, 2, 3, 6, 12, 24, 60].find((p) => periods / p <= 14) ?? 120;
+  const step = unit.interval === 'year' ? per : per * unit.months;
+  return { format: unit.format, tickCount: { interval: unit.interval, step } };
+}
+
 export function channel(
   input: ChartInput,
   name: string,
@@ -62,6 +78,13 @@ export function channel(
   if (format && f.kind === 'quantitative') out['axis'] = { format, ...(extra['axis'] as object | undefined) };
   if (f.kind === 'temporal' && isDateOnly(input.rows.find((r) => r[name] != null)?.[name]))
     out['scale'] = { type: 'utc', ...(extra['scale'] as object | undefined) };
+  if (f.kind === 'temporal' && extra['timeUnit'] === undefined) {
+    // A continuous time axis picks its own ticks (half months, weeks); monthly or coarser
+    // periods read better with one labelled tick per period.
+    const axis = periodAxis(input.rows, name);
+    // No formatType: vega formats a utc scale's labels in UTC by itself.
+    if (axis) out['axis'] = { ...axis, labelOverlap: true, ...(extra['axis'] as object | undefined) };
+  }
   return out;
 }
 
