@@ -3,6 +3,8 @@ import { dirname, join, relative } from 'node:path';
 import { checkDashboardFile } from '../dashboards/check';
 import { ConfigError, type Problem } from '../errors';
 import { loadJobFile } from '../etl';
+import { loadConnections } from '../etl/connections/load';
+import { isRemoteSource } from '../etl/job/schema';
 import { sourcePath } from '../etl/sources';
 import { loadModel } from '../model/load';
 
@@ -17,12 +19,28 @@ function problemsOf(e: unknown, file: string): Problem[] {
   return [{ file, message: (e as Error).message }];
 }
 
-const etlJobs: FolderCheck = {
-  folder: 'etl/jobs',
+/** Job files: the schema and contract checks, and that the file or connection they read exists. */
+const jobFolder = (folder: string): FolderCheck => ({
+  folder,
   check: (files, root) =>
     files.flatMap((file) => {
       try {
         const job = loadJobFile(file);
+        const source = job.definition.source;
+        if (isRemoteSource(source)) {
+          const connection = loadConnections(root).get(source.connection);
+          if (connection?.definition.type === source.type) return [];
+          return [
+            {
+              file,
+              line: job.lineOf(['source', 'connection']),
+              field: 'source.connection',
+              message: connection
+                ? `connection "${source.connection}" is of type ${connection.definition.type}, not ${source.type}`
+                : `no ${source.type} connection "${source.connection}" in etl/sources.yml`,
+            },
+          ];
+        }
         const path = sourcePath(job, root);
         if (!existsSync(path)) {
           return [
@@ -39,6 +57,22 @@ const etlJobs: FolderCheck = {
         return problemsOf(e, file);
       }
     }),
+});
+
+/** `etl/sources.yml`: the connections of database and HTTP sources. */
+const etlConnections: FolderCheck = {
+  folder: 'etl',
+  check: (files, root) =>
+    files
+      .filter((f) => f.endsWith('sources.yml'))
+      .flatMap((file) => {
+        try {
+          loadConnections(root);
+          return [];
+        } catch (e) {
+          return problemsOf(e, file);
+        }
+      }),
 };
 
 /** Cube files are checked together: references and joins cross files. */
@@ -73,7 +107,15 @@ const dashboards: FolderCheck = {
   },
 };
 
-const CHECKS: FolderCheck[] = [etlJobs, cubes, dashboards];
+// Jobs of source systems live apart from etl/jobs so that `etl run --all` and `npm start`
+// load the demo from files on a machine without those databases.
+const CHECKS: FolderCheck[] = [
+  jobFolder('etl/jobs'),
+  jobFolder('etl/jobs-sources'),
+  etlConnections,
+  cubes,
+  dashboards,
+];
 
 export function registerFolderCheck(check: FolderCheck): void {
   CHECKS.push(check);

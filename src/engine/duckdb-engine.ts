@@ -6,7 +6,7 @@ import { csvStream } from './csv-stream';
 import { asEngineError } from './duckdb-errors';
 import { toDuckDBParams } from './duckdb-params';
 import { jsonValueConverter } from './duckdb-values';
-import type { Engine, QueryResult, Row, RunOptions, Session, Statement } from './types';
+import type { AppendValue, Engine, QueryResult, Row, RunOptions, Session, Statement } from './types';
 
 export interface DuckDbEngineOptions {
   /** A file path, or `:memory:`. */
@@ -66,6 +66,26 @@ class DuckDbSession implements Session {
 
   async exec(statement: Statement, options: RunOptions = {}): Promise<void> {
     await this.run(statement, options, (c, text, params) => c.run(text, params));
+  }
+
+  async appendRows(table: string, rows: readonly (readonly AppendValue[])[]): Promise<void> {
+    // The appender finds temp tables only by their catalog name.
+    const appender = await this.connection.createAppender(table, 'main', 'temp');
+    try {
+      for (const row of rows) {
+        for (const v of row) {
+          if (v === null) appender.appendNull();
+          else if (typeof v === 'bigint') appender.appendBigInt(v);
+          else appender.appendVarchar(v);
+        }
+        appender.endRow();
+      }
+      appender.flushSync();
+    } catch (e) {
+      throw asEngineError(e, { sql: `append to ${table}` });
+    } finally {
+      appender.closeSync();
+    }
   }
 
   /** Runs `consume` with the statement's text and parameters under the timeout. */

@@ -1,5 +1,6 @@
 export { DuckDbEngine, type DuckDbEngineOptions } from './duckdb-engine';
 export type {
+  AppendValue,
   Engine,
   JsonValue,
   QueryResult,

@@ -29,7 +29,14 @@ export interface Session {
   readonly dialect: Dialect;
   query(statement: Statement, options?: RunOptions): Promise<QueryResult>;
   exec(statement: Statement, options?: RunOptions): Promise<void>;
+  /**
+   * Appends rows to an existing (temp) table in bulk, bypassing SQL parsing; a value is a
+   * VARCHAR (string), a BIGINT (bigint) or NULL. Engines without a bulk path leave it out.
+   */
+  appendRows?(table: string, rows: readonly (readonly AppendValue[])[]): Promise<void>;
 }
+
+export type AppendValue = string | bigint | null;
 
 /**
  * A database: connections exposing `{dialect, run}`. All database I/O in rapport goes through

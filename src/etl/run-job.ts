@@ -1,9 +1,9 @@
-import { relative } from 'node:path';
 import type { Engine, Session } from '../engine';
 import { AppError } from '../errors';
 import { ident, param, raw, sql } from '../sql';
 import { getContract } from './contracts';
 import type { Job } from './job/load';
+import { isRemoteSource } from './job/schema';
 import { type LoadContext, type MergeCounts, scalar } from './load/context';
 import { mergeCustomers } from './load/customer-scd2';
 import { dedupeValidRows, VALID } from './load/dedupe';
@@ -11,9 +11,10 @@ import { mergeDimension } from './load/dimension-merge';
 import { resolveDimensions } from './load/dimensions';
 import { mergeFact } from './load/fact-merge';
 import { writeRejects } from './load/rejects';
+import { applySoftDeletes, setAsideDeletedRows } from './load/soft-delete';
 import { dropTempObjects } from './load/temp-objects';
 import { nextRunId, type RunRecord, readWatermark, writeRunRecord, writeWatermark } from './run-log';
-import { MALFORMED, prepareSource, sourcePath } from './sources';
+import { MALFORMED, prepareSource, sourceLabel } from './sources';
 import { storageType } from './transform/cast-sql';
 import { resolveMapping } from './transform/mapping';
 import { defineTypedRows } from './transform/typed-rows';
@@ -73,7 +74,7 @@ async function runInSession(job: Job, effects: EtlEffects, session: Session): Pr
   const def = job.definition;
   const contract = getContract(def.target);
   if (!contract) throw new AppError('CONFIG_INVALID', `unknown target ${def.target}`);
-  const source = relative(effects.root, sourcePath(job, effects.root)) || def.source.path;
+  const source = sourceLabel(job, effects.root);
   const runId = await nextRunId(session);
   const record: RunRecord = {
     run_id: runId,
@@ -108,12 +109,15 @@ async function runInSession(job: Job, effects: EtlEffects, session: Session): Pr
     // rows inserted inside a DuckDB transaction get provisional rowids, and CSV line numbers
     // are rowids.
     await step('stage');
-    const rowSource = await prepareSource(session, job, effects.root);
+    const incremental = def.incremental?.key;
+    const previousMark = incremental ? await readWatermark(session, def.name, incremental) : undefined;
+    const rowSource = await prepareSource(session, job, effects.root, previousMark);
 
     await step('map');
     const mapped = await resolveMapping(session, job, rowSource);
-    const incremental = def.incremental?.key;
-    const previousMark = incremental ? await readWatermark(session, def.name, incremental) : undefined;
+    // A remote source is filtered at the source, overlap included; re-read rows must reach the
+    // merge (which finds them unchanged) rather than be skipped here.
+    const skipAtWatermark = incremental && previousMark !== undefined && !isRemoteSource(def.source);
     const o = def.source.options;
     const plan = typedStage(
       contract,
@@ -124,7 +128,7 @@ async function runInSession(job: Job, effects: EtlEffects, session: Session): Pr
         dateFormat: o?.date_format,
         decimalSeparator: o?.decimal_separator,
       },
-      incremental && previousMark !== undefined
+      skipAtWatermark
         ? { field: incremental, value: param(previousMark, storageType(contract.fields[incremental]!)) }
         : undefined,
     );
@@ -132,6 +136,7 @@ async function runInSession(job: Job, effects: EtlEffects, session: Session): Pr
     await step('validate');
     await session.exec(plan.statement);
     await defineTypedRows(session, rowSource, plan.deriveLineNo);
+    const deletedRows = def.soft_delete ? await setAsideDeletedRows(ctx, def.soft_delete) : 0;
     const counts0 = await session.query(
       `SELECT count(*) AS n, count(*) FILTER (WHERE __skip) AS skipped FROM ${TYPED}`,
     );
@@ -157,9 +162,11 @@ async function runInSession(job: Job, effects: EtlEffects, session: Session): Pr
         : contract.kind === 'scd2-dimension'
           ? await mergeCustomers(ctx)
           : await mergeDimension(ctx);
+    // A soft-deleted row that removed a fact row counts as updated, one with nothing to remove as unchanged.
+    const removed = deletedRows > 0 ? await applySoftDeletes(ctx) : 0;
     record.inserted = counts.inserted;
-    record.updated = counts.updated;
-    record.unchanged = counts.unchanged + skipped;
+    record.updated = counts.updated + removed;
+    record.unchanged = counts.unchanged + skipped + (deletedRows - removed);
 
     await step('record');
     if (incremental) {

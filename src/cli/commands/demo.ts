@@ -42,4 +42,31 @@ export function registerDemo(program: Command): void {
       }
       console.log(formatTable(summary.files.map((f) => ({ file: f.path, rows: f.rows }))));
     });
+  demo
+    .command('seed-sources')
+    .description(
+      'load the demo company into its source systems: the CRM into PostgreSQL, the web shop into ' +
+        'MySQL/MariaDB (connections from etl/sources.yml); the jobs in etl/jobs-sources read them back',
+    )
+    .option('--postgres <connection>', 'PostgreSQL connection in etl/sources.yml', 'demo-crm')
+    .option('--mysql <connection>', 'MySQL/MariaDB connection in etl/sources.yml', 'demo-shop')
+    .action(async (opts: { postgres: string; mysql: string }) => {
+      const { seedDemoSources } = await import('../demo-sources/seed');
+      const results = await seedDemoSources({
+        root: projectRoot(),
+        postgres: opts.postgres,
+        mysql: opts.mysql,
+        onTable: (t, kept) => process.stderr.write(`${t.system} ${t.table}: ${kept} rows\n`),
+      });
+      console.log(
+        formatTable(
+          results.map((r) => ({
+            system: r.system,
+            table: r.table,
+            rows: r.rows,
+            'left out (unstorable dirt)': r.dropped,
+          })),
+        ),
+      );
+    });
 }

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
+import { Cron } from 'croner';
 import { AppError, ConfigError, type Problem } from '../../errors';
 import { parseYamlText, readYamlFile, type YamlFile, zodProblems } from '../../util/yaml-file';
 import { CONTRACT_NAMES, getContract } from '../contracts';
-import { type JobDefinition, JobSchema } from './schema';
+import { isRemoteSource, type JobDefinition, JobSchema } from './schema';
 
 /** A validated job, with the file it came from so that later errors can point into it. */
 export interface Job {
@@ -45,6 +46,59 @@ function contractProblems(def: JobDefinition, yaml: YamlFile): Problem[] {
     problems.push(at(['incremental', 'key'], `"${def.incremental.key}" is not a field of ${contract.name}`));
   } else if (def.incremental && !(def.incremental.key in def.mapping)) {
     problems.push(at(['incremental', 'key'], `the incremental key "${def.incremental.key}" is not mapped`));
+  }
+  problems.push(...sourceProblems(def, at, contract.kind));
+  return problems;
+}
+
+/** Checks of database and HTTP sources, soft deletes and schedules. */
+function sourceProblems(
+  def: JobDefinition,
+  at: (path: PropertyKey[], message: string) => Problem,
+  kind: string,
+): Problem[] {
+  const problems: Problem[] = [];
+  const source = def.source;
+  if (
+    (source.type === 'postgres' || source.type === 'mysql') &&
+    (source.table === undefined) === (source.query === undefined)
+  ) {
+    problems.push(at(['source'], 'a database source names exactly one of table and query'));
+  }
+  if (def.incremental && isRemoteSource(source)) {
+    if (typeof def.mapping[def.incremental.key] !== 'string') {
+      problems.push(
+        at(
+          ['incremental', 'key'],
+          'on a database or HTTP source the incremental key must map to a source column (it filters the extract)',
+        ),
+      );
+    }
+    if (source.type === 'http' && source.incremental_param === undefined) {
+      problems.push(
+        at(['incremental'], 'an incremental HTTP source needs source.incremental_param (e.g. updated_since)'),
+      );
+    }
+  }
+  if (def.incremental?.overlap !== undefined && !isRemoteSource(source)) {
+    problems.push(at(['incremental', 'overlap'], 'overlap applies to database and HTTP sources only'));
+  }
+  if (def.soft_delete && !isRemoteSource(source)) {
+    problems.push(at(['soft_delete'], 'soft_delete applies to database and HTTP sources only'));
+  } else if (def.soft_delete && kind !== 'fact') {
+    problems.push(
+      at(
+        ['soft_delete'],
+        `soft deletes propagate to facts only; ${def.target} is a dimension that facts keep referring to`,
+      ),
+    );
+  }
+  if (def.schedule !== undefined) {
+    try {
+      new Cron(def.schedule, { paused: true }).stop();
+    } catch (e) {
+      problems.push(at(['schedule'], `not a cron expression: ${(e as Error).message}`));
+    }
   }
   return problems;
 }

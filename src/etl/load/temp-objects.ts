@@ -1,8 +1,10 @@
 import type { Session } from '../../engine';
 
-const VIEWS = ['__typed_rows', '__valid', '__resolved'];
+const VIEWS = ['__typed_rows', '__typed_all', '__valid', '__resolved'];
 const TABLES = [
   '__src',
+  '__src_text',
+  '__deleted_lines',
   '__raw_lines',
   '__lines',
   '__malformed',

@@ -1,26 +1,44 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { Session } from '../../engine';
 import { AppError } from '../../errors';
 import type { Job } from '../job/load';
+import { type FileSource, isRemoteSource } from '../job/schema';
 import { csvReader } from './csv';
 import { jsonlReader } from './jsonl';
 import { parquetReader } from './parquet';
+import { prepareRemoteSource, remoteSourceLabel } from './remote';
 import type { RowSource, SourceReader } from './staged-source';
 
 export { MALFORMED, type RowSource } from './staged-source';
 
 const READERS: Record<string, SourceReader> = { csv: csvReader, jsonl: jsonlReader, parquet: parquetReader };
 
-/** Resolves the job's source path against the project root (where rapport runs). */
+/** Resolves a file source's path against the project root (where rapport runs). */
 export function sourcePath(job: Job, root: string): string {
-  const p = job.definition.source.path;
+  const p = (job.definition.source as FileSource).path;
   return isAbsolute(p) ? p : resolve(root, p);
 }
 
-/** Prepares the job's source for the typed stage (JSON Lines are staged as text here). */
-export async function prepareSource(session: Session, job: Job, root: string): Promise<RowSource> {
+/** How runs and rejects name the source: the file relative to the root, or `type:connection/table`. */
+export function sourceLabel(job: Job, root: string): string {
   const source = job.definition.source;
+  if (isRemoteSource(source)) return remoteSourceLabel(source);
+  return relative(root, sourcePath(job, root)) || source.path;
+}
+
+/**
+ * Prepares the job's source for the typed stage (JSON Lines are staged as text here; database
+ * and HTTP sources are extracted into a staging table, from `previousMark` on when incremental).
+ */
+export async function prepareSource(
+  session: Session,
+  job: Job,
+  root: string,
+  previousMark?: string,
+): Promise<RowSource> {
+  const source = job.definition.source;
+  if (isRemoteSource(source)) return prepareRemoteSource(session, job, root, previousMark);
   const path = sourcePath(job, root);
   if (!existsSync(path)) {
     throw new AppError(

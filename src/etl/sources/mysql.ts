@@ -1,0 +1,108 @@
+import type { Connection, FieldPacket, TypeCast } from 'mysql2';
+import mysql from 'mysql2';
+import { findConnection, resolveSetting } from '../connections/load';
+import type { MysqlSource } from '../job/schema';
+import { duckTypeOfMysql } from './db-types';
+import type { RemoteExtract } from './extract-context';
+import type { ExtractWindow } from './extract-window';
+
+const DEFAULT_BATCH = 10_000;
+
+function quoteTable(name: string): string {
+  return name
+    .split('.')
+    .map((p) => `\`${p.replaceAll('`', '``')}\``)
+    .join('.');
+}
+
+export function mysqlQuery(source: MysqlSource, window?: ExtractWindow): { sql: string; values: string[] } {
+  const base = source.table ? `SELECT * FROM ${quoteTable(source.table)}` : source.query!;
+  if (!window) return { sql: base, values: [] };
+  return {
+    sql: `SELECT * FROM (${base}) AS __extract WHERE \`${window.column.replaceAll('`', '``')}\` >= ?`,
+    values: [window.from],
+  };
+}
+
+/** Every value as the server's text (BIT as its number); DuckDB casts it once staged. */
+const asText: TypeCast = (field) => {
+  if (field.type === 'BIT') {
+    const b = field.buffer();
+    return b === null ? null : String(b.reduce((n, byte) => n * 256 + byte, 0));
+  }
+  return field.string('utf8');
+};
+
+function exec(conn: Connection, sql: string): Promise<void> {
+  return new Promise((resolve, reject) => conn.query(sql, (e) => (e ? reject(e) : resolve())));
+}
+
+/**
+ * Streams the rows of one consistent snapshot (`START TRANSACTION WITH CONSISTENT SNAPSHOT`),
+ * pausing the connection while each batch is appended to DuckDB: memory holds one batch.
+ */
+export const mysqlExtract: RemoteExtract<MysqlSource> = async (source, { root, window, stager }) => {
+  const c = findConnection(root, source.connection, 'mysql');
+  const d = c.definition;
+  const get = (key: string, v: string | undefined) => resolveSetting(c, key, v);
+  const conn = mysql.createConnection({
+    host: get('host', d.host) ?? '127.0.0.1',
+    port: Number(get('port', d.port) ?? 3306),
+    user: get('user', d.user) ?? 'root',
+    password: get('password', d.password) ?? '',
+    database: get('database', d.database),
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  });
+  // A dropped connection emits 'error' outside any query; the running query reports it.
+  conn.on('error', () => undefined);
+  try {
+    await exec(conn, "SET time_zone = '+00:00'");
+    await exec(conn, 'SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    await exec(conn, 'START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+    const q = mysqlQuery(source, window);
+    const batchSize = source.batch_size ?? DEFAULT_BATCH;
+    await new Promise<void>((resolve, reject) => {
+      let batch: (string | null)[][] = [];
+      let pending: Promise<void> = Promise.resolve();
+      let failed = false;
+      const fail = (e: unknown) => {
+        if (failed) return;
+        failed = true;
+        reject(e);
+      };
+      const query = conn.query({ sql: q.sql, values: q.values, rowsAsArray: true, typeCast: asText });
+      query.on('fields', (fields: FieldPacket[]) => {
+        const columns = fields.map((f) => ({
+          name: f.name,
+          type: duckTypeOfMysql({
+            columnType: f.columnType ?? 253,
+            columnLength: f.columnLength ?? 0,
+            decimals: f.decimals ?? 0,
+            flags: typeof f.flags === 'number' ? f.flags : 0,
+          }),
+        }));
+        pending = pending.then(() => stager.begin(columns));
+      });
+      query.on('result', (row: unknown) => {
+        batch.push(row as (string | null)[]);
+        if (batch.length < batchSize) return;
+        const full = batch;
+        batch = [];
+        conn.pause();
+        pending = pending.then(() => stager.append(full));
+        pending.then(() => conn.resume(), fail);
+      });
+      query.on('error', fail);
+      query.on('end', () => {
+        if (failed) return;
+        const rest = batch;
+        pending.then(() => stager.append(rest)).then(resolve, fail);
+      });
+    });
+    await exec(conn, 'COMMIT');
+  } finally {
+    conn.destroy();
+  }
+};
