@@ -180,6 +180,41 @@ describe('campaign ROI', () => {
       expect(sum(b2b)).toBeGreaterThan(0);
       expect(sum(b2b)).toBeLessThan(sum(all));
     });
+
+    it('a period on orders lists the campaigns that reached, earned or ran then, not last year’s at −100 %', async () => {
+      const [from, to] = ['2026-01-01', '2026-06-30'];
+      const out = await campaignRoi.run(
+        reportContext(engine),
+        campaignRoi.schema.parse({
+          filters: [{ member: 'orders.ordered_at', operator: 'inDateRange', values: [from, to] }],
+          compare_models: false,
+        }),
+      );
+      const rows = out.json['campaigns'] as Record<string, unknown>[];
+      const listed = new Set(rows.map((c) => c['campaign_id']));
+      // Independently: a campaign belongs when it earned in the period, or ran — its dates, else the
+      // span of its responses — while [from − 30 days, the period's last order].
+      const ran = (
+        await engine.query(
+          `WITH o AS (SELECT min(ordered_at) AS first_ts, max(ordered_at) AS last_ts FROM fact_order_lines
+                      WHERE ordered_at >= DATE '${from}' AND ordered_at < DATE '${to}' + 1
+                        AND status = 'completed' AND quantity > 0 AND unit_price >= 0 AND customer_id IS NOT NULL),
+                r AS (SELECT campaign_id, min(occurred_at) AS a, max(occurred_at) AS b
+                      FROM fact_campaign_responses GROUP BY campaign_id)
+           SELECT campaign_id FROM dim_campaign LEFT JOIN r USING (campaign_id), o
+           WHERE NOT is_placeholder AND coalesce(starts_at, a) <= last_ts
+             AND coalesce(ends_at, b, starts_at) >= first_ts - INTERVAL 30 DAY`,
+        )
+      ).rows.map((r) => r['campaign_id']);
+      for (const id of ran) expect(listed.has(id), `${id} ran in the period`).toBe(true);
+      for (const c of rows.filter((c) => !ran.includes(c['campaign_id'] as string)))
+        expect(Number(c['attributed_orders']), `${c['campaign_id']} is listed`).toBeGreaterThan(0);
+      const [{ n: allCampaigns } = { n: 0 }] = (
+        await engine.query('SELECT count(*)::INTEGER AS n FROM dim_campaign WHERE NOT is_placeholder')
+      ).rows as { n: number }[];
+      expect(listed.size).toBeLessThan(allCampaigns);
+      expect(listed.size).toBeGreaterThan(0);
+    });
   });
 
   it('a hand-worked case: three touches, one order, every model', async () => {

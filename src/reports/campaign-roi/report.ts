@@ -125,8 +125,19 @@ export async function planCampaignRoi(ctx: ReportContext, input: unknown): Promi
       FROM pairs WINDOW o AS (PARTITION BY order_id)),
     shares AS (SELECT *, ${list(shareColumns)} FROM ranked WINDOW o AS (PARTITION BY order_id)),
     attributed AS (SELECT campaign_id, ${list(perModel)} FROM shares GROUP BY campaign_id),
-    ids AS (SELECT campaign_id FROM reach UNION SELECT campaign_id FROM attributed
-            UNION SELECT campaign_id FROM dim_campaign WHERE NOT is_placeholder${onlyCampaigns}${campaignFilter}),
+    spans AS (SELECT campaign_id, min(ts) AS first_touch, max(ts) AS last_touch FROM resp GROUP BY campaign_id),
+    bounds AS (SELECT min(ts) AS first_ts, max(ts) AS last_ts FROM orders),
+    candidates AS (SELECT campaign_id FROM reach
+                   UNION SELECT campaign_id FROM dim_campaign WHERE NOT is_placeholder${onlyCampaigns}${campaignFilter}),
+    -- A campaign that earned nothing is listed only if it ran (its dates, else its responses) while
+    -- the orders considered were placed: a period filter must not list last year's campaigns at −100 %.
+    ids AS (SELECT campaign_id FROM attributed
+            UNION SELECT campaign_id FROM candidates LEFT JOIN dim_campaign USING (campaign_id)
+                  LEFT JOIN spans USING (campaign_id), bounds
+                  WHERE bounds.last_ts IS NULL
+                     OR coalesce(starts_at, first_touch) IS NULL
+                     OR (coalesce(starts_at, first_touch) <= last_ts
+                         AND coalesce(ends_at, last_touch, starts_at) >= first_ts - ${window})),
     base AS (
       SELECT ids.campaign_id, c.name AS campaign_name, coalesce(c.cost::DOUBLE, r.response_cost) AS total_cost,
              r.*, a.* EXCLUDE (campaign_id)
