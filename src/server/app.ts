@@ -4,6 +4,9 @@ import { warehouseVersion } from '../etl';
 import { loadModel } from '../model/load';
 import { QueryService } from '../reports/query/service';
 import type { AppContext, AppDeps } from './deps';
+import { installAuth } from './auth/hook';
+import { currentModel } from './auth/scope';
+import { hasActiveKeys } from './auth/users';
 import { installErrorHandler } from './errors';
 import { cubeCompatRoutes } from './routes/cube-compat';
 import { customerRoutes } from './routes/customers';
@@ -36,17 +39,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.decorate('routeTable', routes);
   const model = deps.model ?? loadModel(join(deps.root, 'cubes'));
+  const jwtSecret = deps.jwtSecret ?? (process.env['RAPPORT_JWT_SECRET'] || undefined);
+  const local = jwtSecret === undefined && !(await hasActiveKeys(deps.engine));
+  const auth = installAuth(app, { engine: deps.engine, model, local, jwtSecret, audit: !local });
+  app.addHook('onClose', () => auth.close());
   let version = await warehouseVersion(deps.engine);
   const queries = new QueryService({
     engine: deps.engine,
-    model,
+    // The requesting user's model (access rules), the full one outside a request.
+    get model() {
+      return currentModel(model);
+    },
     version: () => version,
     now: deps.now,
     timeoutMs: deps.queryTimeoutMs,
   });
   const ctx: AppContext = {
     ...deps,
-    model,
+    get model() {
+      return currentModel(model);
+    },
     queries,
     refreshVersion: async () => {
       version = await warehouseVersion(deps.engine);

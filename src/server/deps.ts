@@ -11,6 +11,8 @@ export interface AppDeps {
   readonly logger?: FastifyServerOptions['logger'];
   /** The cube model; loaded from `<root>/cubes` when absent. */
   readonly model?: Model;
+  /** HS256 secret of the JWTs the Cube-compatible routes accept [env RAPPORT_JWT_SECRET]. */
+  readonly jwtSecret?: string;
   /** The clock relative date ranges are read against (tests pin it). */
   readonly now?: () => Date;
   /** Per-query time limit in the engine [120,000 ms]. */

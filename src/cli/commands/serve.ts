@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { Engine } from '../../engine';
 import { selectJobs } from '../../etl';
 import { buildApp } from '../../server/app';
+import { assertBindable, LOCAL_MODE_NOTICE } from '../../server/auth/local-mode';
 import { clock, demoExportMoment, openWarehouse, projectRoot, warehousePath } from '../context';
 import { runJobsWithProgress } from './etl';
 
@@ -36,6 +37,17 @@ async function serve(opts: ServeOptions, demoClock = false): Promise<void> {
     now,
     logger: { level: process.env['LOG_LEVEL'] ?? 'info' },
   });
+  if (app.localMode) {
+    try {
+      assertBindable(true, opts.host);
+    } catch (e) {
+      await app.close();
+      await engine.close();
+      throw e;
+    }
+    process.stderr.write(`${LOCAL_MODE_NOTICE}\n`);
+    app.log.warn({ localMode: true }, LOCAL_MODE_NOTICE);
+  }
   const close = async () => {
     await app.close();
     await engine.close();

@@ -132,9 +132,12 @@ export class QueryService {
     };
   }
 
-  /** The cache key of a prepared query: its SQL, its parameters and the data version. */
+  /**
+   * The cache key of a prepared query: its SQL, its parameters, the data version and the access
+   * restriction of the user (whose row rules are in the SQL already; the key makes it explicit).
+   */
   cacheKey(sql: RenderedSql): string {
-    return JSON.stringify([sql.text, sql.params, this.options.version()]);
+    return JSON.stringify([sql.text, sql.params, this.options.version(), this.options.model.access?.key ?? null]);
   }
 
   /**
