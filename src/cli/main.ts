@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../errors';
+import { registerAudit } from './commands/audit';
 import { registerCheck } from './commands/check';
 import { registerCustomer } from './commands/customer';
 import { registerDashboard } from './commands/dashboard';
@@ -9,6 +10,7 @@ import { registerQuery } from './commands/query';
 import { registerReport } from './commands/report';
 import { registerSegment } from './commands/segment';
 import { registerServe } from './commands/serve';
+import { registerUsers } from './commands/users';
 
 // A closed pipe (`rapport … | head`) ends the output; it is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -31,6 +33,8 @@ registerReport(program);
 registerSegment(program);
 registerCustomer(program);
 registerServe(program);
+registerUsers(program);
+registerAudit(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,6 @@
 import type { Problem } from '../errors';
 import type { YamlFile } from '../util/yaml-file';
+import { accessPoliciesFrom, checkAccessPolicies } from './access/build';
 import { parseExpression, referencedMembers } from './expression';
 import { joinEdges, pathsFrom } from './join-graph';
 import { splitMemberName, titleOf } from './names';
@@ -41,6 +42,7 @@ export function buildModel(sources: readonly SourcedCube[]): { model?: Model; pr
   for (const name of cubes.keys()) checkReferences(model, name, problems);
   checkJoinGraph(model, problems);
   checkCycles(model, problems);
+  checkAccessPolicies(model, problems);
   return problems.length === 0 ? { model, problems } : { problems };
 }
 
@@ -156,6 +158,7 @@ function cubeFrom(def: CubeDefinition, at: At, problems: Problem[]): Cube {
     joins,
     hierarchies,
     origin: at([]),
+    accessPolicies: accessPoliciesFrom(cube, def.access_policy, at),
   };
 }
 

@@ -21,16 +21,21 @@ function distance(a: string, b: string): number {
   return d[b.length]!;
 }
 
+/** Public and not hidden from the user the model is restricted to. */
+function visible(model: Model, m: { public: boolean; fullName: string }): boolean {
+  return m.public && !model.access?.hidden.has(m.fullName);
+}
+
 /** Every public member name of a kind, for suggestions and meta. */
 export function memberNames(model: Model, kind?: FoundMember['kind']): string[] {
   const names: string[] = [];
   for (const c of model.cubes.values()) {
     if (!kind || kind === 'measure')
-      for (const m of c.measures.values()) if (m.public) names.push(m.fullName);
+      for (const m of c.measures.values()) if (visible(model, m)) names.push(m.fullName);
     if (!kind || kind === 'dimension')
-      for (const m of c.dimensions.values()) if (m.public) names.push(m.fullName);
+      for (const m of c.dimensions.values()) if (visible(model, m)) names.push(m.fullName);
     if (!kind || kind === 'segment')
-      for (const m of c.segments.values()) if (m.public) names.push(m.fullName);
+      for (const m of c.segments.values()) if (visible(model, m)) names.push(m.fullName);
   }
   return names;
 }
@@ -74,6 +79,12 @@ export function findMember(
         where,
       },
     );
+  }
+  if (model.access?.hidden.has(found.member.fullName)) {
+    throw new AppError('MEMBER_FORBIDDEN', `${name} in ${where} is not visible to this user`, {
+      member: name,
+      where,
+    });
   }
   if (expected && found.kind !== expected) {
     throw new AppError('UNKNOWN_MEMBER', `"${name}" in ${where} is a ${found.kind}, not a ${expected}`, {

@@ -41,7 +41,9 @@ export function dimensionAnnotation(d: Dimension) {
 }
 
 function cubeMeta(model: Model, cube: Cube) {
-  const visible = <T extends { public: boolean }>(xs: Iterable<T>) => [...xs].filter((x) => x.public);
+  const allowed = (name: string) => !model.access?.hidden.has(name);
+  const visible = <T extends { public: boolean; fullName: string }>(xs: Iterable<T>) =>
+    [...xs].filter((x) => x.public && allowed(x.fullName));
   return {
     name: cube.name,
     title: cube.title,
@@ -74,11 +76,13 @@ function cubeMeta(model: Model, cube: Cube) {
       isVisible: true,
       public: true,
     })),
-    hierarchies: [...cube.hierarchies.values()].map((h) => ({
-      name: h.fullName,
-      title: h.title,
-      levels: h.levels,
-    })),
+    hierarchies: [...cube.hierarchies.values()]
+      .filter((h) => h.levels.every(allowed))
+      .map((h) => ({
+        name: h.fullName,
+        title: h.title,
+        levels: h.levels,
+      })),
     folders: [],
     joins: cube.joins.map((j) => ({ name: j.to, relationship: j.relationship })),
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AccessPolicySchema } from './access/schema';
 import { NAME_PATTERN, NAME_RULE, TABLE_PATTERN } from './names';
 
 const name = z.string().regex(NAME_PATTERN, `a name is ${NAME_RULE}`);
@@ -75,6 +76,7 @@ export const CubeSchema = z
     measures: z.array(MeasureSchema).optional(),
     segments: z.array(SegmentSchema).optional(),
     hierarchies: z.array(HierarchySchema).optional(),
+    access_policy: z.array(AccessPolicySchema).optional(),
   })
   .strict()
   .refine((c) => (c.sql_table === undefined) !== (c.sql === undefined), {

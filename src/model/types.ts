@@ -1,3 +1,5 @@
+import type { AccessPolicy, AccessRestriction } from './access/types';
+
 /**
  * The semantic model: cubes over the star schema with their measures, dimensions, segments,
  * joins and hierarchies. Everything keyed by a user-chosen name is a Map.
@@ -121,6 +123,8 @@ export interface Cube {
   readonly joins: readonly Join[];
   readonly hierarchies: ReadonlyMap<string, Hierarchy>;
   readonly origin: Origin;
+  /** Cube's `access_policy`: restrictions by role and user attributes (src/model/access). */
+  readonly accessPolicies?: readonly AccessPolicy[];
 }
 
 /** A directed many-to-one edge of the join graph: rows of `from` find one row of `to`. */
@@ -134,4 +138,6 @@ export interface Model {
   readonly cubes: ReadonlyMap<string, Cube>;
   /** Edges leaving each cube toward its "one" side. */
   readonly edges: ReadonlyMap<string, readonly JoinEdge[]>;
+  /** Set on a model restricted to one user: hidden members and row conditions the compiler applies. */
+  readonly access?: AccessRestriction;
 }

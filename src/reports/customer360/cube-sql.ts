@@ -3,7 +3,7 @@ import type { Dimension, Measure } from '../../model/types';
 import { cubeNames, cubesOf } from '../../query/planner';
 import { resolveQuery } from '../../query/resolve';
 import { CubeQuerySchema, type QueryFilter } from '../../query/schema';
-import type { SqlNode } from '../../sql';
+import { raw, type SqlNode } from '../../sql';
 import { MemberCompiler } from '../../sql/compile/members';
 import { compileQuery } from '../../sql/compile/query';
 import type { ReportContext } from '../common/context';
@@ -61,7 +61,11 @@ export function memberRows(
   segments: readonly string[] = [],
 ): SqlNode {
   const compiler = new MemberCompiler(ctx.model);
-  const resolved = columns.map(([alias, name]) => ({ alias, member: memberOf(ctx, name) }));
+  // A member the user may not see (access_policy member_level) reads as NULL, so pages still work.
+  const hidden = (name: string) => ctx.model.access?.hidden.has(name) === true;
+  const resolved = columns
+    .filter(([, name]) => !hidden(name))
+    .map(([alias, name]) => ({ alias, member: memberOf(ctx, name) }));
   const needed = new Set<string>();
   for (const { member } of resolved) {
     const exprs =
@@ -69,12 +73,11 @@ export function memberRows(
     cubesOf(ctx.model, member.cube, exprs, needed);
   }
   const p = population(ctx, root, { filters, segments }, [...cubeNames(needed)]);
-  return populationRows(
-    ctx,
-    p,
-    resolved.map(({ alias, member }) => ({
+  return populationRows(ctx, p, [
+    ...resolved.map(({ alias, member }) => ({
       alias,
       expr: member.kind === 'dimension' ? compiler.dimension(member) : compiler.measure(member, 'row'),
     })),
-  );
+    ...columns.filter(([, name]) => hidden(name)).map(([alias]) => ({ alias, expr: raw('NULL') })),
+  ]);
 }

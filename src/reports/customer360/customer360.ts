@@ -97,8 +97,12 @@ export class Customer360 {
   ): Promise<{ rfm: CustomerRfm | null; cluster: CustomerCluster | null }> {
     const ctx = this.ctx;
     const [population, model, own] = await Promise.all([
-      this.rfms.get(memoKey(version, asOf), () => rfmPopulation(ctx, asOf)),
-      this.clusters.get(memoKey(version, asOf), () => clusterModel(ctx, asOf)),
+      this.rfms.get(memoKey(version, asOf, this.ctx.model.access?.key ?? null), () =>
+        rfmPopulation(ctx, asOf),
+      ),
+      this.clusters.get(memoKey(version, asOf, this.ctx.model.access?.key ?? null), () =>
+        clusterModel(ctx, asOf),
+      ),
       customerRfmSql(ctx, asOf, customerId),
     ]);
     // The cluster assignment carries the RFM row's raw values: one query for both.
@@ -114,7 +118,10 @@ export class Customer360 {
    * today when the warehouse has no orders.
    */
   private async defaultAsOf(version: number): Promise<string> {
-    const asOf = await this.asOfs.get(memoKey(version), async () => (await planRfm(this.ctx, {})).asOf);
+    const asOf = await this.asOfs.get(
+      memoKey(version, this.ctx.model.access?.key ?? null),
+      async () => (await planRfm(this.ctx, {})).asOf,
+    );
     return asOf ?? this.ctx.now().toISOString().slice(0, 10);
   }
 }

@@ -1,8 +1,9 @@
 import type { Row } from '../../engine';
 import { AppError } from '../../errors';
-import { type SqlNode, sql } from '../../sql';
+import { raw, type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { parseParams } from '../common/params';
+import { memberRows } from '../customer360/cube-sql';
 import {
   type SaveSegment,
   SaveSegmentSchema,
@@ -129,11 +130,24 @@ export const MEMBER_COLUMNS = [
   'city',
 ] as const;
 
-/** Members with their contact fields from the customer's current version, for export. */
+/**
+ * Members with their contact fields from the customer's current version, for export. The
+ * customers come through the model (memberRows), so a user restricted by access rules gets only
+ * the members they may see, and NULL for the fields they may not.
+ */
 export async function membersExport(ctx: ReportContext, idOrName: string): Promise<SqlNode> {
   const s = await getSegment(ctx, idOrName);
+  const customers = memberRows(
+    ctx,
+    'customers',
+    MEMBER_COLUMNS.map((c) => [c, `customers.${c}`] as const),
+    [],
+    ['customers.current'],
+  );
+  // Unrestricted, a member without a customer row still shows (LEFT JOIN); restricted, only visible ones.
+  const join = ctx.model.access ? raw('JOIN') : raw('LEFT JOIN');
   return sql`
     SELECT m.customer_id, c.name, c.email, c.phone, c.type, c.industry, c.country, c.region, c.city
-    FROM saved_segment_members m LEFT JOIN dim_customer c ON c.customer_id = m.customer_id AND c.is_current
+    FROM saved_segment_members m ${join} (${customers}) c ON c.customer_id = m.customer_id
     WHERE m.segment_id = ${s.segment_id} ORDER BY m.customer_id`;
 }

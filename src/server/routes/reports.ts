@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../errors';
 import type { ReportContext } from '../../reports/common/context';
 import { REPORTS } from '../../reports/registry';
 import { runReport } from '../../reports/run';
@@ -7,7 +8,14 @@ import type { AppContext } from '../deps';
 import { negotiate } from './query';
 
 export function reportContext(ctx: AppContext): ReportContext {
-  return { engine: ctx.engine, model: ctx.model, now: ctx.now ?? (() => new Date()) };
+  // A getter: contexts built once (Customer 360) still read the requesting user's model.
+  return {
+    engine: ctx.engine,
+    get model() {
+      return ctx.model;
+    },
+    now: ctx.now ?? (() => new Date()),
+  };
 }
 
 const ARROW = 'application/vnd.apache.arrow.stream';
@@ -24,7 +32,17 @@ export async function reportRoutes(app: FastifyInstance, ctx: AppContext): Promi
   app.post<{ Params: { name: string } }>('/v1/reports/:name', async (request, reply) => {
     const format = negotiate(request);
     const result = await runReport(reportContext(ctx), request.params.name, request.body ?? {}, format);
-    if (format === 'json') return result.output!.json;
+    if (format === 'json') {
+      const rows = result.output!.rows.data.length;
+      if (rows > ctx.limits.maxRows) {
+        throw new AppError(
+          'ROW_LIMIT_EXCEEDED',
+          `the report has ${rows} rows, more than the ${ctx.limits.maxRows} a JSON answer may carry; ask for text/csv or ${ARROW}`,
+          { maxRows: ctx.limits.maxRows, rows },
+        );
+      }
+      return result.output!.json;
+    }
     return reply
       .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : ARROW)
       .header('content-disposition', `attachment; filename="${request.params.name}.${format}"`)

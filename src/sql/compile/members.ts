@@ -14,7 +14,7 @@ export type Aggregation = 'aggregate' | 'row';
 export class MemberCompiler {
   /** `now` is what `{NOW}` binds to; without it `{NOW}` is the database's current_timestamp. */
   constructor(
-    private readonly model: Model,
+    readonly model: Model,
     private readonly now?: Date,
   ) {}
 

@@ -1,13 +1,11 @@
 import type { JoinEdge } from '../../model/types';
 import type { FromItem, JoinClause } from '../ast';
 import type { MemberCompiler } from './members';
+import { guardedSource } from './row-access';
 
-/** A cube's table (or SQL) under its alias, which is the cube's name. */
+/** A cube's table (or SQL) under its alias, which is the cube's name, limited to the rows the user may see. */
 export function tableOf(members: MemberCompiler, cube: string): FromItem {
-  const c = members.cube(cube);
-  return c.source.kind === 'table'
-    ? { kind: 'table', path: c.source.path, alias: cube }
-    : { kind: 'subquery', query: members.expr(c.source.sql, cube), alias: cube };
+  return guardedSource(members, cube);
 }
 
 /** LEFT JOINs along the edges, each to the cube on its "one" side. */

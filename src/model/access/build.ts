@@ -1,0 +1,69 @@
+import type { Problem } from '../../errors';
+import { joinPath } from '../join-graph';
+import { splitMemberName } from '../names';
+import type { Model, Origin } from '../types';
+import { type AccessPolicyDefinition, contextAttribute, parseCondition } from './schema';
+import type { AccessPolicy, PolicyValue } from './types';
+
+type At = (path: (string | number)[]) => Origin;
+
+/** The policies of one cube definition; member names are checked later by `checkAccessPolicies`. */
+export function accessPoliciesFrom(
+  cube: string,
+  defs: readonly AccessPolicyDefinition[] | undefined,
+  at: At,
+): AccessPolicy[] {
+  return (defs ?? []).map((d, i) => {
+    const value = (v: string | number): PolicyValue => {
+      const attribute = typeof v === 'string' ? contextAttribute(v) : undefined;
+      return attribute ? { kind: 'context', attribute } : { kind: 'literal', value: String(v) };
+    };
+    const rows = d.row_level && 'filters' in d.row_level ? d.row_level.filters : [];
+    const includes = d.member_level?.includes;
+    const excludes = d.member_level?.excludes;
+    return {
+      roles: [d.role].flat(),
+      conditions: (d.conditions ?? []).map((c) => parseCondition(c.if)!),
+      rowFilters: rows.map((f) => ({
+        member: f.member.includes('.') ? f.member : `${cube}.${f.member}`,
+        operator: f.operator,
+        values: f.values.map(value),
+      })),
+      includes: includes === undefined || includes === '*' ? undefined : includes,
+      excludes: excludes === '*' ? ['*'] : (excludes ?? []),
+      origin: at(['access_policy', i]),
+    };
+  });
+}
+
+/**
+ * Every row filter names a dimension of the cube or of a cube it joins (whose SQL reads only its
+ * own cube, so it can be evaluated beside the cube's table); member rules name the cube's members.
+ */
+export function checkAccessPolicies(model: Model, problems: Problem[]): void {
+  for (const cube of model.cubes.values()) {
+    for (const p of cube.accessPolicies ?? []) {
+      const problem = (field: string, message: string) => problems.push({ ...p.origin, field, message });
+      for (const f of p.rowFilters) {
+        const [c, m] = splitMemberName(f.member) ?? [];
+        const dim = c ? model.cubes.get(c)?.dimensions.get(m!) : undefined;
+        if (!dim) {
+          problem(`${cube.name} access_policy`, `row filter member ${f.member} is not a dimension`);
+          continue;
+        }
+        if (joinPath(model.edges, cube.name, c!) === undefined)
+          problem(
+            `${cube.name} access_policy`,
+            `${cube.name} does not join ${c}, so it cannot filter by ${f.member}`,
+          );
+        if (dim.sql.parts.some((part) => part.kind === 'member' && part.cube !== c))
+          problem(`${cube.name} access_policy`, `${f.member} reads another cube; filter by a plain column`);
+      }
+      for (const name of [...(p.includes ?? []), ...p.excludes]) {
+        if (name === '*') continue;
+        if (!cube.dimensions.has(name) && !cube.measures.has(name) && !cube.segments.has(name))
+          problem(`${cube.name}.${name}`, `access_policy names unknown member ${cube.name}.${name}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { splitMemberName } from '../names';
+import type { Cube, Model } from '../types';
+import type { AccessPolicy, AccessRestriction, ScopedRowFilter, SecurityContext } from './types';
+
+function matches(p: AccessPolicy, user: SecurityContext): boolean {
+  if (!p.roles.includes('*') && !p.roles.includes(user.role)) return false;
+  return p.conditions.every((c) => {
+    const set = (user.attributes[c.attribute] ?? '') !== '';
+    return c.negated ? !set : set;
+  });
+}
+
+function hiddenOf(cube: Cube, policies: readonly AccessPolicy[]): string[] {
+  const names = [...cube.measures.keys(), ...cube.dimensions.keys(), ...cube.segments.keys()];
+  return names
+    .filter((n) =>
+      policies.some(
+        (p) => p.excludes.includes('*') || p.excludes.includes(n) || (p.includes && !p.includes.includes(n)),
+      ),
+    )
+    .map((n) => `${cube.name}.${n}`);
+}
+
+function rowFiltersOf(policies: readonly AccessPolicy[], user: SecurityContext): ScopedRowFilter[] {
+  return policies.flatMap((p) =>
+    p.rowFilters.map((f) => {
+      const [c, m] = splitMemberName(f.member)!;
+      return {
+        cube: c,
+        dimension: m,
+        operator: f.operator,
+        values: f.values.flatMap((v) => {
+          if (v.kind === 'literal') return [v.value];
+          const a = user.attributes[v.attribute];
+          return a === undefined || a === '' ? [] : [a];
+        }),
+      };
+    }),
+  );
+}
+
+/**
+ * The model as one user may use it: members their matching policies hide, and per cube the row
+ * conditions the SQL compiler adds wherever the cube's table is read. A user no policy restricts
+ * gets the model itself.
+ */
+export function restrictModel(model: Model, user: SecurityContext): Model {
+  const hidden: string[] = [];
+  const rows = new Map<string, ScopedRowFilter[]>();
+  for (const cube of model.cubes.values()) {
+    const policies = (cube.accessPolicies ?? []).filter((p) => matches(p, user));
+    if (policies.length === 0) continue;
+    hidden.push(...hiddenOf(cube, policies));
+    const filters = rowFiltersOf(policies, user);
+    if (filters.length > 0) rows.set(cube.name, filters);
+  }
+  if (hidden.length === 0 && rows.size === 0) return model;
+  const key = JSON.stringify([
+    hidden.sort(),
+    [...rows].map(([c, fs]) => [c, fs.map((f) => [`${f.cube}.${f.dimension}`, f.operator, f.values])]),
+  ]);
+  const access: AccessRestriction = { key, hidden: new Set(hidden), rows };
+  return { ...model, access };
+}

@@ -1,0 +1,114 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Engine } from '../../engine';
+import { AppError } from '../../errors';
+import type { Model } from '../../model/types';
+import { AuditLog } from './audit';
+import { userOf } from './credentials';
+import { allows, permissionOf } from './permissions';
+import { LOCAL_ADMIN, type RequestScope, ScopedModels, scopes } from './scope';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rapportScope?: RequestScope;
+  }
+  interface FastifyInstance {
+    /** True when no key is configured: loopback only, every request the local admin. */
+    localMode: boolean;
+  }
+}
+
+export interface AuthOptions {
+  readonly engine: Engine;
+  readonly model: Model;
+  /** No key configured: every request is the local admin (the server binds to loopback only). */
+  readonly local: boolean;
+  readonly jwtSecret?: string;
+  /** Write the audit log (off in local mode unless asked). */
+  readonly audit: boolean;
+}
+
+function audited(url: string): boolean {
+  return url.startsWith('/v1/') || url.startsWith('/cubejs-api/');
+}
+
+function queryOf(request: FastifyRequest): unknown {
+  const q = (request.query as Record<string, unknown> | undefined)?.['query'];
+  if (typeof q === 'string') return q;
+  return request.body ?? null;
+}
+
+/**
+ * Authenticates every request, checks its route against the permission table, and runs the
+ * handler as that user (scopes.run), so every query it compiles goes through the user's
+ * restricted model. Must be installed before routes are registered (it wraps their handlers).
+ */
+export function installAuth(app: FastifyInstance, options: AuthOptions): { close(): Promise<void> } {
+  const models = new ScopedModels(options.model);
+  app.decorate('localMode', options.local);
+  const audit = options.audit
+    ? new AuditLog(options.engine, (message, err) => app.log.warn({ err }, message))
+    : undefined;
+
+  app.addHook('onRoute', (route) => {
+    const handler = route.handler;
+    route.handler = function scoped(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+      const scope = request.rapportScope;
+      return scope
+        ? scopes.run(scope, () => handler.call(this, request, reply))
+        : handler.call(this, request, reply);
+    };
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const url = request.routeOptions.url;
+    if (url === undefined) return;
+    if (options.local) {
+      request.rapportScope = { user: LOCAL_ADMIN, model: options.model, local: true };
+      return;
+    }
+    const permission = permissionOf(request.method, url);
+    const user = await userOf(request, options.engine, options.jwtSecret);
+    if (!user) {
+      if (permission === 'public') return;
+      const sent = request.headers.authorization !== undefined;
+      throw new AppError(
+        'UNAUTHENTICATED',
+        sent
+          ? 'the API key or token is not valid (unknown, revoked, expired or malformed)'
+          : 'this route needs an API key: send Authorization: Bearer <key>',
+      );
+    }
+    if (!allows(permission, user.role)) {
+      throw new AppError('FORBIDDEN', `role ${user.role} may not call ${request.method} ${url}`, {
+        role: user.role,
+        route: `${request.method} ${url}`,
+      });
+    }
+    request.rapportScope = { user, model: models.of(user), local: false };
+  });
+
+  if (audit) {
+    app.addHook('onSend', async (request, _reply, payload) => {
+      if (typeof payload === 'string') (request as { auditBody?: string }).auditBody = payload;
+      return payload;
+    });
+    app.addHook('onResponse', async (request, reply) => {
+      const url = request.routeOptions.url;
+      if (url === undefined || !audited(url)) return;
+      const user = request.rapportScope?.user;
+      audit.record({
+        at: new Date(),
+        user: user?.name ?? 'anonymous',
+        role: user?.role ?? '',
+        method: request.method,
+        route: url,
+        url: request.url,
+        query: queryOf(request),
+        body: (request as { auditBody?: string }).auditBody,
+        durationMs: reply.elapsedTime,
+        status: reply.statusCode,
+      });
+    });
+  }
+  return { close: async () => audit?.close() };
+}

@@ -1,0 +1,66 @@
+import type { ScopedRowFilter } from '../../model/access/types';
+import { joinPath } from '../../model/join-graph';
+import type { FromItem, SqlNode } from '../ast';
+import { and, list, param, paren, raw, select, sql } from '../factories';
+import type { MemberCompiler } from './members';
+
+/** A cube's own table or SQL under its alias, with no access condition. */
+export function sourceOf(members: MemberCompiler, cube: string): FromItem {
+  const c = members.cube(cube);
+  return c.source.kind === 'table'
+    ? { kind: 'table', path: c.source.path, alias: cube }
+    : { kind: 'subquery', query: members.expr(c.source.sql, cube), alias: cube };
+}
+
+function valueCondition(members: MemberCompiler, f: ScopedRowFilter): SqlNode {
+  const dimension = members.cube(f.cube).dimensions.get(f.dimension);
+  if (!dimension) throw new Error(`access policy: no dimension ${f.cube}.${f.dimension}`);
+  const x = members.dimension(dimension);
+  const values = list(f.values.map((v) => param(v)));
+  if (f.operator === 'equals') return f.values.length === 0 ? raw('FALSE') : sql`${x} IN (${values})`;
+  return f.values.length === 0 ? raw('TRUE') : sql`(${x} IS NULL OR ${x} NOT IN (${values}))`;
+}
+
+/**
+ * The condition on `cube`'s rows: a filter on its own dimension directly, one on a joined cube's
+ * dimension as EXISTS over the join path (so the cube's rows are filtered, never multiplied).
+ */
+function rowCondition(members: MemberCompiler, cube: string, f: ScopedRowFilter): SqlNode {
+  const target = f.cube;
+  if (target === cube) return valueCondition(members, f);
+  const path = joinPath(members.model.edges, cube, target);
+  if (!path || path.length === 0) throw new Error(`access policy of ${cube}: no join path to ${target}`);
+  const [first, ...rest] = path;
+  const inner = select({
+    columns: [{ expr: raw('1') }],
+    from: sourceOf(members, first!.to),
+    joins: rest.map((e) => ({
+      type: 'inner',
+      item: sourceOf(members, e.to),
+      on: members.expr(e.join.sql, e.join.from),
+    })),
+    where: and([members.expr(first!.join.sql, first!.join.from), valueCondition(members, f)]),
+  });
+  return sql`EXISTS ${paren(inner)}`;
+}
+
+/**
+ * The one place access rules reach SQL: every read of a cube's table (queries of every shape,
+ * report populations, Customer 360) goes through `tableOf`, which asks here. A model restricted
+ * to a user (src/model/access/restrict.ts) wraps the table in a subquery keeping only the rows
+ * the user may see.
+ */
+export function guardedSource(members: MemberCompiler, cube: string): FromItem {
+  const item = sourceOf(members, cube);
+  const filters = members.model.access?.rows.get(cube);
+  if (!filters || filters.length === 0) return item;
+  return {
+    kind: 'subquery',
+    alias: cube,
+    query: select({
+      columns: [{ expr: raw('*') }],
+      from: item,
+      where: and(filters.map((f) => rowCondition(members, cube, f))),
+    }),
+  };
+}

@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/errors';
+import { restrictModel } from '../../src/model/access/restrict';
+import type { SecurityContext } from '../../src/model/access/types';
+import { modelFromTexts } from '../../src/model/load';
+import { modelMeta } from '../../src/model/meta';
+import { resolveQuery } from '../../src/query/resolve';
+import { CubeQuerySchema } from '../../src/query/schema';
+import { render } from '../../src/sql';
+import { compileQuery } from '../../src/sql/compile/query';
+import { duckdbDialect } from '../../src/sql/dialects/duckdb';
+
+const ORDERS = `cubes:
+  - name: orders
+    sql_table: fact_order_lines
+    access_policy:
+      - role: "*"
+        conditions: [{ if: "{ securityContext.region }" }]
+        row_level:
+          filters: [{ member: customers.region, operator: equals, values: ["{ securityContext.region }"] }]
+    joins:
+      - { name: customers, relationship: many_to_one, sql: "{CUBE}.customer_key = {customers}.customer_key" }
+    dimensions:
+      - { name: status, sql: status, type: string }
+    measures:
+      - { name: count, type: count }
+`;
+const CUSTOMERS = `cubes:
+  - name: customers
+    sql_table: dim_customer
+    access_policy:
+      - role: [analyst, executive]
+        member_level: { excludes: [email] }
+      - role: executive
+        conditions: [{ if: "{ !securityContext.region }" }]
+        row_level:
+          filters: [{ member: type, operator: notEquals, values: [b2c] }]
+    dimensions:
+      - { name: customer_key, sql: customer_key, type: number, primary_key: true }
+      - { name: region, sql: region, type: string }
+      - { name: type, sql: type, type: string }
+      - { name: email, sql: email, type: string }
+    segments:
+      - { name: with_email, sql: "{CUBE}.email IS NOT NULL" }
+    hierarchies:
+      - { name: contact, levels: [region, email] }
+`;
+
+const model = modelFromTexts({ 'orders.yml': ORDERS, 'customers.yml': CUSTOMERS });
+const user = (role: SecurityContext['role'], attributes: Record<string, string> = {}): SecurityContext => ({
+  name: 'u',
+  role,
+  attributes,
+});
+const sqlOf = (m: typeof model, q: unknown) => {
+  const logical = resolveQuery(m, CubeQuerySchema.parse(q), { now: new Date('2026-07-01T00:00:00Z') });
+  return render(compileQuery(m, logical), duckdbDialect);
+};
+
+function problems(files: Record<string, string>) {
+  try {
+    modelFromTexts(files);
+    return [];
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return e.problems.map((p) => ({ file: p.file, line: p.line, message: p.message }));
+  }
+}
+
+describe('access_policy in cube files', () => {
+  it('reports unknown members, unreachable cubes and malformed conditions with file and line', () => {
+    const bad = ORDERS.replace('member: customers.region', 'member: customers.nope');
+    expect(problems({ 'orders.yml': bad, 'customers.yml': CUSTOMERS })).toEqual([
+      { file: 'orders.yml', line: 5, message: 'row filter member customers.nope is not a dimension' },
+    ]);
+    const unreachable = CUSTOMERS.replace('member: type,', 'member: orders.status,');
+    expect(problems({ 'orders.yml': ORDERS, 'customers.yml': unreachable })[0]).toMatchObject({
+      file: 'customers.yml',
+      message: 'customers does not join orders, so it cannot filter by orders.status',
+    });
+    const excl = CUSTOMERS.replace('excludes: [email]', 'excludes: [mail]');
+    expect(problems({ 'orders.yml': ORDERS, 'customers.yml': excl })).toEqual([
+      { file: 'customers.yml', line: 5, message: 'access_policy names unknown member customers.mail' },
+    ]);
+    const cond = ORDERS.replace('{ securityContext.region }" }]', 'region" }]');
+    expect(problems({ 'orders.yml': cond, 'customers.yml': CUSTOMERS })[0]?.file).toBe('orders.yml');
+  });
+
+  it('leaves an admin without attributes unrestricted: the model itself', () => {
+    expect(restrictModel(model, user('admin'))).toBe(model);
+    expect(restrictModel(model, user('marketer'))).toBe(model);
+  });
+
+  it('filters rows by the user attribute, as a bound parameter, through an EXISTS over the join', () => {
+    const m = restrictModel(model, user('analyst', { region: "EU'; DROP TABLE x; --" }));
+    const r = sqlOf(m, { measures: ['orders.count'] });
+    expect(r.params).toContain("EU'; DROP TABLE x; --");
+    expect(r.text).not.toContain('DROP');
+    expect(r.text).toContain('EXISTS');
+    expect(r.text).toMatch(/FROM "fact_order_lines" AS "orders"\s+WHERE EXISTS/);
+  });
+
+  it('policies restrict together; a condition on a missing attribute switches its policy', () => {
+    // An executive without region: the b2c rule applies to customers, the region rule does not.
+    const exec = restrictModel(model, user('executive'));
+    expect(exec.access?.rows.get('customers')).toEqual([
+      { cube: 'customers', dimension: 'type', operator: 'notEquals', values: ['b2c'] },
+    ]);
+    expect(exec.access?.rows.has('orders')).toBe(false);
+    const execEu = restrictModel(model, user('executive', { region: 'EU' }));
+    expect(execEu.access?.rows.has('customers')).toBe(false);
+    expect(execEu.access?.rows.get('orders')?.[0]?.values).toEqual(['EU']);
+  });
+
+  it('hides excluded members from meta (and hierarchies through them) and answers MEMBER_FORBIDDEN for them anywhere in a query', () => {
+    const m = restrictModel(model, user('analyst'));
+    type CubeEntry = { name: string; dimensions: { name: string }[]; hierarchies: unknown[] };
+    const customersOf = (meta: ReturnType<typeof modelMeta>) =>
+      (meta.cubes as CubeEntry[]).find((c) => c.name === 'customers')!;
+    const dims = (meta: ReturnType<typeof modelMeta>) => customersOf(meta).dimensions.map((d) => d.name);
+    expect(dims(modelMeta(model))).toContain('customers.email');
+    expect(dims(modelMeta(m))).not.toContain('customers.email');
+    expect(customersOf(modelMeta(model)).hierarchies).toHaveLength(1);
+    expect(customersOf(modelMeta(m)).hierarchies).toEqual([]);
+    const forbidden = expect.objectContaining({ code: 'MEMBER_FORBIDDEN', status: 403 });
+    expect(() => sqlOf(m, { dimensions: ['customers.email'] })).toThrow(forbidden);
+    expect(() =>
+      sqlOf(m, { measures: ['orders.count'], filters: [{ member: 'customers.email', operator: 'set' }] }),
+    ).toThrow(forbidden);
+    expect(() =>
+      sqlOf(m, {
+        measures: ['orders.count'],
+        filters: [
+          {
+            or: [
+              { member: 'orders.status', operator: 'set' },
+              { member: 'customers.email', operator: 'contains', values: ['@'] },
+            ],
+          },
+        ],
+      }),
+    ).toThrow(forbidden);
+    expect(() => sqlOf(m, { measures: ['orders.count'], order: { 'customers.email': 'asc' } })).toThrow();
+    // The same queries are fine for a marketer.
+    expect(() =>
+      sqlOf(restrictModel(model, user('marketer')), { dimensions: ['customers.email'] }),
+    ).not.toThrow();
+  });
+
+  it('a restriction key differs between users who see different rows and matches for the same rows', () => {
+    const a = restrictModel(model, user('analyst', { region: 'EU' })).access!.key;
+    const b = restrictModel(model, user('marketer', { region: 'EU' })).access!.key;
+    const c = restrictModel(model, user('analyst', { region: 'US' })).access!.key;
+    expect(a).not.toBe(c);
+    // Marketers see e-mail, analysts do not: different keys although the rows are the same.
+    expect(a).not.toBe(b);
+    expect(restrictModel(model, user('analyst', { region: 'EU' })).access!.key).toBe(a);
+  });
+});
