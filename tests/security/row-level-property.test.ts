@@ -1,0 +1,360 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Engine, Row } from '../../src/engine';
+import { buildApp } from '../../src/server/app';
+import { addUser } from '../../src/server/auth/users';
+import { loadDemo, ROOT } from '../helpers/demo';
+
+/**
+ * Random queries as a region-restricted user, each checked against ground truth written
+ * directly in SQL over the star schema (facts joined to the customer version of their time,
+ * kept when its region is the user's), never through the compiler.
+ */
+
+const REGION = 'Northern Europe';
+const NOW = () => new Date('2026-07-01T00:00:00Z');
+const COMPLETED = "f.status = 'completed' AND f.quantity > 0 AND f.unit_price >= 0";
+
+interface Fact {
+  readonly cube: string;
+  readonly table: string;
+  readonly time: string;
+  readonly measures: Readonly<Record<string, string>>;
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly filters: readonly { member: string; operator: 'equals'; values: string[]; sql: string }[];
+  readonly segments: Readonly<Record<string, string>>;
+}
+
+const CUSTOMER_DIMENSIONS = {
+  'customers.type': 'c.type',
+  'customers.region': 'c.region',
+  'customers.industry': 'c.industry',
+};
+const CUSTOMER_FILTERS = [
+  { member: 'customers.type', operator: 'equals' as const, values: ['b2b'], sql: "c.type = 'b2b'" },
+  { member: 'customers.type', operator: 'equals' as const, values: ['b2c'], sql: "c.type = 'b2c'" },
+];
+
+const FACTS: readonly Fact[] = [
+  {
+    cube: 'orders',
+    table: 'fact_order_lines',
+    time: 'ordered_at',
+    measures: {
+      'orders.count': 'count(*)',
+      'orders.revenue': `sum(f.revenue) FILTER (WHERE ${COMPLETED})`,
+      'orders.customer_count': `count(DISTINCT f.customer_id) FILTER (WHERE ${COMPLETED})`,
+    },
+    dimensions: { ...CUSTOMER_DIMENSIONS, 'orders.status': 'f.status' },
+    filters: [
+      ...CUSTOMER_FILTERS,
+      { member: 'orders.status', operator: 'equals', values: ['cancelled'], sql: "f.status = 'cancelled'" },
+    ],
+    segments: { 'orders.completed': COMPLETED, 'orders.b2b': "c.type = 'b2b'" },
+  },
+  {
+    cube: 'interactions',
+    table: 'fact_interactions',
+    time: 'occurred_at',
+    measures: { 'interactions.count': 'count(*)' },
+    dimensions: { ...CUSTOMER_DIMENSIONS, 'interactions.kind': 'f.kind' },
+    filters: [
+      ...CUSTOMER_FILTERS,
+      { member: 'interactions.kind', operator: 'equals', values: ['call'], sql: "f.kind = 'call'" },
+    ],
+    segments: {},
+  },
+  {
+    cube: 'deals',
+    table: 'fact_deal_stages',
+    time: 'entered_at',
+    measures: { 'deals.count': 'count(*)' },
+    dimensions: { ...CUSTOMER_DIMENSIONS, 'deals.stage': 'f.stage' },
+    filters: CUSTOMER_FILTERS,
+    segments: {},
+  },
+  {
+    cube: 'tickets',
+    table: 'fact_tickets',
+    time: 'opened_at',
+    measures: { 'tickets.count': 'count(*)' },
+    dimensions: CUSTOMER_DIMENSIONS,
+    filters: CUSTOMER_FILTERS,
+    segments: {},
+  },
+];
+
+/** mulberry32: a small seeded generator, so a failure reproduces. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+  return { next, pick, some: <T>(xs: readonly T[]) => xs.filter(() => next() < 0.4) };
+}
+
+interface Case {
+  readonly query: Record<string, unknown>;
+  readonly truth: string;
+  readonly params: unknown[];
+  readonly keys: readonly string[];
+}
+
+const tsText = (expr: string) => `strftime(${expr}, '%Y-%m-%dT%H:%M:%S.000')`;
+
+/** A random grouped query over one fact and its ground truth in SQL. */
+function randomCase(r: ReturnType<typeof random>): Case {
+  const fact = r.pick(FACTS);
+  const measures = r.some(Object.keys(fact.measures));
+  if (measures.length === 0) measures.push(Object.keys(fact.measures)[0]!);
+  const dimensions = r.some(Object.keys(fact.dimensions)).slice(0, 2);
+  const filters = r.next() < 0.5 ? [r.pick(fact.filters)] : [];
+  const segments =
+    Object.keys(fact.segments).length > 0 && r.next() < 0.3 ? [r.pick(Object.keys(fact.segments))] : [];
+  const granularity = r.next() < 0.4 ? r.pick(['month', 'quarter', 'year'] as const) : undefined;
+  const year = r.next() < 0.5 ? r.pick([2024, 2025]) : undefined;
+  const timeMember = `${fact.cube}.${fact.time}`;
+  const query: Record<string, unknown> = {
+    measures,
+    dimensions,
+    filters: filters.map(({ member, operator, values }) => ({ member, operator, values })),
+    segments,
+    limit: 50000,
+  };
+  const select = dimensions.map((d) => `${fact.dimensions[d]} AS "${d}"`);
+  const keys = [...dimensions];
+  if (granularity || year) {
+    query['timeDimensions'] = [
+      {
+        dimension: timeMember,
+        ...(granularity ? { granularity } : {}),
+        ...(year ? { dateRange: [`${year}-01-01`, `${year}-12-31`] } : {}),
+      },
+    ];
+    if (granularity) {
+      select.push(
+        `${tsText(`date_trunc('${granularity}', f.${fact.time})`)} AS "${timeMember}.${granularity}"`,
+      );
+      keys.push(`${timeMember}.${granularity}`);
+    }
+  }
+  const where = [
+    'c.region = $1',
+    ...filters.map((f) => f.sql),
+    ...segments.map((s) => fact.segments[s]!),
+    ...(year ? [`f.${fact.time} >= '${year}-01-01' AND f.${fact.time} < '${year + 1}-01-01'`] : []),
+  ];
+  const truth = `
+    SELECT ${[...select, ...measures.map((m) => `${fact.measures[m]} AS "${m}"`)].join(', ')}
+    FROM ${fact.table} f JOIN dim_customer c ON c.customer_key = f.customer_key
+    WHERE ${where.join(' AND ')}
+    ${keys.length > 0 ? 'GROUP BY ALL' : ''}`;
+  return { query, truth, params: [REGION], keys };
+}
+
+/** Rows as sorted lines of rounded values, so two answers compare whatever their order. */
+function canonical(rows: readonly Row[], columns: readonly string[]): string[] {
+  return rows
+    .map((row) =>
+      columns
+        .map((c) => {
+          const v = row[c];
+          if (v === null || v === undefined) return 'null';
+          const n = typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+          return typeof n === 'number' || typeof n === 'bigint' ? Number(n).toFixed(2) : String(n);
+        })
+        .join(' | '),
+    )
+    .sort();
+}
+
+function parseCsv(text: string): Row[] {
+  const [head, ...lines] = text.trim().split('\n');
+  const columns = head!.split(',');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [columns[i]!, v === '' ? null : v])));
+}
+
+describe('row-level security: a region-restricted user never sees another region', () => {
+  let engine: Engine;
+  let app: FastifyInstance;
+  let headers: Record<string, string>;
+  const truth = async (sql: string, params: unknown[] = [REGION]) =>
+    (await engine.query({ text: sql, params: params as string[] })).rows;
+
+  beforeAll(async () => {
+    ({ engine } = await loadDemo());
+    const { key } = await addUser(engine, {
+      name: 'nordic',
+      role: 'marketer',
+      attributes: { region: REGION },
+    });
+    headers = { authorization: `Bearer ${key}` };
+    app = await buildApp({ engine, root: ROOT, now: NOW });
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+    await engine?.close();
+  });
+
+  const query = async (q: unknown, accept = 'application/json') => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/query',
+      headers: { ...headers, accept },
+      payload: { query: q },
+    });
+    if (res.statusCode !== 200) throw new Error(`${res.statusCode} ${res.body} for ${JSON.stringify(q)}`);
+    return res;
+  };
+
+  it('the restriction is not vacuous: other regions hold most of the data', async () => {
+    const [all] = await truth(
+      'SELECT count(*) AS n, count(*) FILTER (WHERE c.region = $1) AS mine FROM fact_order_lines f JOIN dim_customer c USING (customer_key)',
+    );
+    expect(Number(all!['mine'])).toBeGreaterThan(0);
+    expect(Number(all!['n'])).toBeGreaterThan(3 * Number(all!['mine']));
+  });
+
+  it('120 random grouped queries (measures, dimensions, filters, segments, time dimensions) equal the SQL ground truth', async () => {
+    const r = random(20261123);
+    for (let i = 0; i < 120; i++) {
+      const c = randomCase(r);
+      const body = (await query(c.query)).json() as { data: Row[] };
+      const columns = [...c.keys, ...(c.query['measures'] as string[])];
+      const expected = await truth(c.truth, c.params);
+      const context = `case ${i}: ${JSON.stringify(c.query)}\n${c.truth}`;
+      expect(canonical(body.data, columns), context).toEqual(canonical(expected, columns));
+      for (const row of body.data) {
+        if ('customers.region' in row) expect(row['customers.region'], context).toBe(REGION);
+      }
+    }
+  }, 60_000);
+
+  it('ungrouped rows, totals and rollup subtotals stay in the region', async () => {
+    const ungrouped = (
+      await query({
+        dimensions: ['orders.order_id', 'orders.line_no', 'customers.region'],
+        timeDimensions: [{ dimension: 'orders.ordered_at', dateRange: ['2025-03-01', '2025-03-31'] }],
+        ungrouped: true,
+        limit: 50000,
+      })
+    ).json() as { data: Row[] };
+    const [lines] = await truth(
+      "SELECT count(*) AS n FROM fact_order_lines f JOIN dim_customer c USING (customer_key) WHERE c.region = $1 AND f.ordered_at >= '2025-03-01' AND f.ordered_at < '2025-04-01'",
+    );
+    expect(ungrouped.data).toHaveLength(Number(lines!['n']));
+    expect(new Set(ungrouped.data.map((row) => row['customers.region']))).toEqual(new Set([REGION]));
+
+    const rolled = (
+      await query({
+        measures: ['orders.count'],
+        dimensions: ['customers.country'],
+        rollup: ['customers.country'],
+      })
+    ).json() as { data: Row[] };
+    const counted = (
+      await query({ measures: ['orders.count'], dimensions: ['customers.country'], total: true })
+    ).json() as {
+      total: number;
+    };
+    const byCountry = await truth(
+      'SELECT c.country, count(*) AS n FROM fact_order_lines f JOIN dim_customer c USING (customer_key) WHERE c.region = $1 GROUP BY 1',
+    );
+    const grand = rolled.data.find((row) => (row['__subtotal'] as string[] | undefined)?.length);
+    expect(Number(grand!['orders.count'])).toBe(byCountry.reduce((s, row) => s + Number(row['n']), 0));
+    expect(counted.total).toBe(byCountry.length);
+  });
+
+  it('a CSV export holds the ground truth and no other region', async () => {
+    const res = await query(
+      { measures: ['orders.revenue'], dimensions: ['customers.region', 'customers.type'], limit: 50000 },
+      'text/csv',
+    );
+    const rows = parseCsv(res.body);
+    const expected = await truth(
+      `SELECT c.region AS "customers.region", c.type AS "customers.type", sum(f.revenue) FILTER (WHERE ${COMPLETED}) AS "orders.revenue"
+       FROM fact_order_lines f JOIN dim_customer c USING (customer_key) WHERE c.region = $1 GROUP BY ALL`,
+    );
+    const cols = ['customers.region', 'customers.type', 'orders.revenue'];
+    expect(canonical(rows, cols)).toEqual(canonical(expected, cols));
+  });
+
+  it('reports: RFM counts and cohort sizes are those of the region only', async () => {
+    const rfm = (
+      await app.inject({ method: 'POST', url: '/v1/reports/rfm', headers, payload: {} })
+    ).json() as {
+      population: { customers: number };
+    };
+    const [customers] = await truth(
+      `SELECT count(DISTINCT f.customer_id) AS n FROM fact_order_lines f JOIN dim_customer c USING (customer_key)
+       WHERE c.region = $1 AND ${COMPLETED} AND f.ordered_at < '2026-07-01'`,
+    );
+    expect(rfm.population.customers).toBe(Number(customers!['n']));
+
+    const cohort = (
+      await app.inject({ method: 'POST', url: '/v1/reports/cohort', headers, payload: {} })
+    ).json() as {
+      cohorts: { cohort: string; size: number }[];
+    };
+    const sizes = await truth(
+      `WITH first AS (SELECT f.customer_id, min(f.ordered_at) AS t FROM fact_order_lines f JOIN dim_customer c USING (customer_key)
+                      WHERE c.region = $1 AND ${COMPLETED} GROUP BY 1)
+       SELECT strftime(date_trunc('month', t), '%Y-%m-%d') AS cohort, count(*) AS size FROM first GROUP BY 1 ORDER BY 1`,
+    );
+    expect(cohort.cohorts.map((c) => [c.cohort, c.size])).toEqual(
+      sizes.map((s) => [s['cohort'], Number(s['size'])]),
+    );
+  });
+
+  it('dashboard tiles and filter values show the region only', async () => {
+    const tile = (
+      await app.inject({
+        method: 'GET',
+        url: '/v1/dashboards/sales-executive/tiles/revenue_by_month.json',
+        headers,
+      })
+    ).json() as {
+      data: Row[];
+    };
+    const months = await truth(
+      `SELECT ${tsText("date_trunc('month', f.ordered_at)")} AS "orders.ordered_at.month", sum(f.revenue) FILTER (WHERE ${COMPLETED}) AS "orders.revenue"
+       FROM fact_order_lines f JOIN dim_customer c USING (customer_key)
+       WHERE c.region = $1 AND f.ordered_at >= '2025-07-01' AND f.ordered_at < '2026-07-01' GROUP BY 1`,
+    );
+    const cols = ['orders.ordered_at.month', 'orders.revenue'];
+    expect(canonical(tile.data, cols)).toEqual(canonical(months, cols));
+
+    const values = (
+      await app.inject({ method: 'GET', url: '/v1/meta/values?member=customers.region', headers })
+    ).json();
+    expect(values.values).toEqual([REGION]);
+  });
+
+  it('Customer 360: a customer of another region is not found, one of the region is', async () => {
+    const [other] = await truth(
+      'SELECT customer_id FROM dim_customer WHERE is_current AND region <> $1 AND region IS NOT NULL LIMIT 1',
+    );
+    const [mine] = await truth(
+      'SELECT customer_id FROM dim_customer WHERE is_current AND region = $1 LIMIT 1',
+    );
+    const get = (id: unknown) => app.inject({ method: 'GET', url: `/v1/customers/${id}`, headers });
+    expect((await get(other!['customer_id'])).statusCode).toBe(404);
+    expect((await get(mine!['customer_id'])).statusCode).toBe(200);
+    const search = (await app.inject({ method: 'GET', url: '/v1/customers?search=a', headers })).json() as {
+      data: Row[];
+    };
+    const ids = search.data.map((row) => row['customer_id']);
+    const allowed = new Set(
+      (await truth('SELECT customer_id FROM dim_customer WHERE is_current AND region = $1')).map(
+        (row) => row['customer_id'],
+      ),
+    );
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.filter((id) => !allowed.has(id))).toEqual([]);
+  });
+});
