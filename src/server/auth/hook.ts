@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Engine } from '../../engine';
 import { AppError } from '../../errors';
+import type { SecurityContext } from '../../model/access/types';
 import type { Model } from '../../model/types';
 import { AuditLog } from './audit';
 import { userOf } from './credentials';
@@ -10,6 +11,8 @@ import { LOCAL_ADMIN, type RequestScope, ScopedModels, scopes } from './scope';
 declare module 'fastify' {
   interface FastifyRequest {
     rapportScope?: RequestScope;
+    /** The authenticated user, set even when the route then refuses them (for the audit log). */
+    rapportUser?: SecurityContext;
   }
   interface FastifyInstance {
     /** True when no key is configured: loopback only, every request the local admin. */
@@ -78,6 +81,7 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): { close
           : 'this route needs an API key: send Authorization: Bearer <key>',
       );
     }
+    request.rapportUser = user;
     if (!allows(permission, user.role)) {
       throw new AppError('FORBIDDEN', `role ${user.role} may not call ${request.method} ${url}`, {
         role: user.role,
@@ -95,7 +99,7 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): { close
     app.addHook('onResponse', async (request, reply) => {
       const url = request.routeOptions.url;
       if (url === undefined || !audited(url)) return;
-      const user = request.rapportScope?.user;
+      const user = request.rapportScope?.user ?? request.rapportUser;
       audit.record({
         at: new Date(),
         user: user?.name ?? 'anonymous',
