@@ -81,6 +81,8 @@ export function openApiDocument(): Record<string, unknown> {
       description:
         'Analytical CRM and OLAP API. Queries take the shape of Cube’s REST API; /cubejs-api/v1 serves Cube clients unchanged.',
     },
+    // Every API route takes the bearer key; `{}` because local mode and public routes need none.
+    security: [{ bearer: [] }, {}],
     paths: {
       '/health': {
         get: op('Liveness and the warehouse data version', { responses: { '200': { description: 'ok' } } }),
@@ -245,6 +247,14 @@ export function openApiDocument(): Record<string, unknown> {
       },
     },
     components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'An API key from `rapport users add` (rk_…); on /cubejs-api/v1 also an HS256 JWT signed with RAPPORT_JWT_SECRET whose `role` and other claims are the user. No key configured: local mode, loopback only, no header needed. 401 UNAUTHENTICATED without valid credentials, 403 FORBIDDEN when the role may not call the route, 403 MEMBER_FORBIDDEN for a hidden member.',
+        },
+      },
       schemas: {
         Query: query,
         Error: {
