@@ -15,10 +15,13 @@ export function warehousePath(db?: string): string {
 }
 
 /** Opens (creating if needed) the warehouse with its schema. */
-export async function openWarehouse(db?: string): Promise<{ engine: Engine; path: string }> {
+export async function openWarehouse(
+  db?: string,
+  options: { poolSize?: number } = {},
+): Promise<{ engine: Engine; path: string }> {
   const path = warehousePath(db);
   mkdirSync(dirname(path), { recursive: true });
-  const engine = await DuckDbEngine.open({ path });
+  const engine = await DuckDbEngine.open({ path, poolSize: options.poolSize });
   await ensureWarehouse(engine);
   return { engine, path };
 }

@@ -66,6 +66,13 @@ function typed(member: Dimension | Measure, value: unknown): FilterValue {
             ? Number(value)
             : Number.NaN;
       if (!Number.isFinite(n)) throw invalid(member.fullName, `${JSON.stringify(value)} is not a number`);
+      // Such an integer has lost digits already, and beyond 2^63 the engine cannot bind it.
+      if (Number.isInteger(n) && !Number.isSafeInteger(n)) {
+        throw invalid(
+          member.fullName,
+          `${JSON.stringify(value)} is beyond the ±2^53 integers a filter compares exactly`,
+        );
+      }
       return n;
     }
     case 'boolean':

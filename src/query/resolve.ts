@@ -89,6 +89,12 @@ export function resolveQuery(model: Model, query: CubeQuery, options: ResolveOpt
     if (td.dateRange !== undefined)
       rowFilters.push(timeRangeFilter(dimension, td.dateRange, timezone, options.now));
   }
+  if (measures.length === 0 && dimensions.length === 0) {
+    throw new AppError(
+      'INVALID_QUERY',
+      'a query asks for at least one measure, dimension or time dimension with a granularity',
+    );
+  }
   const seen = new Set<string>();
   for (const m of [...measures, ...dimensions]) {
     if (seen.has(m.alias))
@@ -140,6 +146,15 @@ export function resolveQuery(model: Model, query: CubeQuery, options: ResolveOpt
       'an ungrouped query reads rows of one cube and the cubes it reaches; its measures need aggregation across facts',
     );
   }
+  const calculated = query.ungrouped ? measures.find((m) => m.measure.type === 'number') : undefined;
+  if (calculated) {
+    // A calculated measure is written over aggregates (a ratio, a median): it has no per-row value.
+    throw new AppError(
+      'INVALID_QUERY',
+      `${calculated.alias} is calculated from aggregates; an ungrouped query cannot show it per row`,
+      { member: calculated.alias },
+    );
+  }
   if (query.ungrouped && filters.aggregates.length > 0) {
     throw new AppError(
       'INVALID_QUERY',
@@ -147,6 +162,14 @@ export function resolveQuery(model: Model, query: CubeQuery, options: ResolveOpt
     );
   }
   const rollup = resolveRollup(query, dimensions);
+  if (rollup.length > 0 && timezone !== 'UTC' && dimensions.some((d) => d.granularity)) {
+    // Each use of the zone is its own bound parameter, so the engine cannot tell that the
+    // bucket in GROUPING SETS is the one in the select list.
+    throw new AppError(
+      'UNSUPPORTED_FEATURE',
+      'rollup over a time dimension with a granularity works in UTC only; drop timezone or rollup',
+    );
+  }
   if (rollup.length > 0 && (groups.length > 1 || multiplied || query.ungrouped)) {
     throw new AppError(
       'UNSUPPORTED_FEATURE',

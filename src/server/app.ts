@@ -3,11 +3,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { warehouseVersion } from '../etl';
 import { loadModel } from '../model/load';
 import { QueryService } from '../reports/query/service';
-import type { AppContext, AppDeps } from './deps';
 import { installAuth } from './auth/hook';
 import { currentModel } from './auth/scope';
 import { hasActiveKeys } from './auth/users';
+import type { AppContext, AppDeps } from './deps';
 import { installErrorHandler } from './errors';
+import { installRateLimit, serverLimits } from './limits';
 import { cubeCompatRoutes } from './routes/cube-compat';
 import { customerRoutes } from './routes/customers';
 import { dashboardRoutes } from './routes/dashboards';
@@ -30,8 +31,10 @@ declare module 'fastify' {
 
 /** Builds the HTTP app without listening, so tests can `inject()` requests. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 4 * 1024 * 1024 });
+  const limits = serverLimits(deps.engine, deps.limits, deps.queryTimeoutMs);
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: limits.settings.bodyLimitBytes });
   installErrorHandler(app);
+  await installRateLimit(app, limits.settings.rateLimitPerMinute);
   // The route table, for the check that every API route is in the OpenAPI document.
   const routes: string[] = [];
   app.addHook('onRoute', (r) => {
@@ -45,17 +48,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', () => auth.close());
   let version = await warehouseVersion(deps.engine);
   const queries = new QueryService({
-    engine: deps.engine,
+    engine: limits.engine,
     // The requesting user's model (access rules), the full one outside a request.
     get model() {
       return currentModel(model);
     },
     version: () => version,
     now: deps.now,
-    timeoutMs: deps.queryTimeoutMs,
+    timeoutMs: limits.settings.queryTimeoutMs,
+    maxLimit: limits.settings.maxRows,
+    maxStreamLimit: limits.settings.maxExportRows,
   });
+  // Request handlers get the engine under the limits; /health and ETL runs use the inner one,
+  // so that neither waits behind heavy queries nor is a load interrupted by the query timeout.
   const ctx: AppContext = {
     ...deps,
+    engine: limits.engine,
+    limits: limits.settings,
+    queryLoad: () => limits.engine.load,
     get model() {
       return currentModel(model);
     },
@@ -65,8 +75,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   };
   await app.register(async (scope) => docsRoutes(scope, ctx));
-  await app.register(async (scope) => healthRoutes(scope, ctx));
-  await app.register(async (scope) => etlRoutes(scope, ctx));
+  await app.register(async (scope) => healthRoutes(scope, { ...ctx, engine: deps.engine }));
+  await app.register(async (scope) => etlRoutes(scope, { ...ctx, engine: deps.engine }));
   await app.register(async (scope) => queryRoutes(scope, ctx));
   await app.register(async (scope) => cubeCompatRoutes(scope, ctx));
   await app.register(async (scope) => reportRoutes(scope, ctx));

@@ -2,6 +2,7 @@ import type { FastifyServerOptions } from 'fastify';
 import type { Engine } from '../engine';
 import type { Model } from '../model/types';
 import type { QueryService } from '../reports/query/service';
+import type { LimitSettings } from './limits/settings';
 
 export interface AppDeps {
   readonly engine: Engine;
@@ -15,8 +16,10 @@ export interface AppDeps {
   readonly jwtSecret?: string;
   /** The clock relative date ranges are read against (tests pin it). */
   readonly now?: () => Date;
-  /** Per-query time limit in the engine [120,000 ms]. */
+  /** Per-query time limit in the engine [30,000 ms]; `limits.queryTimeoutMs` wins. */
   readonly queryTimeoutMs?: number;
+  /** Timeouts, row caps, body size, rate limit and the heavy-query cap [DEFAULT_LIMITS]. */
+  readonly limits?: Partial<LimitSettings>;
   /** How long a load request waits before answering Cube's "Continue wait" [10,000 ms]. */
   readonly continueWaitMs?: number;
 }
@@ -25,6 +28,10 @@ export interface AppDeps {
 export interface AppContext extends AppDeps {
   readonly model: Model;
   readonly queries: QueryService;
+  /** The limits in force; `engine` above is the inner engine wrapped in them. */
+  readonly limits: LimitSettings;
+  /** Queries running under the heavy-query cap, and queries waiting for their turn. */
+  queryLoad(): { running: number; queued: number; limit: number };
   /** Re-reads the warehouse version after data changed (an ETL run through the API). */
   refreshVersion(): Promise<void>;
 }

@@ -1,28 +1,62 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { AppError, ERROR_CATALOGUE } from '../errors';
+import { AppError, ERROR_CATALOGUE, type ErrorCode } from '../errors';
+
+/** Codes whose messages the server writes itself: safe to show even though their status is 5xx. */
+const OWN_MESSAGES: ReadonlySet<ErrorCode> = new Set(['QUERY_TIMEOUT', 'SERVER_BUSY', 'WAREHOUSE_LOCKED']);
+
+/**
+ * What a user sees of a catalogued error. A 5xx error may carry the engine's own text (a DuckDB
+ * message naming tables, SQL or internals): it answers with its code and the catalogue's title,
+ * and the original goes to the log only.
+ */
+export function publicError(error: AppError): { code: ErrorCode; message: string; details?: unknown } {
+  if (error.status < 500) return error.toJSON();
+  if (!OWN_MESSAGES.has(error.code)) {
+    return { code: error.code, message: `${ERROR_CATALOGUE[error.code].title}; see the server log` };
+  }
+  const retry = retryAfterSeconds(error);
+  return retry === undefined
+    ? { code: error.code, message: error.message }
+    : { code: error.code, message: error.message, details: { retryAfterSeconds: retry } };
+}
+
+function retryAfterSeconds(error: AppError): number | undefined {
+  const d = error.details as { retryAfterSeconds?: unknown } | undefined;
+  return typeof d?.retryAfterSeconds === 'number' ? d.retryAfterSeconds : undefined;
+}
 
 /**
  * One error handler: catalogued errors answer with their status and `{code, message,
- * details}`; fastify's own client errors (bad JSON, body too large) keep their 4xx status;
- * anything else is a 500 whose details stay in the log.
+ * details}` (5xx ones without engine text, see `publicError`); fastify's own client errors
+ * (bad JSON, body too large) keep their 4xx status; anything else is a 500 whose details stay
+ * in the log.
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
       if (error.status >= 500) request.log.error({ err: error }, error.message);
+      const shown = publicError(error);
+      const retry = retryAfterSeconds(error);
+      if (retry !== undefined && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retry));
       // Cube's clients read the message from `error` (their RequestError takes body.error).
       const body = request.url.startsWith('/cubejs-api/')
         ? {
-            ...error.toJSON(),
-            error: error.message,
+            ...shown,
+            error: shown.message,
             type: error.status < 500 ? 'UserError' : 'InternalServerError',
           }
-        : error.toJSON();
+        : shown;
       return reply.status(error.status).send(body);
     }
     const fe = error as FastifyError;
     if (fe.validation) {
       return reply.status(400).send({ code: 'VALIDATION_FAILED', message: fe.message });
+    }
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.status(413).send({
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `the request body is larger than the limit of ${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes`,
+      });
     }
     if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.status(fe.statusCode).send({ code: 'VALIDATION_FAILED', message: fe.message });

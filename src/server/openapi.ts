@@ -85,7 +85,9 @@ export function openApiDocument(): Record<string, unknown> {
     security: [{ bearer: [] }, {}],
     paths: {
       '/health': {
-        get: op('Liveness and the warehouse data version', { responses: { '200': { description: 'ok' } } }),
+        get: op('Liveness, the warehouse data version and the queries running and queued', {
+          responses: { '200': { description: 'ok' } },
+        }),
       },
       '/v1/meta': {
         get: op('Cubes, measures, dimensions, segments, hierarchies', {

@@ -5,14 +5,17 @@ import type { Engine } from '../../engine';
 import { selectJobs } from '../../etl';
 import { buildApp } from '../../server/app';
 import { assertBindable, LOCAL_MODE_NOTICE } from '../../server/auth/local-mode';
+import { DEFAULT_LIMITS, LIMIT_SOURCES, type LimitSettings, resolveLimits } from '../../server/limits';
 import { clock, demoExportMoment, openWarehouse, projectRoot, warehousePath } from '../context';
 import { runJobsWithProgress } from './etl';
 
-interface ServeOptions {
+type ServeOptions = {
   db?: string;
   port: string;
   host: string;
-}
+} & Partial<Record<keyof LimitSettings, string>>;
+
+const LIMIT_KEYS = Object.keys(LIMIT_SOURCES) as (keyof LimitSettings)[];
 
 /** `now` for the server: $RAPPORT_NOW, else (with `demoClock`) the demo's export moment, else real time. */
 async function serverClock(
@@ -29,13 +32,17 @@ async function serve(opts: ServeOptions, demoClock = false): Promise<void> {
   const port = Number.parseInt(opts.port, 10);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0..65535, got ${opts.port}`);
-  const { engine, path } = await openWarehouse(opts.db);
+  const limits = resolveLimits(Object.fromEntries(LIMIT_KEYS.map((k) => [k, opts[k]])));
+  // Two connections per query slot (a report may hold one while it runs another) plus two
+  // outside the cap: one for /health and one for an ETL load.
+  const { engine, path } = await openWarehouse(opts.db, { poolSize: limits.maxConcurrentQueries * 2 + 2 });
   const { now, pinned } = await serverClock(engine, demoClock);
   const app = await buildApp({
     engine,
     root: projectRoot(),
     now,
     logger: { level: process.env['LOG_LEVEL'] ?? 'info' },
+    limits,
   });
   if (app.localMode) {
     try {
@@ -57,17 +64,33 @@ async function serve(opts: ServeOptions, demoClock = false): Promise<void> {
   process.once('SIGTERM', close);
   await app.listen({ port, host: opts.host });
   app.log.info(
-    { warehouse: path, now: pinned ?? 'real time' },
+    { warehouse: path, now: pinned ?? 'real time', limits },
     `rapport serving on http://${opts.host}:${port}`,
   );
 }
 
+/** The limit flags, each defaulting to its environment variable, then to DEFAULT_LIMITS. */
+function withLimitOptions(c: Command): Command {
+  for (const key of LIMIT_KEYS) {
+    const s = LIMIT_SOURCES[key];
+    const shown = s.unit === 'seconds' ? DEFAULT_LIMITS[key] / 1000 : DEFAULT_LIMITS[key];
+    c.option(`--${s.flag} <${s.unit === 'count' ? 'n' : s.unit}>`, `${s.description} [${shown}, $${s.env}]`);
+  }
+  return c;
+}
+
+function limitsHelp(): string {
+  return '\nLimits: flags win over environment variables, which win over the defaults in brackets.';
+}
+
 export function registerServe(program: Command): void {
   const withServeOptions = (c: Command) =>
-    c
-      .option('--db <path>', 'warehouse file (default data/warehouse.duckdb or $RAPPORT_DB)')
-      .option('-p, --port <port>', 'port', process.env['PORT'] ?? '3000')
-      .option('--host <host>', 'interface to listen on', process.env['HOST'] ?? '127.0.0.1');
+    withLimitOptions(
+      c
+        .option('--db <path>', 'warehouse file (default data/warehouse.duckdb or $RAPPORT_DB)')
+        .option('-p, --port <port>', 'port', process.env['PORT'] ?? '3000')
+        .option('--host <host>', 'interface to listen on', process.env['HOST'] ?? '127.0.0.1'),
+    ).addHelpText('after', limitsHelp());
 
   withServeOptions(program.command('serve').description('serve the API and dashboards over HTTP')).action(
     (opts: ServeOptions) => serve(opts),

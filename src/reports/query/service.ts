@@ -22,6 +22,8 @@ export interface QueryServiceOptions {
   readonly timeoutMs?: number;
   /** The largest `limit` a query may ask for [50,000]. */
   readonly maxLimit?: number;
+  /** The largest `limit` of a query streamed as CSV or Arrow [`maxLimit`]. */
+  readonly maxStreamLimit?: number;
   readonly defaultLimit?: number;
   readonly cacheEntries?: number;
 }
@@ -110,13 +112,16 @@ export class QueryService {
   }
 
   /** Validates and prepares a query or a list of queries (a list is Cube's blending query). */
-  prepare(input: unknown): { queryType: QueryType; parts: PreparedQuery[] } {
+  prepare(
+    input: unknown,
+    maxLimit = this.options.maxLimit,
+  ): { queryType: QueryType; parts: PreparedQuery[] } {
     const now = this.now();
     const common = {
       model: this.options.model,
       dialect: this.options.engine.dialect,
       now,
-      maxLimit: this.options.maxLimit,
+      maxLimit,
       defaultLimit: this.options.defaultLimit,
     };
     if (Array.isArray(input)) {
@@ -261,7 +266,7 @@ export class QueryService {
    * keep the engine's timestamp type). The stream is never cached: it is for large results.
    */
   async stream(input: unknown, format: 'arrow' | 'csv'): Promise<AsyncIterable<Uint8Array>> {
-    const prepared = this.prepare(input);
+    const prepared = this.prepare(input, this.options.maxStreamLimit ?? this.options.maxLimit);
     if (prepared.queryType !== 'regularQuery') {
       throw new AppError(
         'NOT_ACCEPTABLE',

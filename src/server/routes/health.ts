@@ -8,5 +8,6 @@ export async function healthRoutes(app: FastifyInstance, deps: AppContext): Prom
     status: 'ok',
     warehouseVersion: await warehouseVersion(deps.engine),
     uptimeSeconds: Math.round((Date.now() - started) / 1000),
+    queries: deps.queryLoad(),
   }));
 }
