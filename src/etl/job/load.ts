@@ -3,7 +3,7 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import { Cron } from 'croner';
 import { AppError, ConfigError, type Problem } from '../../errors';
 import { parseYamlText, readYamlFile, type YamlFile, zodProblems } from '../../util/yaml-file';
-import { CONTRACT_NAMES, getContract } from '../contracts';
+import { CONTRACT_NAMES, getContract, type LandingContract } from '../contracts';
 import { isRemoteSource, type JobDefinition, JobSchema } from './schema';
 
 /** A validated job, with the file it came from so that later errors can point into it. */
@@ -47,7 +47,7 @@ function contractProblems(def: JobDefinition, yaml: YamlFile): Problem[] {
   } else if (def.incremental && !(def.incremental.key in def.mapping)) {
     problems.push(at(['incremental', 'key'], `the incremental key "${def.incremental.key}" is not mapped`));
   }
-  problems.push(...sourceProblems(def, at, contract.kind));
+  problems.push(...sourceProblems(def, at, contract));
   return problems;
 }
 
@@ -55,9 +55,11 @@ function contractProblems(def: JobDefinition, yaml: YamlFile): Problem[] {
 function sourceProblems(
   def: JobDefinition,
   at: (path: PropertyKey[], message: string) => Problem,
-  kind: string,
+  contract: LandingContract,
 ): Problem[] {
   const problems: Problem[] = [];
+  const kind = contract.kind;
+  const keyType = def.incremental ? contract.fields[def.incremental.key]?.type : undefined;
   const source = def.source;
   if (
     (source.type === 'postgres' || source.type === 'mysql') &&
@@ -82,6 +84,16 @@ function sourceProblems(
   }
   if (def.incremental?.overlap !== undefined && !isRemoteSource(source)) {
     problems.push(at(['incremental', 'overlap'], 'overlap applies to database and HTTP sources only'));
+  } else if (
+    def.incremental?.overlap !== undefined &&
+    !['timestamp', 'date', 'integer'].includes(keyType ?? '')
+  ) {
+    problems.push(
+      at(
+        ['incremental', 'overlap'],
+        `overlap needs a timestamp, date or integer key; ${def.incremental.key} is ${keyType ?? 'unknown'}`,
+      ),
+    );
   }
   if (def.soft_delete && !isRemoteSource(source)) {
     problems.push(at(['soft_delete'], 'soft_delete applies to database and HTTP sources only'));

@@ -55,8 +55,10 @@ export const mysqlExtract: RemoteExtract<MysqlSource> = async (source, { root, w
     supportBigNumbers: true,
     bigNumberStrings: true,
   });
-  // A dropped connection emits 'error' outside any query; the running query reports it.
-  conn.on('error', () => undefined);
+  // A connection killed while a streamed query runs is reported on the connection only (the
+  // query then neither errors nor ends), so the stream listens for it too.
+  let lost: ((e: Error) => void) | undefined;
+  conn.on('error', (e: Error) => lost?.(e));
   try {
     await exec(conn, "SET time_zone = '+00:00'");
     await exec(conn, 'SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
@@ -95,6 +97,7 @@ export const mysqlExtract: RemoteExtract<MysqlSource> = async (source, { root, w
         pending.then(() => conn.resume(), fail);
       });
       query.on('error', fail);
+      lost = fail;
       query.on('end', () => {
         if (failed) return;
         const rest = batch;

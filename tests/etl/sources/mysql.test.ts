@@ -1,0 +1,163 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type mysql from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../../../src/engine';
+import { parseJobText, runJob } from '../../../src/etl';
+import { prepareSource } from '../../../src/etl/sources';
+import { memoryWarehouse, rows, scratchDir, tableChecksums } from '../../helpers/warehouse';
+import { myConnection, sourcesYaml, suffix } from './services';
+
+const database = `rapport_my_${suffix()}`;
+const scratch = scratchDir();
+let my: mysql.Connection;
+let engine: Engine;
+
+const job = (yaml: string) => parseJobText(yaml, join(scratch.dir, 'etl', 'jobs-sources', 'job.yml'));
+
+beforeAll(async () => {
+  mkdirSync(join(scratch.dir, 'etl', 'jobs-sources'), { recursive: true });
+  writeFileSync(join(scratch.dir, 'etl', 'sources.yml'), sourcesYaml('unused', database));
+  my = await myConnection();
+  await my.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4`);
+  await my.query(`USE \`${database}\``);
+  engine = await memoryWarehouse();
+});
+
+afterAll(async () => {
+  await my.query(`DROP DATABASE IF EXISTS \`${database}\``);
+  await my.end();
+  await engine.close();
+  scratch.remove();
+});
+
+const EVENTS_JOB = `
+name: mysql-events-test
+source: { type: mysql, connection: shop, table: events, batch_size: 3 }
+target: web_events
+mapping:
+  event_id: id
+  occurred_at: occurred_at
+  event: kind
+  anonymous_id: visitor
+  duration_s: seconds
+incremental: { key: occurred_at, overlap: "1 minute" }
+soft_delete: { expr: "deleted <> 0" }
+`;
+
+describe('a MySQL/MariaDB table', () => {
+  it('streams in batches, maps its types, and loads incrementally by event time with soft deletes', async () => {
+    await my.query(`CREATE TABLE events (
+      id BIGINT PRIMARY KEY, occurred_at DATETIME(6), kind VARCHAR(20), visitor VARCHAR(50),
+      seconds INT UNSIGNED, price DECIMAL(10, 3), attrs JSON, deleted TINYINT(1) NOT NULL DEFAULT 0)`);
+    await my.query(`INSERT INTO events (id, occurred_at, kind, visitor, seconds, price, attrs) VALUES
+      (1, '2025-02-01 10:00:00.250000', 'visit', 'Zoë 🚀', 30, 19.995, '{"a": [1, "é"]}'),
+      (2, '2025-02-01 10:01:00', 'PAGE_VIEW ', 'v2', NULL, NULL, NULL),
+      (3, '2025-02-01 10:02:00', 'scroll', 'v3', 5, 1.000, NULL),
+      (4, '2025-02-01 10:03:00', 'search', 'v4', 7, 2.5, NULL)`);
+
+    const staged = await engine.withSession(async (s) => {
+      const src = await prepareSource(s, job(EVENTS_JOB), scratch.dir);
+      const r = await s.query(
+        `SELECT __line, id, occurred_at::VARCHAR AS ts, visitor, seconds, price::VARCHAR AS price, attrs FROM __src ORDER BY __line`,
+      );
+      return { columns: src.columns, rows: r.rows };
+    });
+    expect(staged.columns.map((c) => `${c.name} ${c.type}`)).toEqual([
+      'id BIGINT',
+      'occurred_at TIMESTAMP',
+      'kind VARCHAR',
+      'visitor VARCHAR',
+      'seconds BIGINT',
+      'price DECIMAL(10,3)',
+      'attrs VARCHAR',
+      'deleted INTEGER',
+    ]);
+    expect(staged.rows[0]).toEqual({
+      __line: 1,
+      id: 1,
+      ts: '2025-02-01 10:00:00.25',
+      visitor: 'Zoë 🚀',
+      seconds: 30,
+      price: '19.995',
+      attrs: '{"a": [1, "é"]}',
+    });
+    expect(staged.rows[1]).toMatchObject({ seconds: null, price: null, attrs: null });
+
+    const first = await runJob(job(EVENTS_JOB), { engine, root: scratch.dir });
+    // 'scroll' is no web event (row 3); 'PAGE_VIEW ' is one after trimming and lower-casing.
+    expect(first).toMatchObject({
+      rows_read: 4,
+      inserted: 3,
+      rejected: 1,
+      watermark: '2025-02-01 10:03:00',
+      source: 'mysql:shop/events',
+    });
+    expect(await rows(engine, 'SELECT line, reason FROM etl_rejects')).toEqual([
+      { line: 3, reason: 'unknown_enum' },
+    ]);
+
+    await my.query(`UPDATE events SET deleted = 1 WHERE id = 4`);
+    await my.query(`UPDATE events SET visitor = 'v2-renamed' WHERE id = 2`);
+    await my.query(
+      `INSERT INTO events (id, occurred_at, kind, visitor) VALUES (5, '2025-02-01 10:05:00', 'purchase', 'v5')`,
+    );
+    const second = await runJob(job(EVENTS_JOB), { engine, root: scratch.dir });
+    // occurred_at >= 10:03 - 1 minute: id 3 (rejected again), id 4 (deleted), id 5 (new). Event
+    // times are no change clock: id 2's edit lies before the window and is not seen.
+    expect(second).toMatchObject({
+      rows_read: 3,
+      inserted: 1,
+      updated: 1,
+      rejected: 1,
+      watermark: '2025-02-01 10:05:00',
+    });
+    expect(
+      await rows(
+        engine,
+        'SELECT event_id, anonymous_id, occurred_at::VARCHAR AS ts FROM fact_web_events ORDER BY 1',
+      ),
+    ).toEqual([
+      { event_id: '1', anonymous_id: 'Zoë 🚀', ts: '2025-02-01 10:00:00.25' },
+      { event_id: '2', anonymous_id: 'v2', ts: '2025-02-01 10:01:00' },
+      { event_id: '5', anonymous_id: 'v5', ts: '2025-02-01 10:05:00' },
+    ]);
+  });
+
+  it('a connection killed mid-extract fails the job with nothing landed; the rerun succeeds', async () => {
+    await my.query('CREATE TABLE stall (id BIGINT PRIMARY KEY, pause INT)');
+    const values = Array.from({ length: 500 }, (_, i) => `(${i + 1}, ${i + 1 === 250 ? 60 : 0})`).join(', ');
+    await my.query(`INSERT INTO stall VALUES ${values}`);
+    const yaml = `
+name: mysql-stall
+source: { type: mysql, connection: shop, batch_size: 50, query: "SELECT id, SLEEP(pause) AS slept FROM stall ORDER BY id" }
+target: web_events
+mapping: { event_id: { expr: "'S' || id" }, occurred_at: { value: "2025-01-01 00:00:00" }, event: { value: visit }, anonymous_id: { value: x } }
+`;
+    const before = await tableChecksums(engine, ['etl_runs']);
+    const outcome = runJob(job(yaml), { engine, root: scratch.dir }).then(
+      () => undefined,
+      (e: unknown) => e as { code: string; message: string },
+    );
+    let killed = false;
+    for (let i = 0; i < 400 && !killed; i++) {
+      const [list] = await my.query(
+        `SELECT id FROM information_schema.processlist WHERE info LIKE 'SELECT id, SLEEP%'`,
+      );
+      const found = (list as { id: number }[])[0];
+      if (found) {
+        await my.query(`KILL ${Number(found.id)}`);
+        killed = true;
+      } else await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(killed).toBe(true);
+    const error = await outcome;
+    expect(error?.code).toBe('SOURCE_NOT_FOUND');
+    expect(error?.message).toMatch(/cannot extract mysql:shop\/query: Connection lost/);
+    expect(await tableChecksums(engine, ['etl_runs'])).toEqual(before);
+
+    await my.query('UPDATE stall SET pause = 0');
+    const retry = await runJob(job(yaml), { engine, root: scratch.dir });
+    expect(retry).toMatchObject({ status: 'succeeded', rows_read: 500, inserted: 500 });
+  });
+});

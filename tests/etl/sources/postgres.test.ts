@@ -1,0 +1,303 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../../../src/engine';
+import { parseJobText, runJob } from '../../../src/etl';
+import { prepareSource } from '../../../src/etl/sources';
+import { memoryWarehouse, rows, scratchDir, tableChecksums } from '../../helpers/warehouse';
+import { pgClient, sourcesYaml, suffix } from './services';
+
+const schema = `rapport_pg_${suffix()}`;
+const scratch = scratchDir();
+let pg: pg.Client;
+
+function job(yaml: string) {
+  return parseJobText(yaml, join(scratch.dir, 'etl', 'jobs-sources', 'job.yml'));
+}
+
+beforeAll(async () => {
+  mkdirSync(join(scratch.dir, 'etl', 'jobs-sources'), { recursive: true });
+  writeFileSync(join(scratch.dir, 'etl', 'sources.yml'), sourcesYaml(schema, 'unused'));
+  pg = await pgClient();
+  await pg.query(`CREATE SCHEMA "${schema}"`);
+  await pg.query(`SET search_path = "${schema}"`);
+});
+
+afterAll(async () => {
+  await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await pg.end();
+  scratch.remove();
+});
+
+const ORDERS_JOB = `
+name: pg-orders-test
+source:
+  type: postgres
+  connection: crm
+  query: SELECT * FROM order_lines ORDER BY order_id, line_no
+  batch_size: 2
+target: orders
+mapping:
+  order_id: order_id
+  line_no: line_no
+  quantity: quantity
+  unit_price: unit_price
+  status: status
+  ordered_at: ordered_at
+  updated_at: updated_at
+incremental: { key: updated_at, overlap: 60 }
+soft_delete: { column: is_deleted }
+`;
+
+describe('a PostgreSQL table, loaded in full and then incrementally', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await memoryWarehouse();
+    await pg.query(`CREATE TABLE order_lines (
+      order_id text, line_no int, quantity numeric(12, 3), unit_price numeric(12, 2), status text,
+      ordered_at timestamptz, updated_at timestamptz, is_deleted boolean NOT NULL DEFAULT false)`);
+    await pg.query(`INSERT INTO order_lines (order_id, line_no, quantity, unit_price, status, ordered_at, updated_at) VALUES
+      ('SO1', 1, 2, 10.50, 'completed', '2025-01-01 09:00Z', '2025-01-01 10:00Z'),
+      ('SO1', 2, 1, 3.25, 'completed', '2025-01-01 09:00Z', '2025-01-01 10:01Z'),
+      ('SO2', 1, -1, 7.00, 'completed', '2025-01-01 09:10Z', '2025-01-01 10:02Z'),
+      ('SO3', 1, 4, 2.00, 'completed', '2025-01-01 09:20Z', '2025-01-01 10:03Z'),
+      ('SO4', 1, 1, 99.99, 'cancelled', '2025-01-01 09:30Z', '2025-01-01 10:04Z')`);
+  });
+  afterAll(() => engine.close());
+
+  it('loads every row in batches, rejects a bad one at its ordinal in the extract, and stores the watermark', async () => {
+    const r = await runJob(job(ORDERS_JOB), { engine, root: scratch.dir });
+    expect(r).toMatchObject({
+      status: 'succeeded',
+      rows_read: 5,
+      inserted: 4,
+      rejected: 1,
+      source: 'postgres:crm/query',
+    });
+    expect(r.watermark).toBe('2025-01-01 10:04:00');
+    // SO2/1 is the third row of the ordered extract.
+    expect(await rows(engine, 'SELECT line, reason, source FROM etl_rejects')).toEqual([
+      { line: 3, reason: 'negative_quantity', source: 'postgres:crm/query' },
+    ]);
+    expect(
+      await rows(
+        engine,
+        'SELECT order_id, line_no, quantity::VARCHAR AS q, revenue::VARCHAR AS rev FROM fact_order_lines ORDER BY 1, 2',
+      ),
+    ).toEqual([
+      { order_id: 'SO1', line_no: 1, q: '2.0000', rev: '21.0000' },
+      { order_id: 'SO1', line_no: 2, q: '1.0000', rev: '3.2500' },
+      { order_id: 'SO3', line_no: 1, q: '4.0000', rev: '8.0000' },
+      { order_id: 'SO4', line_no: 1, q: '1.0000', rev: '99.9900' },
+    ]);
+  });
+
+  it('then reads only rows past the watermark minus the overlap: updates, a soft delete, new and late-committed rows', async () => {
+    await pg.query(
+      `UPDATE order_lines SET quantity = 5, updated_at = '2025-01-01 11:00Z' WHERE order_id = 'SO1' AND line_no = 1`,
+    );
+    await pg.query(
+      `UPDATE order_lines SET is_deleted = true, updated_at = '2025-01-01 11:00Z' WHERE order_id = 'SO3'`,
+    );
+    await pg.query(`INSERT INTO order_lines (order_id, line_no, quantity, unit_price, status, ordered_at, updated_at) VALUES
+      ('SO5', 1, 1, 1.00, 'completed', '2025-01-01 10:50Z', '2025-01-01 11:00Z'),
+      ('SO6', 1, 3, 2.00, 'completed', '2025-01-01 10:03Z', '2025-01-01 10:03:30Z'),
+      ('SO7', 1, 1, 5.00, 'completed', '2025-01-01 08:00Z', '2025-01-01 09:00Z')`);
+    const r = await runJob(job(ORDERS_JOB), { engine, root: scratch.dir });
+    // Window: updated_at >= 10:04 - 60 s = 10:03. In it: SO1/1 (changed), SO3/1 (deleted), SO4/1
+    // (as before), SO5/1 (new) and SO6/1 (committed late, 30 s before the watermark).
+    // SO7/1 lies before the overlap and stays unseen; SO1/2 and SO2/1 were not touched.
+    expect(r).toMatchObject({
+      rows_read: 5,
+      inserted: 2,
+      updated: 2,
+      unchanged: 1,
+      rejected: 0,
+      watermark: '2025-01-01 11:00:00',
+    });
+    expect(
+      await rows(engine, `SELECT order_id, quantity::VARCHAR AS q FROM fact_order_lines ORDER BY 1, line_no`),
+    ).toEqual([
+      { order_id: 'SO1', q: '5.0000' },
+      { order_id: 'SO1', q: '1.0000' },
+      { order_id: 'SO4', q: '1.0000' },
+      { order_id: 'SO5', q: '1.0000' },
+      { order_id: 'SO6', q: '3.0000' },
+    ]);
+  });
+
+  it('a rerun without source changes reads the overlap again and changes nothing', async () => {
+    const before = await tableChecksums(engine, ['etl_runs']);
+    const r = await runJob(job(ORDERS_JOB), { engine, root: scratch.dir });
+    // updated_at >= 10:59: SO1/1, SO3/1 (deleted, nothing left to remove) and SO5/1.
+    expect(r).toMatchObject({ rows_read: 3, inserted: 0, updated: 0, unchanged: 3, changed: false });
+    expect(await tableChecksums(engine, ['etl_runs'])).toEqual(before);
+  });
+});
+
+describe('PostgreSQL types arrive exactly', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await memoryWarehouse();
+    await pg.query(`CREATE TABLE typed (
+      id bigint, amount numeric(20, 6), ratio double precision, at timestamptz, day date, attrs jsonb,
+      label text, flag boolean, free numeric)`);
+    await pg.query(`INSERT INTO typed VALUES
+      (9007199254740993, 12345678901234.123456, 0.1, '2025-03-01 12:34:56.789012+02', '2024-02-29',
+       '{"page": "/café", "n": [1, 2]}', 'Zoë — 東京 🚀 "quoted", comma', true, 1.5),
+      (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`);
+  });
+  afterAll(() => engine.close());
+
+  it('stages each column with the matching DuckDB type and the exact value', async () => {
+    const j = job(`
+name: pg-typed
+source: { type: postgres, connection: crm, query: SELECT * FROM typed ORDER BY id DESC }
+target: web_events
+mapping: { event_id: id, occurred_at: at, event: { value: visit }, anonymous_id: label }
+`);
+    const staged = await engine.withSession(async (s) => {
+      const src = await prepareSource(s, j, scratch.dir);
+      const values =
+        await s.query(`SELECT __line, id::VARCHAR AS id, amount::VARCHAR AS amount, ratio, "at"::VARCHAR AS "at",
+        day::VARCHAR AS day, attrs->>'$.page' AS page, label, flag, free FROM __src ORDER BY __line`);
+      return { columns: src.columns, values: values.rows };
+    });
+    expect(staged.columns).toEqual([
+      { name: 'id', type: 'BIGINT' },
+      { name: 'amount', type: 'DECIMAL(20,6)' },
+      { name: 'ratio', type: 'DOUBLE' },
+      { name: 'at', type: 'TIMESTAMP WITH TIME ZONE' },
+      { name: 'day', type: 'DATE' },
+      { name: 'attrs', type: 'JSON' },
+      { name: 'label', type: 'VARCHAR' },
+      { name: 'flag', type: 'BOOLEAN' },
+      { name: 'free', type: 'VARCHAR' },
+    ]);
+    expect(staged.values).toEqual([
+      {
+        __line: 1,
+        id: '9007199254740993',
+        amount: '12345678901234.123456',
+        ratio: 0.1,
+        at: '2025-03-01 10:34:56.789012+00',
+        day: '2024-02-29',
+        page: '/café',
+        label: 'Zoë — 東京 🚀 "quoted", comma',
+        flag: true,
+        free: '1.5',
+      },
+      {
+        __line: 2,
+        id: '2',
+        amount: null,
+        ratio: null,
+        at: null,
+        day: null,
+        page: null,
+        label: null,
+        flag: null,
+        free: null,
+      },
+    ]);
+  });
+
+  it('loads them through the contract: timestamptz in UTC, unicode intact, a NULL required field rejected', async () => {
+    const r = await runJob(
+      job(`
+name: pg-typed-load
+source: { type: postgres, connection: crm, table: typed }
+target: web_events
+mapping:
+  event_id: id
+  occurred_at: at
+  event: { value: visit }
+  anonymous_id: label
+  page: { expr: "attrs->>'$.page'" }
+`),
+      { engine, root: scratch.dir },
+    );
+    expect(r).toMatchObject({ rows_read: 2, inserted: 1, rejected: 1, source: 'postgres:crm/typed' });
+    expect(
+      await rows(
+        engine,
+        `SELECT event_id, occurred_at::VARCHAR AS at, anonymous_id, page FROM fact_web_events`,
+      ),
+    ).toEqual([
+      {
+        event_id: '9007199254740993',
+        at: '2025-03-01 10:34:56.789012',
+        anonymous_id: 'Zoë — 東京 🚀 "quoted", comma',
+        page: '/café',
+      },
+    ]);
+  });
+});
+
+describe('a connection killed mid-extract', () => {
+  let engine: Engine;
+  const JOB = `
+name: pg-stall
+source:
+  type: postgres
+  connection: crm
+  batch_size: 100
+  query: >-
+    SELECT 'E' || g AS event_id, TIMESTAMPTZ '2025-05-01 00:00Z' + g * INTERVAL '1 minute' AS at,
+           (SELECT version FROM ctl) AS version,
+           CASE WHEN g = 350 AND (SELECT stall FROM ctl) THEN pg_sleep(60)::text END AS stalled
+    FROM generate_series(1, 1000) AS g
+target: web_events
+mapping: { event_id: event_id, occurred_at: at, event: { value: visit }, anonymous_id: version }
+`;
+  beforeAll(async () => {
+    engine = await memoryWarehouse();
+    await pg.query('CREATE TABLE ctl (stall boolean, version text)');
+    await pg.query(`INSERT INTO ctl VALUES (false, 'v1')`);
+  });
+  afterAll(() => engine.close());
+
+  async function killWhenStalled(): Promise<number> {
+    for (let i = 0; i < 400; i++) {
+      const r = await pg.query(
+        `SELECT pid FROM pg_stat_activity WHERE application_name = 'rapport etl pg-stall' AND wait_event = 'PgSleep'`,
+      );
+      if (r.rows.length > 0) {
+        await pg.query('SELECT pg_terminate_backend($1)', [r.rows[0].pid]);
+        return r.rows[0].pid as number;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('the extract never stalled');
+  }
+
+  it('fails the job cleanly, lands nothing of it, and the rerun succeeds', async () => {
+    const first = await runJob(job(JOB), { engine, root: scratch.dir });
+    expect(first).toMatchObject({ status: 'succeeded', inserted: 1000 });
+    const before = await tableChecksums(engine, ['etl_runs']);
+
+    await pg.query(`UPDATE ctl SET stall = true, version = 'v2'`);
+    const running = runJob(job(JOB), { engine, root: scratch.dir });
+    const outcome = running.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await killWhenStalled();
+    const error = (await outcome) as { code?: string; message?: string } | undefined;
+    expect(error?.code).toBe('SOURCE_NOT_FOUND');
+    expect(error?.message).toMatch(/cannot extract postgres:crm\/query: .*terminat/i);
+    expect(await tableChecksums(engine, ['etl_runs'])).toEqual(before);
+    expect(await rows(engine, `SELECT status, inserted, updated FROM etl_runs ORDER BY run_id`)).toEqual([
+      { status: 'succeeded', inserted: 1000, updated: 0 },
+      { status: 'failed', inserted: 0, updated: 0 },
+    ]);
+
+    await pg.query('UPDATE ctl SET stall = false');
+    const retry = await runJob(job(JOB), { engine, root: scratch.dir });
+    expect(retry).toMatchObject({ status: 'succeeded', rows_read: 1000, updated: 1000 });
+    expect(await rows(engine, `SELECT DISTINCT anonymous_id FROM fact_web_events`)).toEqual([
+      { anonymous_id: 'v2' },
+    ]);
+  });
+});
