@@ -2,6 +2,7 @@ import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { isRole } from '../../src/model/access/types';
 import { userOfJwt } from '../../src/server/auth/jwt';
+import { VerifiedKeys } from '../../src/server/auth/key-cache';
 import { newKey, parseKey, verifySecret } from '../../src/server/auth/keys';
 import { assertBindable, isLoopback } from '../../src/server/auth/local-mode';
 import { parseAttributes } from '../../src/server/auth/users';
@@ -61,6 +62,21 @@ describe('API keys', () => {
     for (const bad of ['region', '=EU', 'region=', '1x=2']) {
       expect(() => parseAttributes([bad])).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
     }
+  });
+});
+
+describe('verified keys', () => {
+  it('remembers a verified key for its time to live only, and only that exact key', () => {
+    let now = 1_000;
+    const cache = new VerifiedKeys(60_000, 10, () => now);
+    const ann = { name: 'ann', role: 'analyst' as const, attributes: { region: 'EU' } };
+    cache.set('rk_a', ann);
+    expect(cache.get('rk_a')).toEqual(ann);
+    expect(cache.get('rk_b')).toBeUndefined();
+    now += 59_999;
+    expect(cache.get('rk_a')).toEqual(ann);
+    now += 1;
+    expect(cache.get('rk_a')).toBeUndefined();
   });
 });
 

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Engine } from '../../engine';
 import type { SecurityContext } from '../../model/access/types';
 import { userOfJwt } from './jwt';
+import type { VerifiedKeys } from './key-cache';
 import { userOfKey } from './users';
 
 /** The token of `Authorization: Bearer …` (Cube's clients send the bare token). */
@@ -20,10 +21,17 @@ export async function userOf(
   request: FastifyRequest,
   engine: Engine,
   jwtSecret: string | undefined,
+  verified: VerifiedKeys,
 ): Promise<SecurityContext | undefined> {
   const token = tokenOf(request);
   if (!token) return undefined;
-  if (token.startsWith('rk_')) return userOfKey(engine, token);
+  if (token.startsWith('rk_')) {
+    const cached = verified.get(token);
+    if (cached) return cached;
+    const user = await userOfKey(engine, token);
+    if (user) verified.set(token, user);
+    return user;
+  }
   if (jwtSecret && request.url.startsWith('/cubejs-api/')) return userOfJwt(token, jwtSecret);
   return undefined;
 }

@@ -5,6 +5,7 @@ import type { SecurityContext } from '../../model/access/types';
 import type { Model } from '../../model/types';
 import { AuditLog } from './audit';
 import { userOf } from './credentials';
+import { VerifiedKeys } from './key-cache';
 import { allows, permissionOf } from './permissions';
 import { LOCAL_ADMIN, type RequestScope, ScopedModels, scopes } from './scope';
 
@@ -47,6 +48,7 @@ function queryOf(request: FastifyRequest): unknown {
  */
 export function installAuth(app: FastifyInstance, options: AuthOptions): { close(): Promise<void> } {
   const models = new ScopedModels(options.model);
+  const verified = new VerifiedKeys();
   app.decorate('localMode', options.local);
   const audit = options.audit
     ? new AuditLog(options.engine, (message, err) => app.log.warn({ err }, message))
@@ -70,7 +72,7 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): { close
       return;
     }
     const permission = permissionOf(request.method, url);
-    const user = await userOf(request, options.engine, options.jwtSecret);
+    const user = await userOf(request, options.engine, options.jwtSecret, verified);
     if (!user) {
       if (permission === 'public') return;
       const sent = request.headers.authorization !== undefined;
