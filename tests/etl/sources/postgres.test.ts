@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type pg from 'pg';
+import type { Client as PgClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../src/engine';
 import { parseJobText, runJob } from '../../../src/etl';
@@ -10,7 +10,7 @@ import { pgClient, sourcesYaml, suffix } from './services';
 
 const schema = `rapport_pg_${suffix()}`;
 const scratch = scratchDir();
-let pg: pg.Client;
+let pg: PgClient;
 
 function job(yaml: string) {
   return parseJobText(yaml, join(scratch.dir, 'etl', 'jobs-sources', 'job.yml'));
