@@ -183,6 +183,7 @@ describe('row-level security: a region-restricted user never sees another region
   let engine: Engine;
   let app: FastifyInstance;
   let headers: Record<string, string>;
+  let adminHeaders: Record<string, string>;
   const truth = async (sql: string, params: unknown[] = [REGION]) =>
     (await engine.query({ text: sql, params: params as string[] })).rows;
 
@@ -194,6 +195,8 @@ describe('row-level security: a region-restricted user never sees another region
       attributes: { region: REGION },
     });
     headers = { authorization: `Bearer ${key}` };
+    const admin = await addUser(engine, { name: 'root', role: 'admin', attributes: {} });
+    adminHeaders = { authorization: `Bearer ${admin.key}` };
     app = await buildApp({ engine, root: ROOT, now: NOW });
   }, 60_000);
   afterAll(async () => {
@@ -333,6 +336,60 @@ describe('row-level security: a region-restricted user never sees another region
       await app.inject({ method: 'GET', url: '/v1/meta/values?member=customers.region', headers })
     ).json();
     expect(values.values).toEqual([REGION]);
+  });
+
+  it('saved segments: a region user saves and exports only their region, and cannot refresh a shared one', async () => {
+    const post = (url: string, payload: unknown, h = headers) =>
+      app.inject({ method: 'POST', url, headers: h, payload: payload as object });
+    const saved = await post('/v1/segments', {
+      name: 'nordic champions',
+      definition: { source: 'rfm', segments: ['Champions'] },
+    });
+    expect(saved.statusCode, saved.body).toBe(201);
+    const id = saved.json().segment_id;
+    const members = (
+      await truth('SELECT customer_id FROM saved_segment_members WHERE segment_id = $1', [id])
+    ).map((r) => r['customer_id']);
+    const everInRegion = new Set(
+      (await truth('SELECT DISTINCT customer_id FROM dim_customer WHERE region = $1')).map(
+        (r) => r['customer_id'],
+      ),
+    );
+    expect(members.length).toBeGreaterThan(0);
+    expect(members.filter((m) => !everInRegion.has(m))).toEqual([]);
+
+    // An admin's list with customers of two regions: the region user's export shows theirs only.
+    const [inside] = await truth(
+      'SELECT customer_id FROM dim_customer WHERE is_current AND region = $1 LIMIT 1',
+    );
+    const [outside] = await truth(
+      'SELECT customer_id FROM dim_customer WHERE is_current AND region <> $1 LIMIT 1',
+    );
+    const ids = [inside!['customer_id'], outside!['customer_id']];
+    const shared = await post(
+      '/v1/segments',
+      { name: 'mixed', definition: { source: 'ids', customer_ids: ids } },
+      adminHeaders,
+    );
+    expect(shared.statusCode, shared.body).toBe(201);
+    const exported = await app.inject({
+      method: 'GET',
+      url: '/v1/segments/mixed/members',
+      headers: { ...headers, accept: 'application/json' },
+    });
+    expect(exported.json().data.map((r: Row) => [r['customer_id'], r['region']])).toEqual([
+      [inside!['customer_id'], REGION],
+    ]);
+    const asAdmin = await app.inject({
+      method: 'GET',
+      url: '/v1/segments/mixed/members',
+      headers: { ...adminHeaders, accept: 'application/json' },
+    });
+    expect(asAdmin.json().data).toHaveLength(2);
+
+    const refresh = await post('/v1/segments/mixed/refresh', {});
+    expect(refresh.statusCode).toBe(403);
+    expect(refresh.json().code).toBe('FORBIDDEN');
   });
 
   it('Customer 360: a customer of another region is not found, one of the region is', async () => {

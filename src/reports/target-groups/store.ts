@@ -96,12 +96,28 @@ export async function saveSegment(ctx: ReportContext, input: unknown): Promise<S
       segment: id,
     });
   }
+  if (existing.rows[0]) assertMayOverwrite(ctx, id);
   return store(ctx, id, parsed);
+}
+
+/**
+ * A user whose rows are restricted by access rules would store a snapshot of only the rows they
+ * see: they may save new segments, not overwrite or refresh existing ones others rely on.
+ */
+function assertMayOverwrite(ctx: ReportContext, id: string): void {
+  if ((ctx.model.access?.rows.size ?? 0) > 0) {
+    throw new AppError(
+      'FORBIDDEN',
+      `segment "${id}": a user restricted to some rows cannot overwrite or refresh a saved segment; its snapshot would hold only those rows`,
+      { segment: id },
+    );
+  }
 }
 
 /** Recomputes a saved segment's members from its definition (a new snapshot). */
 export async function refreshSegment(ctx: ReportContext, idOrName: string): Promise<SavedSegment> {
   const s = await getSegment(ctx, idOrName);
+  assertMayOverwrite(ctx, s.segment_id);
   return store(
     ctx,
     s.segment_id,
