@@ -1,3 +1,5 @@
+import { authHeaders, promptForApiKey } from './api-key';
+
 /** An error answer of the HTTP API (`{code, message, details}`), or a failed request. */
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -36,14 +38,19 @@ async function answer<T>(response: Response): Promise<T> {
   return body as T;
 }
 
-async function send<T>(url: string, init: RequestInit): Promise<T> {
+async function send<T>(url: string, init: RequestInit, retried = false): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(url, { ...init, headers: { accept: 'application/json', ...init.headers } });
+    response = await fetch(url, {
+      ...init,
+      headers: { accept: 'application/json', ...authHeaders(), ...init.headers },
+    });
   } catch (e) {
     if (isAbort(e)) throw e;
     throw new ApiError(0, 'NETWORK', 'The server could not be reached');
   }
+  // Keys are required (the server is not in local mode): ask once, then retry with the key.
+  if (response.status === 401 && !retried && promptForApiKey()) return send<T>(url, init, true);
   return answer<T>(response);
 }
 

@@ -1,6 +1,7 @@
 import type { TileResult } from '../api-types';
 import type { MenuItem } from '../components/menu';
 import type { ChartHandle } from '../components/vega-chart';
+import { authHeaders } from '../core/api-key';
 import { toCsv } from '../core/csv';
 import { download, downloadText, fileName } from '../core/download';
 import { svgToPng } from '../core/rasterize';
@@ -35,7 +36,7 @@ export function exportItems(s: ExportSource): MenuItem[] {
       action: () => {
         const image = s.chart
           ? s.chart.toImageUrl('png')
-          : fetch(serverUrl('svg')).then(async (r) => {
+          : fetch(serverUrl('svg'), { headers: authHeaders() }).then(async (r) => {
               if (!r.ok) throw new Error(`the server answered ${r.status}`);
               return svgToPng(await r.text());
             });
