@@ -243,3 +243,18 @@ describe('local mode', () => {
     }
   });
 });
+
+describe('an old warehouse without the users table', () => {
+  it('opens in local mode instead of failing', async () => {
+    const engine = await memoryWarehouse();
+    try {
+      await engine.exec('DROP TABLE rapport_users');
+      const app = await buildApp({ engine, root: ROOT, now: NOW });
+      expect(app.localMode).toBe(true);
+      expect((await app.inject({ method: 'GET', url: '/v1/meta' })).statusCode).toBe(200);
+      await app.close();
+    } finally {
+      await engine.close();
+    }
+  });
+});

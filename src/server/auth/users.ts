@@ -92,8 +92,15 @@ export async function revokeUser(engine: Engine, nameOrKeyId: string, now = new 
   return r.rows.length;
 }
 
-/** Whether any key is active: without one the server runs in local mode. */
+/**
+ * Whether any key is active: without one the server runs in local mode. A warehouse without the
+ * users table (an old file opened read-only) has no keys.
+ */
 export async function hasActiveKeys(engine: Engine): Promise<boolean> {
+  const table = await engine.query(
+    "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'rapport_users'",
+  );
+  if (Number(table.rows[0]?.['n'] ?? 0) === 0) return false;
   const r = await engine.query('SELECT count(*) AS n FROM rapport_users WHERE revoked_at IS NULL');
   return Number(r.rows[0]?.['n'] ?? 0) > 0;
 }
