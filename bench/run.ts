@@ -4,6 +4,7 @@
  */
 const BENCHES: Record<string, () => Promise<{ main: (args: string[]) => Promise<void> }>> = {
   etl: () => import('./etl'),
+  load: () => import('./load'),
   query: () => import('./query'),
   reports: () => import('./reports'),
 };
