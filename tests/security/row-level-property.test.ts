@@ -1,3 +1,4 @@
+import { tableFromIPC } from 'apache-arrow';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine, Row } from '../../src/engine';
@@ -273,7 +274,7 @@ describe('row-level security: a region-restricted user never sees another region
     expect(counted.total).toBe(byCountry.length);
   });
 
-  it('a CSV export holds the ground truth and no other region', async () => {
+  it('CSV and Arrow exports hold the ground truth and no other region', async () => {
     const res = await query(
       { measures: ['orders.revenue'], dimensions: ['customers.region', 'customers.type'], limit: 50000 },
       'text/csv',
@@ -285,6 +286,14 @@ describe('row-level security: a region-restricted user never sees another region
     );
     const cols = ['customers.region', 'customers.type', 'orders.revenue'];
     expect(canonical(rows, cols)).toEqual(canonical(expected, cols));
+    const arrow = await query(
+      { measures: ['orders.revenue'], dimensions: ['customers.region', 'customers.type'], limit: 50000 },
+      'application/vnd.apache.arrow.stream',
+    );
+    const table = tableFromIPC(arrow.rawPayload)
+      .toArray()
+      .map((r) => ({ ...r.toJSON() }) as Row);
+    expect(canonical(table, cols)).toEqual(canonical(expected, cols));
   });
 
   it('reports: RFM counts and cohort sizes are those of the region only', async () => {
