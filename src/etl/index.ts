@@ -4,5 +4,7 @@ export type { JobDefinition } from './job/schema';
 export { type EtlEffects, runJob, STEPS, type Step } from './run-job';
 export type { RunRecord } from './run-log';
 export { warehouseVersion } from './run-log';
+export { allJobs, findJob, JOB_FOLDERS } from './schedule/job-folders';
+export { EtlScheduler, type RetryOptions, type SchedulerEvent } from './schedule/scheduler';
 export { inLoadOrder, selectJobs } from './select-jobs';
 export { ensureWarehouse, warehouseTables } from './warehouse';

@@ -22,6 +22,8 @@ export interface AppDeps {
   readonly limits?: Partial<LimitSettings>;
   /** How long a load request waits before answering Cube's "Continue wait" [10,000 ms]. */
   readonly continueWaitMs?: number;
+  /** Run the ETL jobs' `schedule`s in this process (rapport serve/start) [false]. */
+  readonly schedules?: boolean;
 }
 
 /** What route plugins get: the dependencies plus the services built from them. */

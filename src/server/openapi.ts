@@ -129,7 +129,17 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { '201': { description: 'the run record' }, ...errors },
         }),
       },
-      '/v1/etl/jobs': { get: op('ETL job files', { responses: { '200': { description: '{data}' } } }) },
+      '/v1/etl/jobs': {
+        get: op('ETL jobs of etl/jobs and etl/jobs-sources with their schedule, next and last run', {
+          responses: { '200': { description: '{data}' }, ...errors },
+        }),
+      },
+      '/v1/etl/jobs/{name}/run': {
+        post: op('Run an ETL job now (409 while it runs)', {
+          parameters: [pathParam('name')],
+          responses: { '201': { description: 'the run record' }, ...errors },
+        }),
+      },
       '/v1/etl/rejects': {
         get: op('Quarantined rows', { responses: { '200': { description: '{data}' }, ...errors } }),
       },

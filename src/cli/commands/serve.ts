@@ -43,6 +43,7 @@ async function serve(opts: ServeOptions, demoClock = false): Promise<void> {
     now,
     logger: { level: process.env['LOG_LEVEL'] ?? 'info' },
     limits,
+    schedules: true,
   });
   if (app.localMode) {
     try {

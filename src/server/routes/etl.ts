@@ -1,7 +1,7 @@
 import { join, relative } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { listJobFiles, loadJobFile, resolveJob, runJob } from '../../etl';
+import { allJobs, EtlScheduler, findJob, resolveJob, type SchedulerEvent } from '../../etl';
 import { sql } from '../../sql';
 import type { AppContext } from '../deps';
 import { parseInput } from '../validate';
@@ -23,9 +23,31 @@ const RejectsQuery = z
   .strict();
 
 const RunBody = z.object({ job: z.string().min(1) }).strict();
+const JobParams = z.object({ name: z.string().min(1) }).strict();
+
+function logEvent(app: FastifyInstance, e: SchedulerEvent): void {
+  if (e.kind === 'succeeded')
+    app.log.info({ job: e.job, attempt: e.attempt, run: e.record.run_id }, 'scheduled ETL run succeeded');
+  else if (e.kind === 'failed')
+    app.log.warn(
+      { job: e.job, attempt: e.attempt, retryInMs: e.retryInMs, err: e.error.message },
+      'scheduled ETL run failed',
+    );
+  else app.log.info({ job: e.job }, 'scheduled ETL run skipped: the previous run is still going');
+}
 
 export async function etlRoutes(app: FastifyInstance, deps: AppContext): Promise<void> {
-  const jobsDir = join(deps.root, 'etl', 'jobs');
+  // Schedules start only where asked (rapport serve/start); every app can still run jobs by hand
+  // through the same guard against overlapping runs.
+  const scheduler = new EtlScheduler({
+    engine: deps.engine,
+    root: deps.root,
+    jobs: deps.schedules ? allJobs(deps.root).filter((j) => j.definition.schedule) : [],
+    onEvent: (e) => logEvent(app, e),
+    afterRun: () => deps.refreshVersion(),
+  });
+  scheduler.start();
+  app.addHook('onClose', () => scheduler.stop());
 
   app.get('/v1/etl/runs', async (request) => {
     const q = parseInput(RunsQuery, request.query, 'query string');
@@ -47,23 +69,47 @@ export async function etlRoutes(app: FastifyInstance, deps: AppContext): Promise
     return { data: r.rows };
   });
 
-  app.get('/v1/etl/jobs', async () => ({
-    data: listJobFiles(jobsDir).map((file) => {
-      const job = loadJobFile(file);
-      return {
-        name: job.definition.name,
-        file: relative(deps.root, file),
-        target: job.definition.target,
-        source: job.definition.source,
-        incremental: job.definition.incremental ?? null,
-      };
-    }),
-  }));
+  app.get('/v1/etl/jobs', async () => {
+    const last = await deps.engine.query(sql`
+      SELECT job, run_id, status, CAST(finished_at AS VARCHAR) AS finished_at FROM etl_runs
+      QUALIFY row_number() OVER (PARTITION BY job ORDER BY run_id DESC) = 1`);
+    const lastRun = new Map(last.rows.map((r) => [String(r['job']), r]));
+    return {
+      data: allJobs(deps.root).map((job) => {
+        const name = job.definition.name;
+        const run = lastRun.get(name);
+        return {
+          name,
+          file: relative(deps.root, job.file),
+          target: job.definition.target,
+          source: job.definition.source,
+          incremental: job.definition.incremental ?? null,
+          schedule: job.definition.schedule ?? null,
+          next_run: scheduler.nextRun(name),
+          running: scheduler.isRunning(name),
+          last_run: run
+            ? { run_id: run['run_id'], status: run['status'], finished_at: run['finished_at'] }
+            : null,
+        };
+      }),
+    };
+  });
+
+  app.post('/v1/etl/jobs/:name/run', async (request, reply) => {
+    const { name } = parseInput(JobParams, request.params, 'path');
+    const record = await scheduler.runNow(findJob(deps.root, name));
+    await deps.refreshVersion();
+    return reply.status(201).send(record);
+  });
 
   app.post('/v1/etl/runs', async (request, reply) => {
     const body = parseInput(RunBody, request.body, 'body');
-    const job = resolveJob(body.job, jobsDir);
-    const record = await runJob(job, { engine: deps.engine, root: deps.root });
+    // A file path, as before, or a job name in either job folder.
+    const job =
+      body.job.includes('/') || /\.ya?ml$/.test(body.job)
+        ? resolveJob(body.job, join(deps.root, 'etl', 'jobs'))
+        : findJob(deps.root, body.job);
+    const record = await scheduler.runNow(job);
     await deps.refreshVersion();
     return reply.status(201).send(record);
   });
