@@ -1,5 +1,5 @@
 import type { Row } from '../engine';
-import { AppError } from '../errors';
+import { AppError, ERROR_CATALOGUE } from '../errors';
 import { previousPeriod, resolveDateRange, shiftDateRange } from '../query/date-range';
 import type { CubeQuery } from '../query/schema';
 import type { ReportContext } from '../reports/common/context';
@@ -211,10 +211,22 @@ export async function runTile(
         );
     out.spec = { ...spec, data: { values: out.data } };
   } catch (e) {
-    out.error =
-      e instanceof AppError
-        ? { code: e.code, message: e.message }
-        : { code: 'INTERNAL', message: (e as Error).message };
+    out.error = tileError(e);
   }
   return out;
+}
+
+/** Errors a tile may show as they are: the user's mistakes and the server's own limits. */
+const SHOWN_AS_IS = new Set(['QUERY_TIMEOUT', 'SERVER_BUSY']);
+
+/**
+ * What a failed tile says. A user's mistake (4xx) says what is wrong; an engine failure or a
+ * bug only its code, since its text may quote the engine (SQL, tables, internals).
+ */
+function tileError(e: unknown): { code: string; message: string } {
+  if (e instanceof AppError && (e.status < 500 || SHOWN_AS_IS.has(e.code))) {
+    return { code: e.code, message: e.message };
+  }
+  if (e instanceof AppError) return { code: e.code, message: ERROR_CATALOGUE[e.code].title };
+  return { code: 'INTERNAL', message: 'The tile failed unexpectedly' };
 }

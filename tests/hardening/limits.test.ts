@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbEngine, type Engine } from '../../src/engine';
@@ -7,6 +9,7 @@ import { buildApp } from '../../src/server/app';
 import type { LimitSettings } from '../../src/server/limits';
 import { LimitedEngine, rateLimitKey, resolveLimits, Semaphore } from '../../src/server/limits';
 import { ROOT } from '../helpers/demo';
+import { scratchDir } from '../helpers/warehouse';
 import { ENGINE_TEXT, waitFor } from './support';
 
 /**
@@ -302,6 +305,38 @@ describe('error hygiene', () => {
     });
     expect(r.body).not.toMatch(ENGINE_TEXT);
     expect(r.body).not.toContain('not a number');
+  });
+
+  it('shows a failed dashboard tile with its code and no engine text', async () => {
+    const scratch = scratchDir('rapport-tiles-');
+    try {
+      mkdirSync(join(scratch.dir, 'dashboards'));
+      writeFileSync(
+        join(scratch.dir, 'dashboards', 'broken.yml'),
+        [
+          'title: Broken',
+          'tiles:',
+          '  - { name: total, title: Total, chart: kpi, query: { measures: [broken.total] }, width: 3, height: 1 }',
+          '  - { name: fine, title: Fine, chart: kpi, query: { measures: [numbers.count] }, width: 3, height: 1 }',
+          '',
+        ].join('\n'),
+      );
+      const tiles = await buildApp({ engine, root: scratch.dir, model: MODEL });
+      try {
+        const r = await tiles.inject({ method: 'GET', url: '/v1/dashboards/broken' });
+        expect(r.statusCode).toBe(200);
+        const [broken, fine] = r.json().tiles;
+        expect(broken.error).toEqual({ code: 'ENGINE_FAILED', message: 'The database engine failed' });
+        expect(fine.error).toBeUndefined();
+        expect(fine.data).toEqual([{ 'numbers.count': 100_000 }]);
+        expect(r.body).not.toMatch(ENGINE_TEXT);
+        expect(r.body).not.toContain('not a number');
+      } finally {
+        await tiles.close();
+      }
+    } finally {
+      scratch.remove();
+    }
   });
 });
 
