@@ -40,8 +40,11 @@ const CUSTOMERS = `cubes:
       - { name: region, sql: region, type: string }
       - { name: type, sql: type, type: string }
       - { name: email, sql: email, type: string }
+    measures:
+      - { name: reachable, type: count_distinct, sql: "{email}" }
     segments:
-      - { name: with_email, sql: "{CUBE}.email IS NOT NULL" }
+      - { name: with_email, sql: "{email} IS NOT NULL" }
+      - { name: b2b, sql: "{CUBE}.type = 'b2b'" }
     hierarchies:
       - { name: contact, levels: [region, email] }
 `;
@@ -141,6 +144,12 @@ describe('access_policy in cube files', () => {
       }),
     ).toThrow(forbidden);
     expect(() => sqlOf(m, { measures: ['orders.count'], order: { 'customers.email': 'asc' } })).toThrow();
+    // Members whose SQL reads a hidden one are hidden with it; others of the cube are not.
+    expect(() => sqlOf(m, { measures: ['orders.count'], segments: ['customers.with_email'] })).toThrow(
+      forbidden,
+    );
+    expect(() => sqlOf(m, { measures: ['customers.reachable'] })).toThrow(forbidden);
+    expect(() => sqlOf(m, { measures: ['orders.count'], segments: ['customers.b2b'] })).not.toThrow();
     // The same queries are fine for a marketer.
     expect(() =>
       sqlOf(restrictModel(model, user('marketer')), { dimensions: ['customers.email'] }),

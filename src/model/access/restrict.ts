@@ -1,5 +1,5 @@
 import { splitMemberName } from '../names';
-import type { Cube, Model } from '../types';
+import type { Cube, Dimension, Measure, Model, ModelExpr, Segment } from '../types';
 import type { AccessPolicy, AccessRestriction, ScopedRowFilter, SecurityContext } from './types';
 
 function matches(p: AccessPolicy, user: SecurityContext): boolean {
@@ -39,6 +39,33 @@ function rowFiltersOf(policies: readonly AccessPolicy[], user: SecurityContext):
   );
 }
 
+function exprsOf(m: Measure | Dimension | Segment): ModelExpr[] {
+  if (m.kind === 'measure') return [...(m.sql ? [m.sql] : []), ...m.filters];
+  return [m.sql];
+}
+
+/**
+ * Adds the members whose SQL reads a hidden member (`{email}`, `{customers.email}`), until none
+ * is left: a segment or measure over a hidden column would otherwise reveal it.
+ */
+function hideDependents(model: Model, hidden: Set<string>): void {
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const cube of model.cubes.values()) {
+      for (const m of [...cube.dimensions.values(), ...cube.measures.values(), ...cube.segments.values()]) {
+        if (hidden.has(m.fullName)) continue;
+        const reads = exprsOf(m).some((e) =>
+          e.parts.some((p) => p.kind === 'member' && hidden.has(`${p.cube}.${p.member}`)),
+        );
+        if (reads) {
+          hidden.add(m.fullName);
+          changed = true;
+        }
+      }
+    }
+  }
+}
+
 /**
  * The model as one user may use it: members their matching policies hide, and per cube the row
  * conditions the SQL compiler adds wherever the cube's table is read. A user no policy restricts
@@ -55,10 +82,12 @@ export function restrictModel(model: Model, user: SecurityContext): Model {
     if (filters.length > 0) rows.set(cube.name, filters);
   }
   if (hidden.length === 0 && rows.size === 0) return model;
+  const all = new Set(hidden);
+  hideDependents(model, all);
   const key = JSON.stringify([
-    hidden.sort(),
+    [...all].sort(),
     [...rows].map(([c, fs]) => [c, fs.map((f) => [`${f.cube}.${f.dimension}`, f.operator, f.values])]),
   ]);
-  const access: AccessRestriction = { key, hidden: new Set(hidden), rows };
+  const access: AccessRestriction = { key, hidden: all, rows };
   return { ...model, access };
 }
