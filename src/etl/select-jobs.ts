@@ -22,22 +22,41 @@ export function inLoadOrder(jobs: readonly Job[]): Job[] {
   );
 }
 
+function resolveInFolders(ref: string, dirs: readonly string[]): Job {
+  for (const dir of dirs.slice(0, -1)) {
+    try {
+      return resolveJob(ref, dir);
+    } catch (e) {
+      if (!(e instanceof AppError && e.code === 'JOB_NOT_FOUND')) throw e;
+    }
+  }
+  return resolveJob(ref, dirs[dirs.length - 1]!);
+}
+
 /**
  * The jobs named by `refs` (a job name, a glob over names such as `demo-*`, or a file path),
- * or every job in `jobsDir` when `all` is set, in load order.
+ * searched in every folder of `jobsDir`, or every job of its first folder when `all` is set
+ * (etl/jobs: the jobs of source systems in etl/jobs-sources run only by name), in load order.
  */
-export function selectJobs(refs: readonly string[], all: boolean, jobsDir: string): Job[] {
-  if (all) return inLoadOrder(listJobFiles(jobsDir).map(loadJobFile));
+export function selectJobs(
+  refs: readonly string[],
+  all: boolean,
+  jobsDir: string | readonly string[],
+): Job[] {
+  const dirs = typeof jobsDir === 'string' ? [jobsDir] : jobsDir;
+  if (all) return inLoadOrder(listJobFiles(dirs[0]!).map(loadJobFile));
   const jobs: Job[] = [];
   for (const ref of refs) {
     if (ref.includes('*') || ref.includes('?')) {
       const re = globToRegExp(ref);
-      const matched = listJobFiles(jobsDir)
+      const matched = dirs
+        .flatMap((d) => listJobFiles(d))
         .map(loadJobFile)
         .filter((j) => re.test(j.definition.name) || re.test(basename(j.file).replace(/\.ya?ml$/, '')));
-      if (matched.length === 0) throw new AppError('JOB_NOT_FOUND', `no job matches "${ref}" in ${jobsDir}`);
+      if (matched.length === 0)
+        throw new AppError('JOB_NOT_FOUND', `no job matches "${ref}" in ${dirs.join(' or ')}`);
       jobs.push(...matched);
-    } else jobs.push(resolveJob(ref, jobsDir));
+    } else jobs.push(resolveInFolders(ref, dirs));
   }
   const unique = new Map(jobs.map((j) => [j.file, j]));
   return inLoadOrder([...unique.values()]);

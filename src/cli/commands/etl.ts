@@ -36,14 +36,17 @@ export function registerEtl(program: Command): void {
       collect,
       [],
     )
-    .option('-a, --all', 'run every job in etl/jobs, dimensions first')
+    .option('-a, --all', 'run every job in etl/jobs, dimensions first (not etl/jobs-sources: name those)')
     .option('--db <path>', 'warehouse file (default data/warehouse.duckdb or $RAPPORT_DB)')
     .option('--json', 'print the run records as JSON instead of a table')
     .action(async (opts: { job: string[]; all?: boolean; db?: string; json?: boolean }) => {
       if (opts.job.length === 0 && !opts.all)
         throw new Error('name at least one job with --job, or use --all');
       const root = projectRoot();
-      const jobs = selectJobs(opts.job, opts.all ?? false, join(root, 'etl', 'jobs'));
+      const jobs = selectJobs(opts.job, opts.all ?? false, [
+        join(root, 'etl', 'jobs'),
+        join(root, 'etl', 'jobs-sources'),
+      ]);
       const records = await withWarehouse(opts.db, (engine) => runJobsWithProgress(engine, jobs, root));
       if (opts.json) console.log(JSON.stringify(records, null, 2));
       else console.log(formatTable(records as unknown as Record<string, unknown>[], SUMMARY_COLUMNS));
