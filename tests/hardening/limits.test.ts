@@ -182,6 +182,9 @@ describe('rate limiting', () => {
     const retry = Number(limited.headers['retry-after']);
     expect(retry).toBeGreaterThan(0);
     expect(retry).toBeLessThanOrEqual(60);
+    // Every request counts, even one for a route that does not exist.
+    const unknown = await app.inject({ method: 'GET', url: '/no/such/route', remoteAddress: '10.0.0.1' });
+    expect(unknown.statusCode).toBe(429);
     // Another client has its own budget, and /health is never limited.
     expect((await meta('10.0.0.2')).statusCode).toBe(200);
     for (let i = 0; i < 5; i++) {

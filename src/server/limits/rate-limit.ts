@@ -16,12 +16,14 @@ export function rateLimitKey(request: FastifyRequest): string {
 
 /**
  * Per-client rate limiting: `perMinute` requests in any minute, then 429 RATE_LIMITED with
- * Retry-After. `/health` is exempt, so monitors never lock a client out. Must be registered
- * before the routes: the plugin attaches itself to each route as it is declared.
+ * Retry-After. `/health` is exempt, so monitors never lock a client out. It runs as an
+ * app-wide onRequest hook, so installed before authentication it also counts requests with
+ * bad credentials and requests for unknown routes (guessing keys or scanning costs budget).
  */
 export async function installRateLimit(app: FastifyInstance, perMinute: number): Promise<void> {
   if (perMinute <= 0) return;
   await app.register(rateLimit, {
+    global: false,
     max: perMinute,
     timeWindow: 60_000,
     keyGenerator: rateLimitKey,
@@ -33,4 +35,5 @@ export async function installRateLimit(app: FastifyInstance, perMinute: number):
         { limitPerMinute: context.max, retryAfterSeconds: Math.ceil(context.ttl / 1000) },
       ),
   });
+  app.addHook('onRequest', app.rateLimit());
 }
