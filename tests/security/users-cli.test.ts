@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DuckDbEngine } from '../../src/engine';
+import { userOfKey } from '../../src/server/auth/users';
+import { rapport } from '../helpers/cli';
+import { scratchDir } from '../helpers/warehouse';
+
+describe('rapport users', () => {
+  const scratch = scratchDir();
+  const db = join(scratch.dir, 'w.duckdb');
+  afterAll(() => scratch.remove());
+
+  it('adds a user whose printed key works, lists without keys, revokes, and refuses bad input with a code', async () => {
+    const added = rapport([
+      'users',
+      'add',
+      '--name',
+      'ana',
+      '--role',
+      'analyst',
+      '--attr',
+      'region=Western Europe',
+      '--db',
+      db,
+    ]);
+    expect(added.status, added.stderr).toBe(0);
+    const key = /API key \(shown once, store it now\): (rk_\S+)/.exec(added.stdout)?.[1];
+    expect(key).toBeDefined();
+
+    const list = rapport(['users', 'list', '--json', '--db', db]);
+    expect(list.stdout).not.toContain(key!);
+    expect(JSON.parse(list.stdout)).toMatchObject([
+      { name: 'ana', role: 'analyst', attributes: { region: 'Western Europe' }, revokedAt: null },
+    ]);
+
+    const engine = await DuckDbEngine.open({ path: db });
+    try {
+      expect(await userOfKey(engine, key!)).toEqual({
+        name: 'ana',
+        role: 'analyst',
+        attributes: { region: 'Western Europe' },
+      });
+      const hashes = (await engine.query('SELECT hash, salt FROM rapport_users')).rows[0]!;
+      expect(key).not.toContain(String(hashes['hash']));
+    } finally {
+      await engine.close();
+    }
+
+    expect(rapport(['users', 'revoke', 'ana', '--db', db]).stdout).toBe('revoked 1 key of ana\n');
+    const again = rapport(['users', 'revoke', 'ana', '--db', db]);
+    expect([again.status, again.stderr]).toEqual([1, 'error NOT_FOUND: no active user or key "ana"\n']);
+    const bad = rapport(['users', 'add', '--name', 'x', '--role', 'root', '--db', db]);
+    expect([bad.status, bad.stderr]).toEqual([
+      1,
+      'error VALIDATION_FAILED: unknown role "root"; use one of admin, analyst, marketer, executive\n',
+    ]);
+
+    const engine2 = await DuckDbEngine.open({ path: db });
+    try {
+      expect(await userOfKey(engine2, key!)).toBeUndefined();
+    } finally {
+      await engine2.close();
+    }
+  });
+});
