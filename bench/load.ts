@@ -200,6 +200,9 @@ export async function runLoadScenario(options: LoadOptions): Promise<LoadReport>
       url,
       connections: options.connections,
       duration: options.durationSeconds,
+      // Longer than the server's own limits (queue and query timeouts, 30 s each), so a slow
+      // answer shows as the server's 503/504 rather than as a client giving up.
+      timeout: 90,
       requests: [
         { method: 'POST', path: '/v1/query', headers, body: post(TOTALS), onResponse: checkTotals },
         {
