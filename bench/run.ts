@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<{ main: (args: string[]) => Promise<
   load: () => import('./load'),
   query: () => import('./query'),
   reports: () => import('./reports'),
+  sources: () => import('./sources'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -28,7 +28,7 @@ export function postgresQuery(
 
 /**
  * Extracts with a server-side cursor inside a read-only REPEATABLE READ transaction: one
- * consistent snapshot, fetched `batch_size` rows at a time, so memory holds one batch. Values
+ * consistent snapshot, fetched `batch_size` rows at a time, so memory holds one batch (and the next one on its way). Values
  * stay in PostgreSQL's text form (no JS Date or float in between).
  */
 export const postgresExtract: RemoteExtract<PostgresSource> = async (
@@ -62,17 +62,19 @@ export const postgresExtract: RemoteExtract<PostgresSource> = async (
     await client.query(`DECLARE __rapport_extract NO SCROLL CURSOR FOR ${q.text}`, q.values);
     const batchSize = source.batch_size ?? DEFAULT_BATCH;
     const fetch = `FETCH FORWARD ${batchSize} FROM __rapport_extract`;
-    let begun = false;
+    const next = () => client.query<(string | null)[]>({ text: fetch, rowMode: 'array' });
+    let r = await next();
+    await stager.begin(
+      r.fields.map((f) => ({ name: f.name, type: duckTypeOfPostgres(f.dataTypeID, f.dataTypeModifier) })),
+    );
     for (;;) {
-      const r = await client.query<(string | null)[]>({ text: fetch, rowMode: 'array' });
-      if (!begun) {
-        await stager.begin(
-          r.fields.map((f) => ({ name: f.name, type: duckTypeOfPostgres(f.dataTypeID, f.dataTypeModifier) })),
-        );
-        begun = true;
-      }
+      // The next batch travels while this one is appended: two batches in memory at most.
+      const more = r.rows.length < batchSize ? undefined : next();
+      // A failed prefetch is awaited (and reported) below; it must not go unhandled meanwhile.
+      more?.catch(() => undefined);
       await stager.append(r.rows);
-      if (r.rows.length < batchSize) break;
+      if (!more) break;
+      r = await more;
     }
     await client.query('COMMIT');
   } finally {
