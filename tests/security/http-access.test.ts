@@ -76,6 +76,12 @@ describe('access control over HTTP', () => {
     });
   });
 
+  it('answers to a user are marked private, so no shared cache hands them to another', async () => {
+    const r = await as('mia', 'GET', '/v1/meta');
+    expect(r.headers['cache-control']).toBe('private, no-store');
+    expect(r.headers['vary']).toMatch(/authorization/i);
+  });
+
   it('a revoked, unknown or malformed key is 401', async () => {
     for (const key of [keys.get('old')!, `${keys.get('ada')!.slice(0, -1)}x`, 'rk_nonsense', "' OR 1=1 --"]) {
       const r = await app.inject({

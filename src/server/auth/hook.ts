@@ -93,6 +93,14 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): { close
     request.rapportScope = { user, model: models.of(user), local: false };
   });
 
+  if (!options.local) {
+    // An answer depends on who asked: no shared cache may serve it to someone else.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (request.rapportScope)
+        reply.header('cache-control', 'private, no-store').header('vary', 'authorization');
+      return payload;
+    });
+  }
   if (audit) {
     app.addHook('onSend', async (request, _reply, payload) => {
       if (typeof payload === 'string') (request as { auditBody?: string }).auditBody = payload;
