@@ -156,6 +156,24 @@ describe('access_policy in cube files', () => {
     ).not.toThrow();
   });
 
+  it('a matched filter reading an attribute the user lacks matches no row, whatever its operator', () => {
+    const exec = restrictModel(model, user('executive', {}));
+    // The executive policy's filter is notEquals with a literal: it applies as written.
+    expect(exec.access?.rows.get('customers')?.[0]).toMatchObject({ operator: 'notEquals', values: ['b2c'] });
+    const strict = modelFromTexts({
+      'orders.yml': ORDERS,
+      'customers.yml': CUSTOMERS.replace('values: [b2c]', 'values: ["{ securityContext.segment }"]'),
+    });
+    expect(restrictModel(strict, user('executive', {})).access?.rows.get('customers')).toEqual([
+      { cube: 'customers', dimension: 'type', operator: 'equals', values: [] },
+    ]);
+    const text = sqlOf(restrictModel(strict, user('executive', {})), {
+      measures: ['orders.count'],
+      dimensions: ['customers.type'],
+    }).text;
+    expect(text).toMatch(/FROM "dim_customer" AS "customers"\s+WHERE FALSE/);
+  });
+
   it('a restriction key differs between users who see different rows and matches for the same rows', () => {
     const a = restrictModel(model, user('analyst', { region: 'EU' })).access!.key;
     const b = restrictModel(model, user('marketer', { region: 'EU' })).access!.key;

@@ -1,6 +1,6 @@
 import { splitMemberName } from '../names';
 import type { Cube, Dimension, Measure, Model, ModelExpr, Segment } from '../types';
-import type { AccessPolicy, AccessRestriction, ScopedRowFilter, SecurityContext } from './types';
+import type { AccessPolicy, AccessRestriction, PolicyValue, ScopedRowFilter, SecurityContext } from './types';
 
 function matches(p: AccessPolicy, user: SecurityContext): boolean {
   if (!p.roles.includes('*') && !p.roles.includes(user.role)) return false;
@@ -23,18 +23,14 @@ function hiddenOf(cube: Cube, policies: readonly AccessPolicy[]): string[] {
 
 function rowFiltersOf(policies: readonly AccessPolicy[], user: SecurityContext): ScopedRowFilter[] {
   return policies.flatMap((p) =>
-    p.rowFilters.map((f) => {
+    p.rowFilters.map((f): ScopedRowFilter => {
       const [c, m] = splitMemberName(f.member)!;
-      return {
-        cube: c,
-        dimension: m,
-        operator: f.operator,
-        values: f.values.flatMap((v) => {
-          if (v.kind === 'literal') return [v.value];
-          const a = user.attributes[v.attribute];
-          return a === undefined || a === '' ? [] : [a];
-        }),
-      };
+      const value = (v: PolicyValue) => (v.kind === 'literal' ? v.value : user.attributes[v.attribute]);
+      // A filter reading an attribute the user lacks matches no row, whatever its operator.
+      if (f.values.some((v) => (value(v) ?? '') === '')) {
+        return { cube: c, dimension: m, operator: 'equals', values: [] };
+      }
+      return { cube: c, dimension: m, operator: f.operator, values: f.values.map((v) => value(v)!) };
     }),
   );
 }
