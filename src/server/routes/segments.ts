@@ -43,7 +43,11 @@ export async function segmentRoutes(app: FastifyInstance, ctx: AppContext): Prom
     const sql = await membersExport(rc(), request.params.id);
     const accept = request.headers.accept ?? '';
     if (accept.includes('application/json') && !accept.includes('text/csv')) {
-      return { columns: MEMBER_COLUMNS, data: (await ctx.engine.query(sql)).rows };
+      // A JSON answer is capped; the CSV and Arrow exports below carry the export cap.
+      return {
+        columns: MEMBER_COLUMNS,
+        data: (await ctx.engine.query(sql, { maxRows: ctx.limits.maxRows })).rows,
+      };
     }
     const format = accept.includes('arrow') ? negotiate(request) : 'csv';
     const segment = await getSegment(rc(), request.params.id);
