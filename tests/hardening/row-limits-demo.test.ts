@@ -44,6 +44,34 @@ describe('max rows on reports and segment members', () => {
     expect(csv.body.trim().split('\n')).toHaveLength(count + 1);
   });
 
+  it('answers an export above the export cap with 422 before any byte of it', async () => {
+    const capped = await buildApp({
+      engine,
+      root: ROOT,
+      now: () => new Date('2026-07-01T00:00:00Z'),
+      limits: { maxExportRows: 100 },
+    });
+    try {
+      for (const accept of ['text/csv', 'application/vnd.apache.arrow.stream']) {
+        const r = await capped.inject({
+          method: 'POST',
+          url: '/v1/reports/rfm',
+          payload: {},
+          headers: { accept },
+        });
+        expect(r.statusCode).toBe(422);
+        expect(r.headers['content-type']).toMatch(/^application\/json/);
+        expect(r.json()).toEqual({
+          code: 'ROW_LIMIT_EXCEEDED',
+          message: 'The result has more than 100 rows',
+          details: { maxRows: 100 },
+        });
+      }
+    } finally {
+      await capped.close();
+    }
+  });
+
   it('refuses a JSON report above the cap and streams it as CSV', async () => {
     const json = await app.inject({ method: 'POST', url: '/v1/reports/rfm', payload: {} });
     expect(json.statusCode).toBe(422);

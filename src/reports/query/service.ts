@@ -142,7 +142,12 @@ export class QueryService {
    * restriction of the user (whose row rules are in the SQL already; the key makes it explicit).
    */
   cacheKey(sql: RenderedSql): string {
-    return JSON.stringify([sql.text, sql.params, this.options.version(), this.options.model.access?.key ?? null]);
+    return JSON.stringify([
+      sql.text,
+      sql.params,
+      this.options.version(),
+      this.options.model.access?.key ?? null,
+    ]);
   }
 
   /**
@@ -295,7 +300,7 @@ export class QueryService {
  * Starts the stream and waits for its first piece, so that an error in the query (timeout, bad
  * SQL) is thrown here and answered with a status code instead of breaking a started response.
  */
-async function readAhead(stream: AsyncIterable<Uint8Array>): Promise<AsyncIterable<Uint8Array>> {
+export async function readAhead(stream: AsyncIterable<Uint8Array>): Promise<AsyncIterable<Uint8Array>> {
   const it = stream[Symbol.asyncIterator]();
   const first = await it.next();
   return {

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors';
 import type { ReportContext } from '../../reports/common/context';
+import { readAhead } from '../../reports/query/service';
 import { REPORTS } from '../../reports/registry';
 import { runReport } from '../../reports/run';
 import type { AppContext } from '../deps';
@@ -43,9 +44,11 @@ export async function reportRoutes(app: FastifyInstance, ctx: AppContext): Promi
       }
       return result.output!.json;
     }
+    // Started before any header is set, so a timeout or the export cap answers with its status.
+    const stream = await readAhead(result.stream!);
     return reply
       .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : ARROW)
       .header('content-disposition', `attachment; filename="${request.params.name}.${format}"`)
-      .send(Readable.from(result.stream!));
+      .send(Readable.from(stream));
   });
 }

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { readAhead } from '../../reports/query/service';
 import {
   deleteSegment,
   getSegment,
@@ -51,6 +52,8 @@ export async function segmentRoutes(app: FastifyInstance, ctx: AppContext): Prom
     }
     const format = accept.includes('arrow') ? negotiate(request) : 'csv';
     const segment = await getSegment(rc(), request.params.id);
+    // Started before any header is set, so a timeout or the export cap answers with its status.
+    const stream = await readAhead(ctx.engine.stream(sql, format === 'arrow' ? 'arrow' : 'csv'));
     return reply
       .header(
         'content-type',
@@ -60,6 +63,6 @@ export async function segmentRoutes(app: FastifyInstance, ctx: AppContext): Prom
         'content-disposition',
         `attachment; filename="${segment.segment_id}.${format === 'arrow' ? 'arrow' : 'csv'}"`,
       )
-      .send(Readable.from(ctx.engine.stream(sql, format === 'arrow' ? 'arrow' : 'csv')));
+      .send(Readable.from(stream));
   });
 }
