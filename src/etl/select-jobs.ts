@@ -22,15 +22,18 @@ export function inLoadOrder(jobs: readonly Job[]): Job[] {
   );
 }
 
+/** The job in the first folder that has it; not found anywhere: the first folder's error. */
 function resolveInFolders(ref: string, dirs: readonly string[]): Job {
-  for (const dir of dirs.slice(0, -1)) {
+  let first: unknown;
+  for (const dir of dirs) {
     try {
       return resolveJob(ref, dir);
     } catch (e) {
       if (!(e instanceof AppError && e.code === 'JOB_NOT_FOUND')) throw e;
+      first ??= e;
     }
   }
-  return resolveJob(ref, dirs[dirs.length - 1]!);
+  throw first;
 }
 
 /**
