@@ -1,7 +1,7 @@
 import { join, relative } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { allJobs, EtlScheduler, findJob, resolveJob, type SchedulerEvent } from '../../etl';
+import { allJobs, EtlScheduler, findJob, type Job, resolveJob, type SchedulerEvent } from '../../etl';
 import { sql } from '../../sql';
 import type { AppContext } from '../deps';
 import { parseInput } from '../validate';
@@ -36,13 +36,23 @@ function logEvent(app: FastifyInstance, e: SchedulerEvent): void {
   else app.log.info({ job: e.job }, 'scheduled ETL run skipped: the previous run is still going');
 }
 
+/** The jobs with a schedule; a broken job file is logged and schedules nothing (see `rapport check`). */
+function scheduledJobs(app: FastifyInstance, root: string): Job[] {
+  try {
+    return allJobs(root).filter((j) => j.definition.schedule);
+  } catch (e) {
+    app.log.error({ err: (e as Error).message }, 'ETL schedules not started: a job file does not load');
+    return [];
+  }
+}
+
 export async function etlRoutes(app: FastifyInstance, deps: AppContext): Promise<void> {
   // Schedules start only where asked (rapport serve/start); every app can still run jobs by hand
   // through the same guard against overlapping runs.
   const scheduler = new EtlScheduler({
     engine: deps.engine,
     root: deps.root,
-    jobs: deps.schedules ? allJobs(deps.root).filter((j) => j.definition.schedule) : [],
+    jobs: deps.schedules ? scheduledJobs(app, deps.root) : [],
     onEvent: (e) => logEvent(app, e),
     afterRun: () => deps.refreshVersion(),
   });
