@@ -137,6 +137,8 @@ async function runInSession(job: Job, effects: EtlEffects, session: Session): Pr
     await session.exec(plan.statement);
     await defineTypedRows(session, rowSource, plan.deriveLineNo);
     const deletedRows = def.soft_delete ? await setAsideDeletedRows(ctx, def.soft_delete) : 0;
+    // An extract's staging copy is no longer read: free it before the merge.
+    if (isRemoteSource(def.source)) await session.exec('DROP TABLE IF EXISTS __src');
     const counts0 = await session.query(
       `SELECT count(*) AS n, count(*) FILTER (WHERE __skip) AS skipped FROM ${TYPED}`,
     );
