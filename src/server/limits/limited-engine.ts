@@ -16,11 +16,13 @@ function withDefaults(options: RunOptions | undefined, timeoutMs: number): RunOp
 }
 
 function limitedSession(inner: Session, timeoutMs: number): Session {
-  return {
+  const session: Session = {
     dialect: inner.dialect,
     query: (s: Statement, o?: RunOptions) => inner.query(s, withDefaults(o, timeoutMs)),
     exec: (s: Statement, o?: RunOptions) => inner.exec(s, withDefaults(o, timeoutMs)),
   };
+  // Bulk appends run no SQL, so there is nothing for the timeout to bound.
+  return inner.appendRows ? { ...session, appendRows: inner.appendRows.bind(inner) } : session;
 }
 
 /**

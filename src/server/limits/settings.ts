@@ -113,7 +113,7 @@ export function resolveLimits(
   flags: Partial<Record<keyof LimitSettings, string>>,
   env: NodeJS.ProcessEnv = process.env,
 ): LimitSettings {
-  const out: Record<string, number> = { ...DEFAULT_LIMITS };
+  const out: { -readonly [K in keyof LimitSettings]: number } = { ...DEFAULT_LIMITS };
   for (const key of Object.keys(LIMIT_SOURCES) as (keyof LimitSettings)[]) {
     const source = LIMIT_SOURCES[key];
     const flag = flags[key];
@@ -121,5 +121,5 @@ export function resolveLimits(
     if (flag !== undefined) out[key] = parseLimit(key, flag, `--${source.flag}`);
     else if (fromEnv !== undefined && fromEnv !== '') out[key] = parseLimit(key, fromEnv, `$${source.env}`);
   }
-  return out as unknown as LimitSettings;
+  return out;
 }
