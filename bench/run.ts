@@ -3,6 +3,7 @@
  * DuckDB SQL for the same work; they are never timed assertions in the test suite.
  */
 const BENCHES: Record<string, () => Promise<{ main: (args: string[]) => Promise<void> }>> = {
+  access: () => import('./access'),
   etl: () => import('./etl'),
   load: () => import('./load'),
   query: () => import('./query'),
