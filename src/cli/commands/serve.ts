@@ -9,13 +9,20 @@ import { DEFAULT_LIMITS, LIMIT_SOURCES, type LimitSettings, resolveLimits } from
 import { clock, demoExportMoment, openWarehouse, projectRoot, warehousePath } from '../context';
 import { runJobsWithProgress } from './etl';
 
-type ServeOptions = {
+interface ServeOptions {
   db?: string;
   port: string;
   host: string;
-} & Partial<Record<keyof LimitSettings, string>>;
+  /** The limit flags, under commander's camel-case names (`--rate-limit` → `rateLimit`). */
+  [flag: string]: string | undefined;
+}
 
 const LIMIT_KEYS = Object.keys(LIMIT_SOURCES) as (keyof LimitSettings)[];
+
+/** Where commander puts a flag's value: `query-timeout` → `queryTimeout`. */
+function attributeOf(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
 
 /** `now` for the server: $RAPPORT_NOW, else (with `demoClock`) the demo's export moment, else real time. */
 async function serverClock(
@@ -32,7 +39,9 @@ async function serve(opts: ServeOptions, demoClock = false): Promise<void> {
   const port = Number.parseInt(opts.port, 10);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0..65535, got ${opts.port}`);
-  const limits = resolveLimits(Object.fromEntries(LIMIT_KEYS.map((k) => [k, opts[k]])));
+  const limits = resolveLimits(
+    Object.fromEntries(LIMIT_KEYS.map((k) => [k, opts[attributeOf(LIMIT_SOURCES[k].flag)]])),
+  );
   // Two connections per query slot (a report may hold one while it runs another) plus two
   // outside the cap: one for /health and one for an ETL load.
   const { engine, path } = await openWarehouse(opts.db, { poolSize: limits.maxConcurrentQueries * 2 + 2 });
@@ -55,6 +64,11 @@ async function serve(opts: ServeOptions, demoClock = false): Promise<void> {
     }
     process.stderr.write(`${LOCAL_MODE_NOTICE}\n`);
     app.log.warn({ localMode: true }, LOCAL_MODE_NOTICE);
+  } else {
+    app.log.info(
+      { localMode: false },
+      'access control: every API request needs a key (or a JWT on /cubejs-api)',
+    );
   }
   const close = async () => {
     await app.close();
