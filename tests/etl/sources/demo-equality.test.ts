@@ -17,8 +17,11 @@ beforeAll(async () => {
   // The shipped connections (etl/sources.yml) take the schema and database from these.
   process.env['RAPPORT_DEMO_PG_SCHEMA'] = name;
   process.env['RAPPORT_DEMO_MYSQL_DB'] = name;
-  seeded = await seedDemoSources({ root: ROOT, postgres: 'demo-crm', mysql: 'demo-shop' });
-  fromFiles = await loadDemo();
+  // Seeding mostly waits on the databases: the file load runs meanwhile.
+  [seeded, fromFiles] = await Promise.all([
+    seedDemoSources({ root: ROOT, postgres: 'demo-crm', mysql: 'demo-shop' }),
+    loadDemo(),
+  ]);
   const engine = await memoryWarehouse();
   const runs: RunRecord[] = [];
   for (const job of selectJobs(['pg-*', 'mysql-*'], false, join(ROOT, 'etl', 'jobs-sources'))) {
