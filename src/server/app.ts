@@ -18,6 +18,7 @@ import { healthRoutes } from './routes/health';
 import { queryRoutes } from './routes/query';
 import { reportRoutes } from './routes/reports';
 import { segmentRoutes } from './routes/segments';
+import { userRoutes } from './routes/users';
 import { webRoutes } from './routes/web';
 
 export type { AppContext, AppDeps } from './deps';
@@ -84,5 +85,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => dashboardRoutes(scope, ctx));
   await app.register(async (scope) => customerRoutes(scope, ctx));
   await app.register(async (scope) => webRoutes(scope, ctx));
+  await app.register(async (scope) =>
+    userRoutes(scope, { engine: deps.engine, forgetKeys: auth.forgetKeys }),
+  );
   return app;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ERROR_CATALOGUE } from '../errors';
 import { CubeQuerySchema } from '../query/schema';
 import { SaveSegmentSchema } from '../reports/target-groups/definition';
+import { AddUserSchema } from './routes/users';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
 const error = { $ref: '#/components/schemas/Error' };
@@ -72,6 +73,8 @@ export function openApiDocument(): Record<string, unknown> {
     unknown
   >;
   delete saveSegment['$schema'];
+  const addUser = z.toJSONSchema(AddUserSchema, { io: 'input' }) as Record<string, unknown>;
+  delete addUser['$schema'];
   const op = (summary: string, extra: object = {}) => ({ summary, ...extra });
   return {
     openapi: '3.1.0',
@@ -154,6 +157,21 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [pathParam('name')],
           requestBody: { content: json({ type: 'object' }) },
           responses: { '200': { description: 'the report' }, ...errors },
+        }),
+      },
+      '/v1/users': {
+        get: op('Users and their keys (never the keys themselves); admin only', {
+          responses: { '200': { description: '{data}' }, ...errors },
+        }),
+        post: op('Add a user; the answer carries the API key, shown once; admin only', {
+          requestBody: { content: json(addUser) },
+          responses: { '201': { description: 'the user and `key`' }, ...errors },
+        }),
+      },
+      '/v1/users/{name}': {
+        delete: op('Revoke every key of a user (or one key by its id); admin only', {
+          parameters: [pathParam('name')],
+          responses: withErrors('{revoked}'),
         }),
       },
       '/v1/segments': {

@@ -211,6 +211,30 @@ describe('access control over HTTP', () => {
     expect(v1.statusCode).toBe(401);
   });
 
+  it('admins manage users over HTTP: a new key works at once, a revoked one stops at once', async () => {
+    const created = await as('ada', 'POST', '/v1/users', {
+      name: 'kim',
+      role: 'executive',
+      attributes: { region: 'North America' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const { key, keyId } = created.json();
+    keys.set('kim', key);
+    expect((await as('kim', 'GET', '/v1/dashboards')).statusCode).toBe(200);
+    const listed = (await as('ada', 'GET', '/v1/users')).json().data as { name: string; keyId: string }[];
+    expect(listed.find((u) => u.name === 'kim')?.keyId).toBe(keyId);
+    expect(JSON.stringify(listed)).not.toContain(key);
+    expect((await as('ana', 'GET', '/v1/users')).statusCode).toBe(403);
+    expect((await as('ana', 'POST', '/v1/users', { name: 'x', role: 'admin' })).statusCode).toBe(403);
+    const bad = await as('ada', 'POST', '/v1/users', { name: 'x', role: 'root' });
+    expect([bad.statusCode, bad.json().code]).toEqual([400, 'VALIDATION_FAILED']);
+    const revoked = await as('ada', 'DELETE', '/v1/users/kim');
+    expect(revoked.json()).toEqual({ revoked: 1 });
+    // The key was remembered after its first use; revocation forgets it.
+    expect((await as('kim', 'GET', '/v1/dashboards')).statusCode).toBe(401);
+    expect((await as('ada', 'DELETE', '/v1/users/kim')).statusCode).toBe(404);
+  });
+
   it('writes the audit log: who, route, query, rows, status', async () => {
     const marker = { measures: ['orders.count'], dimensions: ['customers.industry'] };
     const ok = await as('mia', 'POST', '/v1/query', { query: marker });

@@ -48,7 +48,10 @@ function queryOf(request: FastifyRequest): unknown {
  * handler as that user (scopes.run), so every query it compiles goes through the user's
  * restricted model. Must be installed before routes are registered (it wraps their handlers).
  */
-export function installAuth(app: FastifyInstance, options: AuthOptions): { close(): Promise<void> } {
+export function installAuth(
+  app: FastifyInstance,
+  options: AuthOptions,
+): { close(): Promise<void>; forgetKeys(): void } {
   const models = new ScopedModels(options.model);
   const verified = new VerifiedKeys();
   app.decorate('localMode', options.local);
@@ -126,5 +129,5 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): { close
       });
     });
   }
-  return { close: async () => audit?.close() };
+  return { close: async () => audit?.close(), forgetKeys: () => verified.clear() };
 }

@@ -30,6 +30,10 @@ export class VerifiedKeys {
     return hit.user;
   }
 
+  clear(): void {
+    this.entries.clear();
+  }
+
   set(key: string, user: SecurityContext): void {
     if (this.entries.size >= this.capacity) this.entries.clear();
     this.entries.set(this.digest(key), { user, until: this.clock() + this.ttlMs });

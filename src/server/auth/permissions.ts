@@ -32,6 +32,10 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   'POST /v1/etl/runs': ADMIN,
   'POST /v1/etl/jobs/:name/run': ADMIN,
 
+  'GET /v1/users': ADMIN,
+  'POST /v1/users': ADMIN,
+  'DELETE /v1/users/:name': ADMIN,
+
   'GET /v1/meta': READ_DATA,
   'GET /v1/meta/values': READ_DATA,
   'GET /v1/query': QUERY,
