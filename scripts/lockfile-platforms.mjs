@@ -8,7 +8,18 @@
 import fs from 'node:fs';
 
 const FILE = new URL('../package-lock.json', import.meta.url);
-const OS = ['aix', 'android', 'darwin', 'freebsd', 'linux', 'netbsd', 'openbsd', 'openharmony', 'sunos', 'win32'];
+const OS = [
+  'aix',
+  'android',
+  'darwin',
+  'freebsd',
+  'linux',
+  'netbsd',
+  'openbsd',
+  'openharmony',
+  'sunos',
+  'win32',
+];
 const CPU = ['arm64', 'x64', 'ia32', 'arm', 'loong64', 'mips64el', 'ppc64', 'riscv64', 's390x'];
 
 const lock = JSON.parse(fs.readFileSync(FILE, 'utf8'));
@@ -35,4 +46,6 @@ delete packages[''];
 const sorted = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 lock.packages = { '': root, ...sorted };
 fs.writeFileSync(FILE, `${JSON.stringify(lock, null, 2)}\n`);
-console.log(added.length ? `added ${added.length} platform packages: ${added.join(', ')}` : 'lockfile complete');
+console.log(
+  added.length ? `added ${added.length} platform packages: ${added.join(', ')}` : 'lockfile complete',
+);
