@@ -209,11 +209,30 @@ export async function runTile(
           input,
           out.fields.map((f) => f.name),
         );
-    out.spec = { ...spec, data: { values: out.data } };
+    out.spec = withUnknownLabels({ ...spec, data: { values: out.data } });
   } catch (e) {
     out.error = tileError(e);
   }
   return out;
+}
+
+/**
+ * Placeholder rows (an order's unknown customer, a product not in the catalogue) have no region or
+ * category: their bars and legend entries read "(unknown)" rather than vega's "null". Only the
+ * label changes, so a click still filters or drills by the real (null) value.
+ */
+const UNKNOWN_LABEL = "datum.label === 'null' ? '(unknown)' : datum.label";
+
+function withUnknownLabels(spec: Record<string, unknown>): Record<string, unknown> {
+  const config = (spec['config'] ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  return {
+    ...spec,
+    config: {
+      ...config,
+      axisBand: { labelExpr: UNKNOWN_LABEL, ...config['axisBand'] },
+      legend: { labelExpr: UNKNOWN_LABEL, ...config['legend'] },
+    },
+  };
 }
 
 /** Errors a tile may show as they are: the user's mistakes and the server's own limits. */

@@ -60,4 +60,21 @@ describe('every shipped dashboard on the demo warehouse', () => {
       }
     },
   );
+
+  it('labels the bar of placeholder customers "(unknown)", and its row keeps the null a click filters by', async () => {
+    const dashboard = dashboards.find((d) => d.id === 'sales-executive')!;
+    const result = await runDashboard({ queries, reports: { engine, model, now: () => NOW } }, dashboard, {});
+    const tile = result.tiles.find((t) => t.name === 'revenue_by_region')!;
+    const [{ n } = { n: 0 }] = (
+      await engine.query(
+        `SELECT count(*)::INTEGER AS n FROM fact_order_lines f JOIN dim_customer c USING (customer_key)
+         WHERE c.region IS NULL`,
+      )
+    ).rows as { n: number }[];
+    expect(n, 'the demo has orders of customers without a region').toBeGreaterThan(0);
+    expect(tile.data.some((r) => r['customers.region'] === null)).toBe(true);
+    const svg = await renderSvg(tile.spec!, { width: 600, height: 300 });
+    expect(svg).toContain('(unknown)');
+    expect(svg).not.toMatch(/>null</);
+  });
 });

@@ -29,7 +29,15 @@ function plainDatum(datum: Record<string, unknown>): Row {
 
 /** The spec to draw: rows copied (vega mutates what it ingests), fitted to its container, themed. */
 export function preparedSpec(spec: Record<string, unknown>, rows: readonly Row[]): Record<string, unknown> {
-  const config = { ...CHART_CONFIG, ...((spec['config'] as object | undefined) ?? {}) };
+  // One level deep: a spec's `legend: { labelExpr }` adds to the theme's legend, not replaces it.
+  const own = (spec['config'] ?? {}) as Record<string, unknown>;
+  const theme = CHART_CONFIG as Record<string, unknown>;
+  const config: Record<string, unknown> = { ...theme };
+  for (const [k, v] of Object.entries(own)) {
+    const base = theme[k];
+    const isObject = (x: unknown) => typeof x === 'object' && x !== null && !Array.isArray(x);
+    config[k] = isObject(base) && isObject(v) ? { ...(base as object), ...(v as object) } : v;
+  }
   return {
     ...spec,
     data: { values: rows.map((r, i) => ({ ...r, [ROW_INDEX]: i })) },
