@@ -174,8 +174,15 @@ async function runInSession(job: Job, effects: EtlEffects, session: Session): Pr
     if (incremental) {
       const type = storageType(contract.fields[incremental]!);
       const previous = previousMark === undefined ? sql`NULL` : param(previousMark, type);
+      // A remote extract caps the mark at its snapshot time: a key from the future (a bad clock,
+      // a typo) must not hide every change until that date, nor a transaction still open then
+      // the rows it commits later.
+      const latest =
+        rowSource.watermarkCap === undefined
+          ? sql`max(${ident(incremental)})`
+          : sql`least(max(${ident(incremental)}), ${param(rowSource.watermarkCap, type)})`;
       const r = await session.query(
-        sql`SELECT CAST(greatest(max(${ident(incremental)}), ${previous}) AS VARCHAR) AS m FROM ${raw(VALID)}`,
+        sql`SELECT CAST(greatest(${latest}, ${previous}) AS VARCHAR) AS m FROM ${raw(VALID)}`,
       );
       const mark = r.rows[0]?.['m'];
       const next = typeof mark === 'string' ? mark : previousMark;

@@ -76,6 +76,14 @@ function sourceProblems(
         ),
       );
     }
+    if (keyType === 'integer' && def.incremental.overlap === undefined) {
+      problems.push(
+        at(
+          ['incremental'],
+          'an integer incremental key on a database or HTTP source needs an explicit overlap (ids are taken before commit, so rows committed late carry ids behind the watermark); 0 accepts that risk',
+        ),
+      );
+    }
     if (source.type === 'http' && source.incremental_param === undefined) {
       problems.push(
         at(['incremental'], 'an incremental HTTP source needs source.incremental_param (e.g. updated_since)'),

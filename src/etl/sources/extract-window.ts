@@ -10,6 +10,13 @@ export interface ExtractWindow {
 
 const UNITS: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86_400 };
 
+/**
+ * The overlap of a remote incremental job with a timestamp or date key that sets none: rows
+ * written by a transaction that started before the extract but committed after it carry keys
+ * behind the watermark; re-reading this far back finds them (the merge counts them once).
+ */
+export const DEFAULT_OVERLAP = '10 minutes';
+
 /** An overlap as seconds (timestamps) or ids: a number, or "90 seconds", "10 minutes", "2 hours". */
 export function overlapAmount(overlap: number | string | undefined): number {
   if (overlap === undefined) return 0;
@@ -40,7 +47,7 @@ export function formatUtc(d: Date): string {
  * the last extract; the merge finds them unchanged.
  */
 export function lowerBound(mark: string, type: FieldType, overlap: number | string | undefined): string {
-  const amount = overlapAmount(overlap);
+  const amount = overlapAmount(overlap ?? (type === 'timestamp' || type === 'date' ? DEFAULT_OVERLAP : 0));
   switch (type) {
     case 'timestamp':
       // Milliseconds are floored, which only widens the window.

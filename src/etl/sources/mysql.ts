@@ -62,6 +62,14 @@ export const mysqlExtract: RemoteExtract<MysqlSource> = async (source, { root, w
   try {
     await exec(conn, "SET time_zone = '+00:00'");
     await exec(conn, 'SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    // Read before the snapshot starts, so that no row the snapshot misses has a key below it
+    // unless its transaction was still open (which the overlap covers).
+    const snapshotAt = await new Promise<string | undefined>((resolve, reject) =>
+      conn.query(
+        { sql: "SELECT DATE_FORMAT(NOW(6), '%Y-%m-%d %H:%i:%s.%f') AS at", typeCast: asText },
+        (e, r) => (e ? reject(e) : resolve((r as { at?: string }[])[0]?.at)),
+      ),
+    );
     await exec(conn, 'START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
     const q = mysqlQuery(source, window);
     const batchSize = source.batch_size ?? DEFAULT_BATCH;
@@ -105,6 +113,7 @@ export const mysqlExtract: RemoteExtract<MysqlSource> = async (source, { root, w
       });
     });
     await exec(conn, 'COMMIT');
+    return { snapshotAt };
   } finally {
     conn.destroy();
   }

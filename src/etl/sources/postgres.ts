@@ -58,6 +58,15 @@ export const postgresExtract: RemoteExtract<PostgresSource> = async (
       "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'; SET extra_float_digits = 3",
     );
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // now() is the transaction's start, before its snapshot (taken by this first statement). A
+    // writing transaction still open may commit rows stamped with its own start time later:
+    // the oldest such start caps the watermark too (visible to superusers and pg_read_all_stats;
+    // otherwise the overlap covers it).
+    const snapshot = await client.query<{ at: string }>(
+      `SELECT to_char(least(now(), (SELECT min(xact_start) FROM pg_stat_activity
+                                    WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()))
+                      AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS at`,
+    );
     const q = postgresQuery(source, window);
     await client.query(`DECLARE __rapport_extract NO SCROLL CURSOR FOR ${q.text}`, q.values);
     const batchSize = source.batch_size ?? DEFAULT_BATCH;
@@ -77,6 +86,7 @@ export const postgresExtract: RemoteExtract<PostgresSource> = async (
       r = await more;
     }
     await client.query('COMMIT');
+    return { snapshotAt: snapshot.rows[0]?.at };
   } finally {
     await client.end().catch(() => undefined);
   }

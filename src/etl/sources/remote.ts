@@ -5,7 +5,7 @@ import { getContract } from '../contracts';
 import type { Job } from '../job/load';
 import type { RemoteSource } from '../job/schema';
 import { BatchStager, STAGE } from './batch-stager';
-import type { ExtractContext } from './extract-context';
+import type { ExtractContext, ExtractOutcome } from './extract-context';
 import { type ExtractWindow, lowerBound } from './extract-window';
 import { expandRecords, httpExtract } from './http';
 import { mysqlExtract } from './mysql';
@@ -28,7 +28,17 @@ export function extractWindow(job: Job, previousMark: string | undefined): Extra
   return { column: m, from: lowerBound(previousMark, type, inc.overlap) };
 }
 
-function extractor(source: RemoteSource): (ctx: ExtractContext) => Promise<void> {
+/** The snapshot time as a cap of the job's incremental key (timestamp and date keys only). */
+function watermarkCap(job: Job, outcome: ExtractOutcome | undefined): string | undefined {
+  const key = job.definition.incremental?.key;
+  if (!key || !outcome?.snapshotAt) return undefined;
+  const type = getContract(job.definition.target)?.fields[key]?.type;
+  if (type === 'timestamp') return outcome.snapshotAt;
+  if (type === 'date') return outcome.snapshotAt.slice(0, 10);
+  return undefined;
+}
+
+function extractor(source: RemoteSource): (ctx: ExtractContext) => Promise<ExtractOutcome | undefined> {
   switch (source.type) {
     case 'postgres':
       return (ctx) => postgresExtract(source, ctx);
@@ -53,8 +63,9 @@ export async function prepareRemoteSource(
   const source = job.definition.source as RemoteSource;
   const stager = new BatchStager(session);
   const label = `rapport etl ${job.definition.name}`;
+  let outcome: ExtractOutcome | undefined;
   try {
-    await extractor(source)({ root, stager, window: extractWindow(job, previousMark), label });
+    outcome = await extractor(source)({ root, stager, window: extractWindow(job, previousMark), label });
     await stager.finish();
     if (source.type === 'http') {
       const mapped = Object.values(job.definition.mapping).filter((m): m is string => typeof m === 'string');
@@ -80,6 +91,7 @@ export async function prepareRemoteSource(
     lineColumn: true,
     firstLine: 1,
     position: 'row',
+    watermarkCap: watermarkCap(job, outcome),
     // Database rows cannot be malformed; HTTP records that are not objects were collected above.
     collectMalformed: async () => undefined,
   };

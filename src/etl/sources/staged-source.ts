@@ -17,6 +17,11 @@ export interface RowSource {
   /** "line" for text files (header = line 1), "row" for parquet. */
   readonly position: 'line' | 'row';
   /**
+   * Remote sources: the incremental watermark stored after this run may not pass this value
+   * (the key's storage type as text); rows past it still load.
+   */
+  readonly watermarkCap?: string;
+  /**
    * After the relation was scanned: fills the temp table `__malformed` (line, raw, message)
    * with records that could not be split into columns.
    */

@@ -83,6 +83,16 @@ mapping: { order_id: a, ordered_at: b, quantity: c, unit_price: d }
 soft_delete: { expr: "true" }
 `),
     ).toBe('1 problem:\njob.yml:5 (soft_delete): soft_delete applies to database and HTTP sources only');
+    expect(
+      problems(`name: d
+source: { type: postgres, connection: crm, table: t }
+target: orders
+mapping: { order_id: a, line_no: n, ordered_at: b, quantity: c, unit_price: d }
+incremental: { key: line_no }
+`),
+    ).toMatch(
+      /^1 problem:\njob\.yml:5 \(incremental\): an integer incremental key .* needs an explicit overlap/,
+    );
   });
 
   it('computes the next extract window from the watermark and the overlap', () => {
@@ -90,6 +100,10 @@ soft_delete: { expr: "true" }
     expect(lowerBound('2025-01-01 00:00:30.5', 'timestamp', 60)).toBe('2024-12-31 23:59:30.500');
     expect(lowerBound('2025-03-01', 'date', 86_400)).toBe('2025-02-28');
     expect(lowerBound('1000', 'integer', 50)).toBe('950');
+    // Without an overlap, timestamp and date keys re-read 10 minutes (a day for dates).
+    expect(lowerBound('2025-01-01 10:04:00', 'timestamp', undefined)).toBe('2025-01-01 09:54:00.000');
+    expect(lowerBound('2025-03-01', 'date', undefined)).toBe('2025-02-28');
+    expect(lowerBound('2025-01-01 10:04:00', 'timestamp', 0)).toBe('2025-01-01 10:04:00.000');
     expect(() => lowerBound('1000', 'integer', 'a while')).toThrow(/"a while" is not a number or a duration/);
   });
 });

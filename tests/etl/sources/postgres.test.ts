@@ -347,12 +347,13 @@ incremental: { key: occurred_at }
     ).toEqual([{ n: 0 }]);
 
     const second = await runJob(job(JOB), { engine, root: scratch.dir });
-    // From the watermark on: E0300 (as before), E0010 and E0290 (changed), E0301 (new).
+    // From the watermark minus the default 10-minute overlap (09:55) on: all 301 rows, of which
+    // E0010 and E0290 changed and E0301 is new.
     expect(second).toMatchObject({
-      rows_read: 4,
+      rows_read: 301,
       inserted: 1,
       updated: 2,
-      unchanged: 1,
+      unchanged: 298,
       watermark: '2025-01-01 12:00:00',
     });
     expect(
@@ -361,5 +362,62 @@ incremental: { key: occurred_at }
         `SELECT count(*) AS n, count(DISTINCT event_id) AS ids, string_agg(event_id, ',' ORDER BY event_id) FILTER (WHERE anonymous_id = 'new') AS new FROM fact_web_events`,
       ),
     ).toEqual([{ n: 301, ids: 301, new: 'E0010,E0290,E0301' }]);
+  });
+});
+
+describe('a writer transaction open during an extract, and a key from the future', () => {
+  let engine: Engine;
+  let writer: PgClient;
+  const JOB = `
+name: pg-late
+source: { type: postgres, connection: crm, table: late }
+target: web_events
+mapping: { event_id: id, occurred_at: updated_at, event: { value: visit }, anonymous_id: v }
+incremental: { key: occurred_at, overlap: 0 }
+`;
+  beforeAll(async () => {
+    engine = await memoryWarehouse();
+    writer = await pgClient();
+    await writer.query(`SET search_path = "${schema}"`);
+    await pg.query('CREATE TABLE late (id text, v text, updated_at timestamptz)');
+  });
+  afterAll(async () => {
+    await writer.query('ROLLBACK').catch(() => undefined);
+    await writer.end();
+    await engine.close();
+  });
+  const ids = async () =>
+    (await rows(engine, 'SELECT event_id FROM fact_web_events ORDER BY 1')).map((r) => r['event_id']);
+  const fmt = "to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')";
+
+  it('caps the watermark at the open transaction and the snapshot, so late rows and later changes load', async () => {
+    await pg.query(`INSERT INTO late VALUES ('A', 'x', now() - INTERVAL '1 hour')`);
+    // The writer stamps its row with its own start time and commits only after the first run.
+    await writer.query(`BEGIN; INSERT INTO late VALUES ('LATE', 'x', now())`);
+    const t2start = (await writer.query<{ t: string }>(`SELECT ${fmt.replace('%s', 'now()')} AS t`)).rows[0]!
+      .t;
+    await pg.query(`INSERT INTO late VALUES ('B', 'x', clock_timestamp()), ('FUTURE', 'x', '2099-01-01Z')`);
+
+    const first = await runJob(job(JOB), { engine, root: scratch.dir });
+    expect(first).toMatchObject({ status: 'succeeded', rows_read: 3, inserted: 3 });
+    // Not B's key (past the writer's start), not 2099: at most the open writer's start.
+    expect(first.watermark! <= t2start).toBe(true);
+    expect(first.watermark! > '2000').toBe(true);
+    expect(await ids()).toEqual(['A', 'B', 'FUTURE']);
+
+    await writer.query('COMMIT');
+    const second = await runJob(job(JOB), { engine, root: scratch.dir });
+    // From the writer's start on: LATE (new), B and FUTURE (as before).
+    expect(second).toMatchObject({ rows_read: 3, inserted: 1, unchanged: 2 });
+    expect(await ids()).toEqual(['A', 'B', 'FUTURE', 'LATE']);
+    // No writer open now: capped at the snapshot's start, still short of 2099.
+    const now = (await pg.query<{ t: string }>(`SELECT ${fmt.replace('%s', 'now()')} AS t`)).rows[0]!.t;
+    expect(second.watermark! <= now).toBe(true);
+    expect(second.watermark! > t2start).toBe(true);
+
+    await pg.query(`INSERT INTO late VALUES ('C', 'x', clock_timestamp())`);
+    const third = await runJob(job(JOB), { engine, root: scratch.dir });
+    expect(third).toMatchObject({ inserted: 1 });
+    expect(await ids()).toEqual(['A', 'B', 'C', 'FUTURE', 'LATE']);
   });
 });
