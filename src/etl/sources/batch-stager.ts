@@ -67,28 +67,52 @@ export class BatchStager {
     }
   }
 
-  /** Casts the text table into `__src`; a value its column's type cannot hold fails the job. */
+  /**
+   * Casts the text table into `__src`. A row holding a value its column's type cannot take (a
+   * MariaDB zero date, a PostgreSQL BC timestamp, an out-of-range number) is not cast: it goes
+   * to `__malformed` with its text values and the first such column, and is rejected like an
+   * unreadable file record while the other rows load.
+   */
   async finish(): Promise<StagedColumn[]> {
     const columns = this.columns ?? [];
+    const text = (i: number) => ident(`c${i}`);
+    const typed = (c: StagedColumn, i: number) => sql`TRY_CAST(${text(i)} AS ${raw(c.type)})`;
+    const castable = columns.filter((c) => c.type !== 'VARCHAR');
+    const failures = columns
+      .map((c, i) => ({ c, i }))
+      .filter(({ c }) => c.type !== 'VARCHAR')
+      .map(
+        ({ c, i }) =>
+          sql`WHEN ${text(i)} IS NOT NULL AND ${typed(c, i)} IS NULL THEN ${`column "${c.name}": `} || to_json(${text(i)})::VARCHAR || ${` is not a valid ${c.type}`}`,
+      );
+    const failure = failures.length ? sql`CASE ${list(failures, ' ')} END` : sql`NULL::VARCHAR`;
     const select: SqlNode[] = [
       sql`__line`,
       ...columns.map((c, i) =>
-        c.type === 'VARCHAR'
-          ? sql`${ident(`c${i}`)} AS ${ident(c.name)}`
-          : sql`CAST(${ident(`c${i}`)} AS ${raw(c.type)}) AS ${ident(c.name)}`,
+        c.type === 'VARCHAR' ? sql`${text(i)} AS ${ident(c.name)}` : sql`${typed(c, i)} AS ${ident(c.name)}`,
       ),
     ];
-    try {
-      await this.session.exec(
-        sql`CREATE OR REPLACE TEMP TABLE ${raw(STAGE)} AS SELECT ${list(select)} FROM ${raw(STAGE_TEXT)}`,
-      );
-    } catch (e) {
-      throw new Error(`a source value does not convert to its column's type: ${(e as Error).message}`);
-    }
-    await this.session.exec(`DROP TABLE IF EXISTS ${STAGE_TEXT}`);
     await this.session.exec(
       `CREATE OR REPLACE TEMP TABLE ${MALFORMED} (line BIGINT, raw JSON, message VARCHAR)`,
     );
+    if (castable.length > 0) {
+      await this.session.exec(sql`
+        CREATE OR REPLACE TEMP TABLE __src_failures AS
+        SELECT __line, ${failure} AS message FROM ${raw(STAGE_TEXT)} WHERE ${failure} IS NOT NULL`);
+      const record = columns.length
+        ? sql`json_object(${list(columns.map((c, i) => sql`${c.name}, ${text(i)}`))})`
+        : sql`'{}'::JSON`;
+      await this.session.exec(sql`
+        INSERT INTO ${raw(MALFORMED)}
+        SELECT t.__line, ${record}, f.message
+        FROM ${raw(STAGE_TEXT)} t JOIN __src_failures f USING (__line)`);
+    }
+    const bad = castable.length > 0 ? sql` WHERE __line NOT IN (SELECT __line FROM __src_failures)` : sql``;
+    await this.session.exec(
+      sql`CREATE OR REPLACE TEMP TABLE ${raw(STAGE)} AS SELECT ${list(select)} FROM ${raw(STAGE_TEXT)}${bad}`,
+    );
+    await this.session.exec('DROP TABLE IF EXISTS __src_failures');
+    await this.session.exec(`DROP TABLE IF EXISTS ${STAGE_TEXT}`);
     return [...columns];
   }
 }

@@ -124,6 +124,38 @@ describe('a MySQL/MariaDB table', () => {
     ]);
   });
 
+  it('rejects a zero date with the raw row while the good rows load', async () => {
+    await my.query(`SET SESSION sql_mode = ''`);
+    await my.query(
+      'CREATE TABLE zero_dates (id BIGINT PRIMARY KEY, occurred_at DATETIME, visitor VARCHAR(10))',
+    );
+    await my.query(`INSERT INTO zero_dates VALUES
+      (101, '2025-02-01 10:00:00', 'v1'), (102, '0000-00-00 00:00:00', 'v2'), (103, '2025-02-01 10:02:00', 'v3')`);
+    const r = await runJob(
+      job(`
+name: mysql-zero-dates
+source: { type: mysql, connection: shop, query: "SELECT * FROM zero_dates ORDER BY id" }
+target: web_events
+mapping: { event_id: id, occurred_at: occurred_at, event: { value: visit }, anonymous_id: visitor }
+`),
+      { engine, root: scratch.dir },
+    );
+    expect(r).toMatchObject({ status: 'succeeded', rows_read: 3, inserted: 2, rejected: 1 });
+    expect(
+      await rows(engine, `SELECT line, reason, message, raw FROM etl_rejects WHERE job = 'mysql-zero-dates'`),
+    ).toEqual([
+      {
+        line: 2,
+        reason: 'malformed_record',
+        message: 'column "occurred_at": "0000-00-00 00:00:00" is not a valid TIMESTAMP',
+        raw: '{"id":"102","occurred_at":"0000-00-00 00:00:00","visitor":"v2"}',
+      },
+    ]);
+    expect(
+      await rows(engine, `SELECT event_id FROM fact_web_events WHERE event_id LIKE '10_' ORDER BY 1`),
+    ).toEqual([{ event_id: '101' }, { event_id: '103' }]);
+  });
+
   it('a connection killed mid-extract fails the job with nothing landed; the rerun succeeds', async () => {
     await my.query('CREATE TABLE stall (id BIGINT PRIMARY KEY, pause INT)');
     const values = Array.from({ length: 500 }, (_, i) => `(${i + 1}, ${i + 1 === 250 ? 60 : 0})`).join(', ');

@@ -421,3 +421,38 @@ incremental: { key: occurred_at, overlap: 0 }
     expect(await ids()).toEqual(['A', 'B', 'C', 'FUTURE', 'LATE']);
   });
 });
+
+describe('a value DuckDB cannot hold', () => {
+  it('rejects a BC timestamp with the raw row while the good rows load', async () => {
+    const engine = await memoryWarehouse();
+    try {
+      await pg.query('CREATE TABLE bc (id text, at timestamptz, v text)');
+      await pg.query(`INSERT INTO bc VALUES
+        ('P1', '2025-01-01 10:00Z', 'a'), ('P2', '0044-03-15 00:00Z BC', 'b'), ('P3', '2025-01-01 11:00Z', 'c')`);
+      const r = await runJob(
+        job(`
+name: pg-bc
+source: { type: postgres, connection: crm, query: SELECT * FROM bc ORDER BY id }
+target: web_events
+mapping: { event_id: id, occurred_at: at, event: { value: visit }, anonymous_id: v }
+`),
+        { engine, root: scratch.dir },
+      );
+      expect(r).toMatchObject({ status: 'succeeded', rows_read: 3, inserted: 2, rejected: 1 });
+      expect(await rows(engine, 'SELECT line, reason, message, raw FROM etl_rejects')).toEqual([
+        {
+          line: 2,
+          reason: 'malformed_record',
+          message: 'column "at": "0044-03-15 00:00:00+00 BC" is not a valid TIMESTAMPTZ',
+          raw: '{"id":"P2","at":"0044-03-15 00:00:00+00 BC","v":"b"}',
+        },
+      ]);
+      expect(await rows(engine, 'SELECT event_id FROM fact_web_events ORDER BY 1')).toEqual([
+        { event_id: 'P1' },
+        { event_id: 'P3' },
+      ]);
+    } finally {
+      await engine.close();
+    }
+  });
+});
