@@ -1,6 +1,6 @@
 import type { Problem } from '../errors';
 import type { YamlFile } from '../util/yaml-file';
-import { accessPoliciesFrom, checkAccessPolicies } from './access/build';
+import { accessPoliciesFrom, checkAccessPolicies, checkRawTableReads } from './access/build';
 import { parseExpression, referencedMembers } from './expression';
 import { joinEdges, pathsFrom } from './join-graph';
 import { splitMemberName, titleOf } from './names';
@@ -43,6 +43,7 @@ export function buildModel(sources: readonly SourcedCube[]): { model?: Model; pr
   checkJoinGraph(model, problems);
   checkCycles(model, problems);
   checkAccessPolicies(model, problems);
+  checkRawTableReads(model, problems);
   return problems.length === 0 ? { model, problems } : { problems };
 }
 
@@ -175,6 +176,8 @@ function checkReferences(model: Model, cubeName: string, problems: Problem[]): v
   ) => {
     const parts = e.parts as ExprPart[];
     parts.forEach((p, i) => {
+      if (p.kind === 'table' && !model.cubes.has(p.cube))
+        problems.push({ ...origin, field: owner, message: `{TABLE ${p.cube}}: unknown cube ${p.cube}` });
       if (p.kind !== 'member') return;
       const own = p.cube === cubeName;
       if (

@@ -3,6 +3,7 @@ import type { ExprPart, ModelExpr } from './types';
 const BARE_COLUMN = /^[a-z_][a-z0-9_]*$/;
 const REFERENCE = /\{([^{}]*)\}/g;
 const REF_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/;
+const TABLE_REF = /^TABLE\s+([a-z][a-z0-9_]*)$/;
 
 export interface ExprParseIssue {
   readonly message: string;
@@ -12,7 +13,8 @@ export interface ExprParseIssue {
  * Parses a model SQL expression. A bare identifier (`revenue`) is a column of the cube's own
  * table; otherwise the text is SQL in which `{CUBE}` is the cube's alias, `{name}` another
  * member of the same cube (or a cube, in join conditions), `{cube.name}` a member of another
- * cube, `{NOW}` the query's clock. Which `{name}` is meant is settled when the model is built.
+ * cube, `{NOW}` the query's clock, `{TABLE cube}` a cube's rows (under its access rules). Which
+ * `{name}` is meant is settled when the model is built.
  */
 export function parseExpression(source: string, cube: string): { expr: ModelExpr; issues: ExprParseIssue[] } {
   const issues: ExprParseIssue[] = [];
@@ -29,13 +31,17 @@ export function parseExpression(source: string, cube: string): { expr: ModelExpr
       parts.push({ kind: 'self' });
     } else if (ref === 'NOW') {
       parts.push({ kind: 'now' });
+    } else if (TABLE_REF.test(ref)) {
+      parts.push({ kind: 'table', cube: TABLE_REF.exec(ref)![1]! });
     } else if (REF_NAME.test(ref)) {
       const [a, b] = ref.split('.');
       parts.push(
         b === undefined ? { kind: 'member', cube, member: a! } : { kind: 'member', cube: a!, member: b },
       );
     } else {
-      issues.push({ message: `"{${ref}}" is not a reference: use {CUBE}, {NOW}, {member} or {cube.member}` });
+      issues.push({
+        message: `"{${ref}}" is not a reference: use {CUBE}, {NOW}, {member}, {cube.member} or {TABLE cube}`,
+      });
     }
   }
   if (last < trimmed.length) parts.push({ kind: 'text', text: trimmed.slice(last) });

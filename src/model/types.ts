@@ -33,7 +33,12 @@ export type ExprPart =
   /** `{NOW}`: the query's clock (bound as a parameter), so a pinned clock pins "overdue" too. */
   | { readonly kind: 'now' }
   /** `{cube}` in a join condition: that cube's alias. */
-  | { readonly kind: 'cube'; readonly cube: string };
+  | { readonly kind: 'cube'; readonly cube: string }
+  /**
+   * `{TABLE cube}`: that cube's rows as a subquery, for model SQL that reads another table. The
+   * compiler applies the cube's row-level access rules to it, as to any other read of the cube.
+   */
+  | { readonly kind: 'table'; readonly cube: string };
 
 export interface ModelExpr {
   readonly parts: readonly ExprPart[];

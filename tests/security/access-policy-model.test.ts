@@ -89,6 +89,34 @@ describe('access_policy in cube files', () => {
     expect(problems({ 'orders.yml': cond, 'customers.yml': CUSTOMERS })[0]?.file).toBe('orders.yml');
   });
 
+  it('rejects model SQL that reads a table with row rules directly; {TABLE cube} reads it under the rules', () => {
+    const dimension = (sql: string) =>
+      CUSTOMERS.replace(
+        '      - { name: email, sql: email, type: string }\n',
+        `      - { name: email, sql: email, type: string }\n      - { name: orders_seen, type: number, sql: "${sql}" }\n`,
+      );
+    const raw = '(SELECT count(*) FROM fact_order_lines o WHERE o.customer_key = {CUBE}.customer_key)';
+    expect(problems({ 'orders.yml': ORDERS, 'customers.yml': dimension(raw) })).toEqual([
+      {
+        file: 'customers.yml',
+        line: 16,
+        message:
+          'reads table fact_order_lines, which has row-level access rules (cube orders); write {TABLE orders} so they apply',
+      },
+    ]);
+    const guarded = raw.replace('fact_order_lines', '{TABLE orders}');
+    expect(problems({ 'orders.yml': ORDERS, 'customers.yml': dimension('{TABLE nope}') })).toEqual([
+      { file: 'customers.yml', line: 16, message: '{TABLE nope}: unknown cube nope' },
+    ]);
+    const m = modelFromTexts({ 'orders.yml': ORDERS, 'customers.yml': dimension(guarded) });
+    const q = { dimensions: ['customers.region', 'customers.orders_seen'] };
+    // An admin reads the table as is; a region user reads only the rows of their region.
+    expect(sqlOf(m, q).text).toMatch(/\(SELECT\s+\*\s+FROM "fact_order_lines" AS "orders"\) o WHERE/);
+    const eu = sqlOf(restrictModel(m, user('analyst', { region: 'EU' })), q);
+    expect(eu.text).toMatch(/FROM \(\s*SELECT\s+\*\s+FROM "fact_order_lines" AS "orders"\s+WHERE EXISTS/);
+    expect(eu.params).toContain('EU');
+  });
+
   it('leaves an admin without attributes unrestricted: the model itself', () => {
     expect(restrictModel(model, user('admin'))).toBe(model);
     expect(restrictModel(model, user('marketer'))).toBe(model);

@@ -422,6 +422,62 @@ describe('row-level security: a region-restricted user never sees another region
     expect(refresh.json().code).toBe('FORBIDDEN');
   });
 
+  it("customer dimensions computed from interactions (last contact, contact planned) read only the user's interactions", async () => {
+    const at = "TIMESTAMP '2026-07-01 00:00:00'";
+    const manager = await addUser(engine, {
+      name: 'mgr3',
+      role: 'analyst',
+      attributes: { employee_id: 'E003' },
+    });
+    const count = async (h: Record<string, string>, filter: unknown) => {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/query',
+        headers: h,
+        payload: { query: { measures: ['customers.count'], filters: [filter] } },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return Number(res.json().data[0]['customers.count']);
+    };
+    const contacted = { member: 'customers.last_contact_at', operator: 'set' };
+    const planned = { member: 'customers.has_planned_contact', operator: 'equals', values: ['true'] };
+    const mgr = { authorization: `Bearer ${manager.key}` };
+    // The manager sees every customer but only their own interactions.
+    const own = (status: string, when: string) =>
+      truth(
+        `SELECT count(DISTINCT i.customer_id) AS n FROM fact_interactions i JOIN dim_employee e USING (employee_key)
+         WHERE e.employee_id = $1 AND i.status = '${status}' AND i.occurred_at ${when} ${at}
+           AND i.customer_id IN (SELECT customer_id FROM dim_customer)`,
+        ['E003'],
+      );
+    const [done] = await own('done', '<');
+    const [ahead] = await own('planned', '>=');
+    const [everyone] = await truth(
+      `SELECT count(DISTINCT customer_id) AS n FROM fact_interactions WHERE status = 'done' AND occurred_at < ${at}`,
+      [],
+    );
+    expect(Number(done!['n'])).toBeLessThan(Number(everyone!['n']));
+    expect(await count(mgr, contacted)).toBe(Number(done!['n']));
+    expect(await count(mgr, planned)).toBe(Number(ahead!['n']));
+
+    // The region user: the last contact among interactions whose customer version is in the region.
+    const res = await query({
+      dimensions: ['customers.customer_id', 'customers.last_contact_at'],
+      filters: [contacted],
+      limit: 50000,
+    });
+    const expected = await truth(
+      `SELECT c.customer_id AS "customers.customer_id", ${tsText('max(i.occurred_at)')} AS "customers.last_contact_at"
+       FROM (SELECT DISTINCT customer_id FROM dim_customer WHERE region = $1) c
+       JOIN fact_interactions i ON i.customer_id = c.customer_id
+       JOIN dim_customer ic ON ic.customer_key = i.customer_key
+       WHERE ic.region = $1 AND i.status = 'done' AND i.occurred_at < ${at} GROUP BY 1`,
+    );
+    const cols = ['customers.customer_id', 'customers.last_contact_at'];
+    expect(expected.length).toBeGreaterThan(0);
+    expect(canonical(res.json().data, cols)).toEqual(canonical(expected, cols));
+  });
+
   it('Customer 360: a customer of another region is not found, one of the region is', async () => {
     const [other] = await truth(
       'SELECT customer_id FROM dim_customer WHERE is_current AND region <> $1 AND region IS NOT NULL LIMIT 1',

@@ -2,7 +2,8 @@ import type { LogicalDimension } from '../../model/logical-query';
 import { splitMemberName } from '../../model/names';
 import type { Cube, Dimension, Measure, Model, ModelExpr } from '../../model/types';
 import type { SqlNode } from '../ast';
-import { and, countDistinct, func, ident, paren, raw, sql, timeBucket } from '../factories';
+import { and, countDistinct, func, ident, paren, raw, select, sql, timeBucket } from '../factories';
+import { guardedSource } from './row-access';
 
 /** How a measure is written: aggregated (the normal case) or per row (ungrouped queries). */
 export type Aggregation = 'aggregate' | 'row';
@@ -39,6 +40,9 @@ export class MemberCompiler {
           return this.now
             ? sql`CAST(${this.now.toISOString().slice(0, 23)} AS TIMESTAMP)`
             : raw('current_timestamp');
+        case 'table':
+          // Under the cube's row-level rules, like every other read of its table.
+          return paren(select({ columns: [{ expr: raw('*') }], from: guardedSource(this, p.cube) }));
         case 'member': {
           const target = this.cube(p.cube);
           const dim = target.dimensions.get(p.member);

@@ -1,8 +1,16 @@
 import type { ScopedRowFilter } from '../../model/access/types';
 import { joinPath } from '../../model/join-graph';
+import type { Cube, Dimension, Model, ModelExpr } from '../../model/types';
 import type { FromItem, SqlNode } from '../ast';
 import { and, list, param, paren, raw, select, sql } from '../factories';
-import type { MemberCompiler } from './members';
+
+/** What this file needs of the MemberCompiler (named here, so members.ts can import this file). */
+interface MemberCompiler {
+  readonly model: Model;
+  cube(name: string): Cube;
+  expr(e: ModelExpr, cube: string): SqlNode;
+  dimension(d: Dimension): SqlNode;
+}
 
 /** A cube's own table or SQL under its alias, with no access condition. */
 export function sourceOf(members: MemberCompiler, cube: string): FromItem {
