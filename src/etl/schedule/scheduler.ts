@@ -30,7 +30,11 @@ export interface SchedulerOptions {
   readonly onEvent?: (event: SchedulerEvent) => void;
   /** Called after a run changed data (the server re-reads the warehouse version). */
   readonly afterRun?: () => Promise<void>;
+  /** How long `stop` waits for runs in progress [30 s]; past it, they are left to fail. */
+  readonly stopGraceMs?: number;
 }
+
+export const DEFAULT_STOP_GRACE_MS = 30_000;
 
 export interface JobState {
   readonly name: string;
@@ -64,8 +68,13 @@ export class EtlScheduler {
     }
   }
 
-  /** Stops every cron, cancels pending retries and waits for the runs in progress. */
-  async stop(): Promise<void> {
+  /**
+   * Stops every cron, cancels pending retries and waits for the runs in progress, at most
+   * `stopGraceMs`: a run stuck on a stalled source must not hold up shutdown (its statement
+   * timeout fails it later; it lands nothing, being one transaction). Resolves to the names
+   * of the jobs still running.
+   */
+  async stop(): Promise<string[]> {
     this.stopped = true;
     for (const c of this.crons.values()) c.stop();
     this.crons.clear();
@@ -74,7 +83,15 @@ export class EtlScheduler {
       t.wake();
     }
     this.timers.clear();
-    await Promise.allSettled([...this.running.values()]);
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.running.values()]),
+      new Promise((resolve) => {
+        grace = setTimeout(resolve, this.options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
+      }),
+    ]);
+    clearTimeout(grace);
+    return [...this.running.keys()];
   }
 
   states(): JobState[] {

@@ -1,6 +1,11 @@
 import type { Connection, FieldPacket, TypeCast } from 'mysql2';
 import mysql from 'mysql2';
 import { findConnection, resolveSetting } from '../connections/load';
+import {
+  CLIENT_TIMEOUT_MARGIN_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
+} from '../connections/schema';
 import type { MysqlSource } from '../job/schema';
 import { duckTypeOfMysql } from './db-types';
 import type { RemoteExtract } from './extract-context';
@@ -37,6 +42,16 @@ function exec(conn: Connection, sql: string): Promise<void> {
   return new Promise((resolve, reject) => conn.query(sql, (e) => (e ? reject(e) : resolve())));
 }
 
+/** MariaDB: `max_statement_time` (seconds); MySQL: `max_execution_time` (ms, SELECTs only). */
+async function limitStatements(conn: Connection, ms: number): Promise<void> {
+  try {
+    await exec(conn, `SET SESSION max_statement_time = ${Number(ms) / 1000}`);
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ER_UNKNOWN_SYSTEM_VARIABLE') throw e;
+    await exec(conn, `SET SESSION max_execution_time = ${Math.round(Number(ms))}`);
+  }
+}
+
 /**
  * Streams the rows of one consistent snapshot (`START TRANSACTION WITH CONSISTENT SNAPSHOT`),
  * pausing the connection while each batch is appended to DuckDB: memory holds one batch.
@@ -54,13 +69,17 @@ export const mysqlExtract: RemoteExtract<MysqlSource> = async (source, { root, w
     dateStrings: true,
     supportBigNumbers: true,
     bigNumberStrings: true,
+    connectTimeout: d.connect_timeout_ms ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    enableKeepAlive: true,
   });
+  const statementMs = d.statement_timeout_ms ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   // A connection killed while a streamed query runs is reported on the connection only (the
   // query then neither errors nor ends), so the stream listens for it too.
   let lost: ((e: Error) => void) | undefined;
   conn.on('error', (e: Error) => lost?.(e));
   try {
     await exec(conn, "SET time_zone = '+00:00'");
+    await limitStatements(conn, statementMs);
     await exec(conn, 'SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     // Read before the snapshot starts, so that no row the snapshot misses has a key below it
     // unless its transaction was still open (which the overlap covers).
@@ -82,7 +101,14 @@ export const mysqlExtract: RemoteExtract<MysqlSource> = async (source, { root, w
         failed = true;
         reject(e);
       };
-      const query = conn.query({ sql: q.sql, values: q.values, rowsAsArray: true, typeCast: asText });
+      const query = conn.query({
+        sql: q.sql,
+        values: q.values,
+        rowsAsArray: true,
+        typeCast: asText,
+        // A server that stopped answering (no reset ever arrives) is given up on the client side.
+        timeout: statementMs + CLIENT_TIMEOUT_MARGIN_MS,
+      });
       query.on('fields', (fields: FieldPacket[]) => {
         const columns = fields.map((f) => ({
           name: f.name,

@@ -1,5 +1,10 @@
 import pg from 'pg';
 import { findConnection, resolveSetting } from '../connections/load';
+import {
+  CLIENT_TIMEOUT_MARGIN_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
+} from '../connections/schema';
 import type { PostgresSource } from '../job/schema';
 import { duckTypeOfPostgres } from './db-types';
 import type { RemoteExtract } from './extract-context';
@@ -39,6 +44,7 @@ export const postgresExtract: RemoteExtract<PostgresSource> = async (
   const d = c.definition;
   const get = (key: string, v: string | undefined) => resolveSetting(c, key, v);
   const schema = get('schema', d.schema);
+  const statementMs = d.statement_timeout_ms ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   const client = new pg.Client({
     host: get('host', d.host) ?? '127.0.0.1',
     port: Number(get('port', d.port) ?? 5432),
@@ -49,6 +55,11 @@ export const postgresExtract: RemoteExtract<PostgresSource> = async (
     application_name: label.slice(0, 63),
     options: schema ? `-c search_path=${schema}` : undefined,
     types: { getTypeParser: () => (value: string) => value },
+    connectionTimeoutMillis: d.connect_timeout_ms ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    statement_timeout: statementMs,
+    // A server that stopped answering (no reset ever arrives) is given up on the client side.
+    query_timeout: statementMs + CLIENT_TIMEOUT_MARGIN_MS,
+    keepAlive: true,
   });
   // A dropped connection emits 'error' outside any query; the failing query reports it.
   client.on('error', () => undefined);

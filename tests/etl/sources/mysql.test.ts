@@ -17,7 +17,14 @@ const job = (yaml: string) => parseJobText(yaml, join(scratch.dir, 'etl', 'jobs-
 
 beforeAll(async () => {
   mkdirSync(join(scratch.dir, 'etl', 'jobs-sources'), { recursive: true });
-  writeFileSync(join(scratch.dir, 'etl', 'sources.yml'), sourcesYaml('unused', database));
+  writeFileSync(
+    join(scratch.dir, 'etl', 'sources.yml'),
+    sourcesYaml(
+      'unused',
+      database,
+      `  shop-slow:\n    type: mysql\n    user: root\n    database: ${database}\n    statement_timeout_ms: 500\n`,
+    ),
+  );
   my = await myConnection();
   await my.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4`);
   await my.query(`USE \`${database}\``);
@@ -154,6 +161,22 @@ mapping: { event_id: id, occurred_at: occurred_at, event: { value: visit }, anon
     expect(
       await rows(engine, `SELECT event_id FROM fact_web_events WHERE event_id LIKE '10_' ORDER BY 1`),
     ).toEqual([{ event_id: '101' }, { event_id: '103' }]);
+  });
+
+  it("fails the run at the connection's statement timeout", async () => {
+    const error = await runJob(
+      job(`
+name: mysql-stalled
+source: { type: mysql, connection: shop-slow, query: "SELECT 'S1' AS id, SLEEP(30) AS s" }
+target: web_events
+mapping: { event_id: id, occurred_at: { value: "2025-01-01 00:00:00" }, event: { value: visit }, anonymous_id: s }
+`),
+      { engine, root: scratch.dir },
+    ).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(/cannot extract mysql:shop-slow\/query: .*max_statement_time/);
   });
 
   it('a connection killed mid-extract fails the job with nothing landed; the rerun succeeds', async () => {

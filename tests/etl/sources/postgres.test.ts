@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Client as PgClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../src/engine';
-import { parseJobText, runJob } from '../../../src/etl';
+import { EtlScheduler, parseJobText, runJob } from '../../../src/etl';
 import { prepareSource } from '../../../src/etl/sources';
 import { memoryWarehouse, rows, scratchDir, tableChecksums } from '../../helpers/warehouse';
 import { pgClient, sourcesYaml, suffix } from './services';
@@ -18,7 +18,14 @@ function job(yaml: string) {
 
 beforeAll(async () => {
   mkdirSync(join(scratch.dir, 'etl', 'jobs-sources'), { recursive: true });
-  writeFileSync(join(scratch.dir, 'etl', 'sources.yml'), sourcesYaml(schema, 'unused'));
+  writeFileSync(
+    join(scratch.dir, 'etl', 'sources.yml'),
+    sourcesYaml(
+      schema,
+      'unused',
+      `  crm-slow:\n    type: postgres\n    user: postgres\n    database: test\n    statement_timeout_ms: 1000\n`,
+    ),
+  );
   pg = await pgClient();
   await pg.query(`CREATE SCHEMA "${schema}"`);
   await pg.query(`SET search_path = "${schema}"`);
@@ -451,6 +458,34 @@ mapping: { event_id: id, occurred_at: at, event: { value: visit }, anonymous_id:
         { event_id: 'P1' },
         { event_id: 'P3' },
       ]);
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
+describe('a stalled source', () => {
+  it("fails the run at the connection's statement timeout, and the scheduler's stop does not wait for it", async () => {
+    const engine = await memoryWarehouse();
+    try {
+      const stalled = job(`
+name: pg-stalled
+source: { type: postgres, connection: crm-slow, query: "SELECT 'S1' AS id, pg_sleep(30)::text AS s" }
+target: web_events
+mapping: { event_id: id, occurred_at: { value: "2025-01-01 00:00:00" }, event: { value: visit }, anonymous_id: s }
+`);
+      const scheduler = new EtlScheduler({ engine, root: scratch.dir, jobs: [stalled], stopGraceMs: 50 });
+      const run = scheduler.runNow(stalled).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      // Stop returns while the run still waits on the server, naming it.
+      expect(await scheduler.stop()).toEqual(['pg-stalled']);
+      const error = await run;
+      expect(error?.message).toMatch(
+        /cannot extract postgres:crm-slow\/query: canceling statement due to statement timeout/,
+      );
+      expect(await rows(engine, 'SELECT status FROM etl_runs')).toEqual([{ status: 'failed' }]);
     } finally {
       await engine.close();
     }
