@@ -7,6 +7,7 @@ import type { HttpConnection } from '../connections/schema';
 import type { HttpSource } from '../job/schema';
 import { STAGE } from './batch-stager';
 import type { RemoteExtract } from './extract-context';
+import { redactSecrets } from './redact';
 import { MALFORMED } from './staged-source';
 
 export interface RetryPolicy {
@@ -30,6 +31,23 @@ function dig(body: unknown, path: string | undefined): unknown {
 /** The URL without its query string: query parameters may carry tokens, and errors are logged. */
 function shown(url: URL): string {
   return `${url.origin}${url.pathname}`;
+}
+
+/** undici reports network failures as `TypeError: fetch failed` with the cause attached. */
+function isNetworkError(e: unknown): boolean {
+  const err = e as { name?: string; message?: string };
+  return (
+    err.name === 'TimeoutError' ||
+    err.name === 'AbortError' ||
+    (e instanceof TypeError && err.message === 'fetch failed')
+  );
+}
+
+/** The message with its network cause (ECONNREFUSED, ENOTFOUND…), which `fetch failed` hides. */
+function describeFetchError(e: unknown): string {
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  const cause = err.cause?.code ?? err.cause?.message;
+  return cause ? `${err.message} (${cause})` : err.message;
 }
 
 /** Seconds or an HTTP date, as `Retry-After` allows; undefined when absent or unreadable. */
@@ -57,13 +75,21 @@ export async function getJson(
     try {
       response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
     } catch (e) {
-      if (attempt < retry.attempts) {
+      // Only a network failure or a timeout may pass; a request fetch refuses to make (a URL
+      // with credentials, a bad header) fails the same way every time.
+      const transient = isNetworkError(e);
+      if (transient && attempt < retry.attempts) {
         await sleep(backoff);
         continue;
       }
-      throw new AppError('SOURCE_NOT_FOUND', `GET ${shown(url)} failed: ${(e as Error).message}`, undefined, {
-        cause: e,
-      });
+      const secrets = Object.entries(headers)
+        .filter(([k]) => k !== 'accept')
+        .map(([, v]) => v);
+      const reason = redactSecrets(describeFetchError(e), secrets);
+      throw new AppError(
+        'SOURCE_NOT_FOUND',
+        `GET ${shown(url)} failed${transient ? ` after ${attempt + 1} attempts` : ''}: ${reason}`,
+      );
     }
     if (response.ok) {
       const text = await response.text();

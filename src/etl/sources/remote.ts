@@ -10,6 +10,7 @@ import { type ExtractWindow, lowerBound } from './extract-window';
 import { expandRecords, httpExtract } from './http';
 import { mysqlExtract } from './mysql';
 import { postgresExtract } from './postgres';
+import { redactUrls } from './redact';
 import { describeRelation, type RowSource } from './staged-source';
 
 /** How runs and rejects name a remote source: `postgres:crm/public.customers`, `http:shop/v1/orders`. */
@@ -79,7 +80,7 @@ export async function prepareRemoteSource(
     }
     throw new AppError(
       'SOURCE_NOT_FOUND',
-      `${job.file}:${job.lineOf(['source'])}: cannot extract ${remoteSourceLabel(source)}: ${(e as Error).message}`,
+      `${job.file}:${job.lineOf(['source'])}: cannot extract ${remoteSourceLabel(source)}: ${redactUrls((e as Error).message)}`,
       { file: job.file, line: job.lineOf(['source']), field: 'source' },
       { cause: e },
     );

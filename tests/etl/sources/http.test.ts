@@ -8,7 +8,17 @@ import { parseJobText, runJob } from '../../../src/etl';
 import { memoryWarehouse, rows, scratchDir } from '../../helpers/warehouse';
 
 const TOKEN = 's3cret-token-do-not-log';
+const PASSWORD = 'pa55-in-url-do-not-log';
 const scratch = scratchDir();
+
+/** A port nothing listens on: one the system just handed out and took back. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 let server: Server;
 let engine: Engine;
 /** Every request the API saw: path, query and the Authorization header. */
@@ -79,9 +89,18 @@ beforeAll(async () => {
     base_url: http://127.0.0.1:${port}
     headers: { Authorization: "Bearer \${TEST_API_TOKEN}" }
     retry: { attempts: 3, base_delay_ms: 1, max_delay_ms: 5 }
+  api-creds:
+    type: http
+    base_url: http://rapport:\${TEST_API_PASSWORD}@127.0.0.1:${port}
+    retry: { attempts: 3, base_delay_ms: 1, max_delay_ms: 5 }
+  api-closed:
+    type: http
+    base_url: http://127.0.0.1:${await closedPort()}
+    retry: { attempts: 3, base_delay_ms: 1, max_delay_ms: 5 }
 `,
   );
   process.env['TEST_API_TOKEN'] = TOKEN;
+  process.env['TEST_API_PASSWORD'] = PASSWORD;
   engine = await memoryWarehouse();
 });
 
@@ -220,6 +239,40 @@ ${CAMPAIGN_MAPPING}`),
     } finally {
       process.env['TEST_API_TOKEN'] = TOKEN;
     }
+  });
+
+  it('keeps credentials and query tokens of the URL out of the error, and does not retry a request fetch refuses', async () => {
+    const error = await runJob(
+      job(`name: api-creds
+source: { type: http, connection: api-creds, path: /v1/campaigns, params: { api_key: "${TOKEN}" } }
+${CAMPAIGN_MAPPING}`),
+      { engine, root: scratch.dir },
+    ).then(
+      () => undefined,
+      (e: unknown) => e as { code: string; message: string },
+    );
+    expect(error?.code).toBe('SOURCE_NOT_FOUND');
+    expect(error?.message).toMatch(
+      /GET http:\/\/127\.0\.0\.1:\d+\/v1\/campaigns failed: .*credentials: http:\/\/\*\*\*@127\.0\.0\.1:\d+\/v1\/campaigns\?\*\*\*$/,
+    );
+    expect(seen).toHaveLength(0);
+    const logged = JSON.stringify(await rows(engine, `SELECT error FROM etl_runs WHERE job = 'api-creds'`));
+    expect(logged).toContain('credentials');
+    expect(logged).not.toContain(PASSWORD);
+    expect(logged).not.toContain(TOKEN);
+  });
+
+  it('retries a refused connection, then names its cause', async () => {
+    const error = await runJob(
+      job(`name: api-closed
+source: { type: http, connection: api-closed, path: /v1/campaigns }
+${CAMPAIGN_MAPPING}`),
+      { engine, root: scratch.dir },
+    ).then(
+      () => undefined,
+      (e: unknown) => e as { message: string },
+    );
+    expect(error?.message).toMatch(/\/v1\/campaigns failed after 4 attempts: fetch failed \(ECONNREFUSED\)$/);
   });
 
   it('gives up after the configured retries on a server that stays down', async () => {
