@@ -162,14 +162,6 @@ export function resolveQuery(model: Model, query: CubeQuery, options: ResolveOpt
     );
   }
   const rollup = resolveRollup(query, dimensions);
-  if (rollup.length > 0 && timezone !== 'UTC' && dimensions.some((d) => d.granularity)) {
-    // Each use of the zone is its own bound parameter, so the engine cannot tell that the
-    // bucket in GROUPING SETS is the one in the select list.
-    throw new AppError(
-      'UNSUPPORTED_FEATURE',
-      'rollup over a time dimension with a granularity works in UTC only; drop timezone or rollup',
-    );
-  }
   if (rollup.length > 0 && (groups.length > 1 || multiplied || query.ungrouped)) {
     throw new AppError(
       'UNSUPPORTED_FEATURE',

@@ -214,6 +214,39 @@ describe('cube queries on the demo warehouse equal hand-written SQL', () => {
     );
   });
 
+  it('rollup over months in a time zone: monthly rows in local months, per-region subtotals and the grand total', async () => {
+    const got = await data({
+      measures: ['orders.revenue'],
+      dimensions: ['customers.region'],
+      timeDimensions: [
+        { dimension: 'orders.ordered_at', granularity: 'month', dateRange: ['2025-01-01', '2025-03-31'] },
+      ],
+      filters: [{ member: 'customers.region', operator: 'equals', values: ['Western Europe'] }],
+      timezone: 'America/New_York',
+      rollup: true,
+    });
+    // Orders on 1 Feb 00:00–05:00 UTC are still January in New York: months are local ones.
+    const expected = await sqlRows(
+      `SELECT strftime(date_trunc('month', timezone('America/New_York', f.ordered_at::TIMESTAMPTZ)), '%Y-%m') AS m,
+              round(sum(f.revenue), 4)::DOUBLE AS revenue
+       FROM fact_order_lines f JOIN dim_customer c USING (customer_key)
+       WHERE c.region = 'Western Europe' AND f.${COMPLETED.replaceAll(' AND ', ' AND f.')}
+         AND timezone('America/New_York', f.ordered_at::TIMESTAMPTZ) >= TIMESTAMP '2025-01-01'
+         AND timezone('America/New_York', f.ordered_at::TIMESTAMPTZ) < TIMESTAMP '2025-04-01'
+       GROUP BY ALL ORDER BY m`,
+    );
+    const months = got.filter((r) => (r['__subtotal'] as string[]).length === 0);
+    expect(
+      rounded(months)
+        .map((r) => [String(r['orders.ordered_at.month']).slice(0, 7), r['orders.revenue']])
+        .sort(),
+    ).toEqual(expected.map((r) => [r['m'], r['revenue']]));
+    const total = got.filter((r) => (r['__subtotal'] as string[]).length === 2);
+    expect(total).toHaveLength(1);
+    const sum = expected.reduce((s, r) => s + Number(r['revenue']), 0);
+    expect(Number(total[0]!['orders.revenue'])).toBeCloseTo(sum, 2);
+  });
+
   it('pivot, total and offset', async () => {
     const r = (
       await service.load({

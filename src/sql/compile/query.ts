@@ -74,9 +74,9 @@ export function compileQuery(model: Model, q: LogicalQuery): SelectNode {
         ? undefined
         : Array.from({ length: q.rollup.length + 1 }, (_, k) => {
             const dropped = new Set(q.rollup.slice(q.rollup.length - k));
-            return q.dimensions
-              .filter((d) => !dropped.has(d.alias))
-              .map((d) => members.queryDimension(d, q.timezone));
+            // By alias: the select list's expressions bind their own parameters (a time zone),
+            // so a recompiled expression would not be recognised as the same group.
+            return q.dimensions.filter((d) => !dropped.has(d.alias)).map((d) => ident(d.alias));
           });
     const groupingColumns: SelectColumn[] =
       rolled.size === 0
@@ -85,9 +85,7 @@ export function compileQuery(model: Model, q: LogicalQuery): SelectNode {
             {
               expr: func(
                 'grouping',
-                q.dimensions
-                  .filter((d) => rolled.has(d.alias))
-                  .map((d) => members.queryDimension(d, q.timezone)),
+                q.dimensions.filter((d) => rolled.has(d.alias)).map((d) => ident(d.alias)),
               ),
               alias: GROUPING_COLUMN,
             },
