@@ -420,6 +420,39 @@ describe('row-level security: a region-restricted user never sees another region
     const refresh = await post('/v1/segments/mixed/refresh', {});
     expect(refresh.statusCode).toBe(403);
     expect(refresh.json().code).toBe('FORBIDDEN');
+
+    // Reading segments: counts and id lists cover the customers the user sees, nothing else.
+    const get = (url: string, h = headers) => app.inject({ method: 'GET', url, headers: h });
+    const mixed = (await get('/v1/segments/mixed')).json();
+    expect([mixed.member_count, mixed.definition.customer_ids]).toEqual([1, [inside!['customer_id']]]);
+    const mixedAsAdmin = (await get('/v1/segments/mixed', adminHeaders)).json();
+    expect([mixedAsAdmin.member_count, mixedAsAdmin.definition.customer_ids]).toEqual([2, ids]);
+    const everywhere = await post(
+      '/v1/segments',
+      { name: 'all champions', definition: { source: 'rfm', segments: ['Champions'] } },
+      adminHeaders,
+    );
+    expect(everywhere.statusCode, everywhere.body).toBe(201);
+    const listed = (await get('/v1/segments')).json().data as { segment_id: string; member_count: number }[];
+    for (const seg of listed) {
+      const [n] = await truth(
+        `SELECT count(*) AS n FROM saved_segment_members WHERE segment_id = $2
+           AND customer_id IN (SELECT customer_id FROM dim_customer WHERE is_current AND region = $1)`,
+        [REGION, seg.segment_id],
+      );
+      expect(seg.member_count, seg.segment_id).toBe(Number(n!['n']));
+    }
+    const champions = listed.find((seg) => seg.segment_id === 'all-champions')!;
+    expect(champions.member_count).toBeGreaterThan(0);
+    expect(champions.member_count).toBeLessThan(everywhere.json().member_count);
+
+    // Deleting a shared segment is refused like refreshing it; the admin still may.
+    const del = (h: Record<string, string>) =>
+      app.inject({ method: 'DELETE', url: '/v1/segments/all-champions', headers: h });
+    const refused = await del(headers);
+    expect([refused.statusCode, refused.json().code]).toEqual([403, 'FORBIDDEN']);
+    expect((await get('/v1/segments/all-champions', adminHeaders)).statusCode).toBe(200);
+    expect((await del(adminHeaders)).statusCode).toBe(204);
   });
 
   it("customer dimensions computed from interactions (last contact, contact planned) read only the user's interactions", async () => {

@@ -102,13 +102,13 @@ export async function saveSegment(ctx: ReportContext, input: unknown): Promise<S
 
 /**
  * A user whose rows are restricted by access rules would store a snapshot of only the rows they
- * see: they may save new segments, not overwrite or refresh existing ones others rely on.
+ * see: they may save new segments, not overwrite, refresh or delete existing ones others rely on.
  */
 function assertMayOverwrite(ctx: ReportContext, id: string): void {
   if ((ctx.model.access?.rows.size ?? 0) > 0) {
     throw new AppError(
       'FORBIDDEN',
-      `segment "${id}": a user restricted to some rows cannot overwrite or refresh a saved segment; its snapshot would hold only those rows`,
+      `segment "${id}": a user restricted to some rows cannot overwrite, refresh or delete a saved segment; its snapshot holds rows they do not see`,
       { segment: id },
     );
   }
@@ -128,6 +128,7 @@ export async function refreshSegment(ctx: ReportContext, idOrName: string): Prom
 
 export async function deleteSegment(ctx: ReportContext, idOrName: string): Promise<void> {
   const s = await getSegment(ctx, idOrName);
+  assertMayOverwrite(ctx, s.segment_id);
   await ctx.engine.transaction(async (tx) => {
     await tx.exec(sql`DELETE FROM saved_segment_members WHERE segment_id = ${s.segment_id}`);
     await tx.exec(sql`DELETE FROM saved_segments WHERE segment_id = ${s.segment_id}`);

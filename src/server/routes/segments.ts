@@ -8,8 +8,10 @@ import {
   MEMBER_COLUMNS,
   membersExport,
   refreshSegment,
+  type SavedSegment,
   saveSegment,
 } from '../../reports/target-groups/store';
+import { segmentsAsSeen } from '../../reports/target-groups/visible';
 import type { AppContext } from '../deps';
 import { negotiate } from './query';
 import { reportContext } from './reports';
@@ -21,14 +23,16 @@ import { reportContext } from './reports';
  */
 export async function segmentRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const rc = () => reportContext(ctx);
-  app.get('/v1/segments', async () => ({ data: await listSegments(rc()) }));
+  // A user restricted to some rows sees counts and id lists over the customers they may see.
+  const asSeen = async (s: SavedSegment) => (await segmentsAsSeen(rc(), [s]))[0]!;
+  app.get('/v1/segments', async () => ({ data: await segmentsAsSeen(rc(), await listSegments(rc())) }));
   app.post('/v1/segments', async (request, reply) => {
     const saved = await saveSegment(rc(), request.body);
     ctx.queries.invalidate();
-    return reply.status(201).send(saved);
+    return reply.status(201).send(await asSeen(saved));
   });
   app.get<{ Params: { id: string } }>('/v1/segments/:id', async (request) =>
-    getSegment(rc(), request.params.id),
+    asSeen(await getSegment(rc(), request.params.id)),
   );
   app.post<{ Params: { id: string } }>('/v1/segments/:id/refresh', async (request) => {
     const refreshed = await refreshSegment(rc(), request.params.id);
