@@ -27,3 +27,20 @@ export function interpolate(text: string, env: Environment, where: string): stri
 export function referencedVariables(text: string): string[] {
   return [...text.matchAll(REFERENCE)].filter((m) => !m[1]).map((m) => m[2]!);
 }
+
+/**
+ * Why a secret setting is not acceptable, or undefined: secrets come only from the environment,
+ * so the value must refer to a variable, and no default may spell a secret out. `literalAllowed`
+ * admits text around the reference (`Bearer ${TOKEN}`).
+ */
+export function plainSecretProblem(text: string, literalAllowed: boolean): string | undefined {
+  const refs = [...text.matchAll(REFERENCE)].filter((m) => !m[1]);
+  if (refs.length === 0) return 'a secret is written only as an ${ENV_VAR} reference, never in plain text';
+  if (refs.some((m) => (m[3] ?? '') !== '')) {
+    return 'a secret takes no default value (${NAME:-} for an empty one), since the default would be plain text';
+  }
+  if (!literalAllowed && text.replace(REFERENCE, '').trim() !== '') {
+    return 'a password is an ${ENV_VAR} reference and nothing else';
+  }
+  return undefined;
+}

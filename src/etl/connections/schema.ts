@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainSecretProblem } from './interpolate';
 
 /**
  * How long a database extract may wait: connecting [10 s], and one statement [10 min]
@@ -13,13 +14,37 @@ const timeouts = {
 /** A setting that may hold `${ENV_VAR}` references: a string, or a number written plainly. */
 const setting = z.union([z.string(), z.number()]).transform(String);
 
+/** A password: only `${ENV_VAR}` references. */
+const secret = setting.superRefine((v, ctx) => {
+  const problem = plainSecretProblem(v, false);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** Headers whose values are credentials (a value of another header may be plain text). */
+const SECRET_HEADER = /authorization|token|secret|key|cookie|password|credential|signature/i;
+
+const headers = z.record(z.string(), setting).superRefine((h, ctx) => {
+  for (const [name, v] of Object.entries(h)) {
+    const problem = SECRET_HEADER.test(name) ? plainSecretProblem(v, true) : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+  }
+});
+
+/** A URL's password (`https://user:pass@host`) is a secret like any other. */
+const baseUrl = setting.superRefine((v, ctx) => {
+  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#@]*)@/i.exec(v)?.[1];
+  const password = userinfo?.includes(':') ? userinfo.slice(userinfo.indexOf(':') + 1) : undefined;
+  const problem = password === undefined ? undefined : plainSecretProblem(password, false);
+  if (problem) ctx.addIssue({ code: 'custom', message: `the password in base_url: ${problem}` });
+});
+
 export const PostgresConnectionSchema = z
   .object({
     type: z.literal('postgres'),
     host: setting.optional(),
     port: setting.optional(),
     user: setting.optional(),
-    password: setting.optional(),
+    password: secret.optional(),
     database: setting.optional(),
     /** Passed to the server as `options=-c search_path=…` when set. */
     schema: setting.optional(),
@@ -34,7 +59,7 @@ export const MysqlConnectionSchema = z
     host: setting.optional(),
     port: setting.optional(),
     user: setting.optional(),
-    password: setting.optional(),
+    password: secret.optional(),
     database: setting.optional(),
     ...timeouts,
   })
@@ -43,9 +68,9 @@ export const MysqlConnectionSchema = z
 export const HttpConnectionSchema = z
   .object({
     type: z.literal('http'),
-    base_url: setting,
+    base_url: baseUrl,
     /** Sent with every request, e.g. `Authorization: "Bearer ${CRM_API_TOKEN}"`. */
-    headers: z.record(z.string(), setting).optional(),
+    headers: headers.optional(),
     timeout_ms: z.number().int().min(1).optional(),
     retry: z
       .object({

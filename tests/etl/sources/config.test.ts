@@ -37,6 +37,48 @@ describe('connection settings', () => {
   });
 });
 
+describe('secrets in sources.yml', () => {
+  it('refuses a plain-text password, URL password or credential header, with file and line, in the loader and in rapport check', () => {
+    const root = join(scratch.dir, 'plain-secrets');
+    mkdirSync(join(root, 'etl'), { recursive: true });
+    writeFileSync(
+      join(root, 'etl', 'sources.yml'),
+      [
+        'connections:',
+        '  crm:',
+        '    type: postgres',
+        '    password: hunter2',
+        '  shop:',
+        '    type: mysql',
+        '    password: ${SHOP_PW:-hunter3}',
+        '  api:',
+        '    type: http',
+        '    base_url: https://me:pa55@api.example.com',
+        '    headers:',
+        '      Authorization: Bearer abc123',
+        '      X-Api-Key: "${API_KEY}"',
+        '      Accept-Language: en',
+        '  ok:',
+        '    type: postgres',
+        '    password: ${PGPASSWORD:-}',
+        '',
+      ].join('\n'),
+    );
+    const expected = [
+      'etl/sources.yml:4 connections.crm.password: a secret is written only as an ${ENV_VAR} reference, never in plain text',
+      'etl/sources.yml:7 connections.shop.password: a secret takes no default value (${NAME:-} for an empty one), since the default would be plain text',
+      'etl/sources.yml:10 connections.api.base_url: the password in base_url: a secret is written only as an ${ENV_VAR} reference, never in plain text',
+      'etl/sources.yml:12 connections.api.headers.Authorization: a secret is written only as an ${ENV_VAR} reference, never in plain text',
+    ];
+    const r = checkProject(root);
+    expect(r.problems.map((p) => `${p.file}:${p.line} ${p.field}: ${p.message}`)).toEqual(expected);
+    expect(() => loadConnections(root)).toThrow(
+      /sources\.yml:4:\d+ \(connections\.crm\.password\): a secret/,
+    );
+    expect(JSON.stringify(r.problems)).not.toMatch(/hunter|pa55|abc123/);
+  });
+});
+
 describe('jobs of database and HTTP sources', () => {
   const problems = (yaml: string) => {
     try {
