@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${ENV_VAR} is the syntax these messages name, not a template
 import { AppError } from '../../errors';
 
 /** `${NAME}` or `${NAME:-default}`; `$${` writes a literal `${`. */
