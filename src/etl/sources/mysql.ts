@@ -69,6 +69,8 @@ export const mysqlExtract: RemoteExtract<MysqlSource> = async (source, { root, w
     dateStrings: true,
     supportBigNumbers: true,
     bigNumberStrings: true,
+    // One statement per query: a job's query cannot append a write after its SELECT.
+    multipleStatements: false,
     connectTimeout: d.connect_timeout_ms ?? DEFAULT_CONNECT_TIMEOUT_MS,
     enableKeepAlive: true,
   });

@@ -79,7 +79,15 @@ export const postgresExtract: RemoteExtract<PostgresSource> = async (
                       AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS at`,
     );
     const q = postgresQuery(source, window);
-    await client.query(`DECLARE __rapport_extract NO SCROLL CURSOR FOR ${q.text}`, q.values);
+    // The extended protocol takes exactly one statement: a query such as `SELECT 1; COMMIT;
+    // CREATE …` cannot leave the read-only transaction. node-pg would use the simple
+    // (multi-statement) protocol for a query without parameters; `queryMode` is missing from
+    // @types/pg, hence the cast.
+    await client.query({
+      text: `DECLARE __rapport_extract NO SCROLL CURSOR FOR ${q.text}`,
+      values: q.values,
+      queryMode: 'extended',
+    } as pg.QueryConfig);
     const batchSize = source.batch_size ?? DEFAULT_BATCH;
     const fetch = `FETCH FORWARD ${batchSize} FROM __rapport_extract`;
     const next = () => client.query<(string | null)[]>({ text: fetch, rowMode: 'array' });

@@ -179,6 +179,27 @@ mapping: { event_id: id, occurred_at: { value: "2025-01-01 00:00:00" }, event: {
     expect(error?.message).toMatch(/cannot extract mysql:shop-slow\/query: .*max_statement_time/);
   });
 
+  it('refuses a query of more than one statement, and nothing is written', async () => {
+    const error = await runJob(
+      job(`
+name: mysql-escape
+source: { type: mysql, connection: shop, query: "SELECT 'X1' AS id; CREATE TABLE pwned (x int)" }
+target: web_events
+mapping: { event_id: id, occurred_at: { value: "2025-01-01 00:00:00" }, event: { value: visit }, anonymous_id: id }
+`),
+      { engine, root: scratch.dir },
+    ).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(/You have an error in your SQL syntax/);
+    const [tables] = await my.query(
+      'SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?',
+      [database, 'pwned'],
+    );
+    expect(tables).toEqual([{ n: 0 }]);
+  });
+
   it('a connection killed mid-extract fails the job with nothing landed; the rerun succeeds', async () => {
     await my.query('CREATE TABLE stall (id BIGINT PRIMARY KEY, pause INT)');
     const values = Array.from({ length: 500 }, (_, i) => `(${i + 1}, ${i + 1 === 250 ? 60 : 0})`).join(', ');

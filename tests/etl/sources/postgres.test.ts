@@ -491,3 +491,28 @@ mapping: { event_id: id, occurred_at: { value: "2025-01-01 00:00:00" }, event: {
     }
   });
 });
+
+describe('a query that tries to write', () => {
+  it('is refused as more than one statement, and nothing is written', async () => {
+    const engine = await memoryWarehouse();
+    try {
+      const error = await runJob(
+        job(`
+name: pg-escape
+source: { type: postgres, connection: crm, query: "SELECT 'X1' AS id; COMMIT; CREATE TABLE pwned (x int)" }
+target: web_events
+mapping: { event_id: id, occurred_at: { value: "2025-01-01 00:00:00" }, event: { value: visit }, anonymous_id: id }
+`),
+        { engine, root: scratch.dir },
+      ).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(error?.message).toMatch(/cannot insert multiple commands into a prepared statement/);
+      const r = await pg.query('SELECT count(*)::int AS n FROM pg_tables WHERE tablename = $1', ['pwned']);
+      expect(r.rows).toEqual([{ n: 0 }]);
+    } finally {
+      await engine.close();
+    }
+  });
+});
