@@ -209,6 +209,23 @@ describe('access control over HTTP', () => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(v1.statusCode).toBe(401);
+
+    // A region given as a list is refused with a code, not dropped (which would show every region).
+    const listed = await new SignJWT({ role: 'analyst', region: ['North America'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(SECRET));
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/cubejs-api/v1/load',
+      headers: { authorization: listed },
+      payload: { query: { measures: ['orders.count'] } },
+    });
+    expect([refused.statusCode, refused.json().code, refused.json().details]).toEqual([
+      401,
+      'UNAUTHENTICATED',
+      { claim: 'region' },
+    ]);
   });
 
   it('admins manage users over HTTP: a new key works at once, a revoked one stops at once', async () => {

@@ -9,12 +9,22 @@ import { parseAttributes } from '../../src/server/auth/users';
 
 const SECRET = 'a-test-secret-of-enough-length-0123456789';
 
-function sign(claims: Record<string, unknown>, secret = SECRET, expiresIn = '1h') {
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(new TextEncoder().encode(secret));
+function sign(claims: Record<string, unknown>, secret = SECRET, expiresIn: string | null = '1h') {
+  const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt();
+  return (expiresIn === null ? jwt : jwt.setExpirationTime(expiresIn)).sign(
+    new TextEncoder().encode(secret),
+  );
+}
+
+/** The error userOfJwt throws for a signed token whose claims it refuses. */
+async function refusal(claims: Record<string, unknown>) {
+  const error = await userOfJwt(await sign(claims), SECRET).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  return error && typeof error === 'object'
+    ? { code: (error as { code?: string }).code, details: (error as { details?: unknown }).details }
+    : error;
 }
 
 describe('API keys', () => {
@@ -114,6 +124,46 @@ describe('JWT (HS256) for the Cube-compatible routes', () => {
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     expect(await userOfJwt(`${b64({ alg: 'none' })}.${b64({ role: 'admin' })}.`, SECRET)).toBeUndefined();
     expect(await userOfJwt('not a token', SECRET)).toBeUndefined();
+  });
+
+  it('rejects a token without an expiry: a leaked one would work forever', async () => {
+    expect(await userOfJwt(await sign({ role: 'analyst' }, SECRET, null), SECRET)).toBeUndefined();
+  });
+
+  it('refuses attributes that are lists, objects, null, booleans or empty, instead of dropping them', async () => {
+    // Dropped, the region would lift the region rule: the user would see every region.
+    for (const region of [['Northern Europe'], { name: 'x' }, null, true, '', '  ']) {
+      expect(await refusal({ role: 'analyst', region }), JSON.stringify(region)).toEqual({
+        code: 'UNAUTHENTICATED',
+        details: { claim: 'region' },
+      });
+    }
+    expect(await refusal({ role: 'analyst', u: 'admin' })).toEqual({
+      code: 'UNAUTHENTICATED',
+      details: { claim: 'u' },
+    });
+  });
+
+  it('refuses a claim given at the top level and nested with different values; equal ones are one claim', async () => {
+    expect(await refusal({ region: 'Northern Europe', u: { role: 'admin', region: '' } })).toEqual({
+      code: 'UNAUTHENTICATED',
+      details: { claim: 'region' },
+    });
+    expect(await refusal({ role: 'analyst', securityContext: { role: 'admin' } })).toEqual({
+      code: 'UNAUTHENTICATED',
+      details: { claim: 'role' },
+    });
+    expect(await refusal({ u: { role: 'analyst' }, securityContext: { role: 'admin' } })).toEqual({
+      code: 'UNAUTHENTICATED',
+      details: { claim: 'role' },
+    });
+    expect(
+      await userOfJwt(await sign({ role: 'analyst', region: 'EU', u: { region: 'EU' } }), SECRET),
+    ).toEqual({
+      name: 'jwt',
+      role: 'analyst',
+      attributes: { region: 'EU' },
+    });
   });
 
   it('knows the four roles', () => {

@@ -1,4 +1,5 @@
 import { errors, jwtVerify } from 'jose';
+import { AppError } from '../../errors';
 import { isRole, type SecurityContext } from '../../model/access/types';
 
 /** Registered claims that are not user attributes. */
@@ -15,40 +16,81 @@ const RESERVED = new Set([
   'u',
   'securityContext',
 ]);
+const NESTED = ['u', 'securityContext'] as const;
 
+function malformed(message: string, claim: string): AppError {
+  return new AppError('UNAUTHENTICATED', `the token is not accepted: ${message}`, { claim });
+}
+
+/**
+ * The claims of a token as one record. Cube's clients nest the security context under `u` or
+ * `securityContext`; a claim given in two places with different values is refused rather than
+ * one silently winning (a nested `role: admin` must not override a top-level `analyst`).
+ */
 function flat(claims: Record<string, unknown>): Record<string, unknown> {
-  // Cube's clients nest the security context under `u` or `securityContext`; both are accepted.
-  const nested = [claims['u'], claims['securityContext']].filter(
-    (x): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x),
-  );
-  return Object.assign({}, claims, ...nested);
+  const merged: Record<string, unknown> = {};
+  const from: Record<string, string> = {};
+  const add = (source: string, record: Record<string, unknown>) => {
+    for (const [k, v] of Object.entries(record)) {
+      if (source === 'top level' && (NESTED as readonly string[]).includes(k)) continue;
+      if (k in merged && JSON.stringify(merged[k]) !== JSON.stringify(v))
+        throw malformed(`claim "${k}" differs between ${from[k]} and ${source}`, k);
+      merged[k] = v;
+      from[k] = source;
+    }
+  };
+  add('top level', claims);
+  for (const key of NESTED) {
+    const nested = claims[key];
+    if (nested === undefined) continue;
+    if (typeof nested !== 'object' || nested === null || Array.isArray(nested))
+      throw malformed(`claim "${key}" must be an object of claims`, key);
+    add(key, nested as Record<string, unknown>);
+  }
+  return merged;
+}
+
+/**
+ * An attribute's value: a non-empty string or a finite number. Anything else is refused, not
+ * dropped: access rules read attributes, and a missing one lifts the rules that need it (a
+ * region given as a list or as "" would otherwise see every region).
+ */
+function attributeValue(claim: string, v: unknown): string {
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v === 'string' && v.trim() !== '') return v;
+  throw malformed(`claim "${claim}" must be a non-empty string or a number`, claim);
 }
 
 /**
  * The user an HS256 token signed with `secret` describes: `role` (required) and every other
- * string or number claim as an attribute. Undefined for a bad signature, an expired token or
- * a missing or unknown role.
+ * claim as an attribute. Undefined for a bad signature, a missing `exp`, an expired token or a
+ * missing or unknown role; UNAUTHENTICATED naming the claim for a signed token whose claims are
+ * malformed or conflict.
  */
 export async function userOfJwt(token: string, secret: string): Promise<SecurityContext | undefined> {
+  let payload: Record<string, unknown>;
   try {
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), { algorithms: ['HS256'] });
-    const claims = flat(payload as Record<string, unknown>);
-    const role = claims['role'];
-    if (typeof role !== 'string' || !isRole(role)) return undefined;
-    const attributes: Record<string, string> = {};
-    for (const [k, v] of Object.entries(claims)) {
-      if (RESERVED.has(k)) continue;
-      if (typeof v === 'string' || typeof v === 'number') attributes[k] = String(v);
-    }
-    const name =
-      typeof claims['name'] === 'string'
-        ? claims['name']
-        : typeof claims['sub'] === 'string'
-          ? claims['sub']
-          : 'jwt';
-    return { name, role, attributes };
+    ({ payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
+      algorithms: ['HS256'],
+      // A token without an expiry would work forever once leaked.
+      requiredClaims: ['exp'],
+    }));
   } catch (e) {
     if (e instanceof errors.JOSEError) return undefined;
     throw e;
   }
+  const claims = flat(payload);
+  const role = claims['role'];
+  if (typeof role !== 'string' || !isRole(role)) return undefined;
+  const attributes: Record<string, string> = {};
+  for (const [k, v] of Object.entries(claims)) {
+    if (!RESERVED.has(k)) attributes[k] = attributeValue(k, v);
+  }
+  const name =
+    typeof claims['name'] === 'string'
+      ? claims['name']
+      : typeof claims['sub'] === 'string'
+        ? claims['sub']
+        : 'jwt';
+  return { name, role, attributes };
 }
