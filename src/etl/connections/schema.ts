@@ -46,7 +46,7 @@ export const PostgresConnectionSchema = z
     user: setting.optional(),
     password: secret.optional(),
     database: setting.optional(),
-    /** Passed to the server as `options=-c search_path=…` when set. */
+    /** One schema name, set as the session's search_path (quoted) when set. */
     schema: setting.optional(),
     ssl: z.boolean().optional(),
     ...timeouts,

@@ -53,7 +53,6 @@ export const postgresExtract: RemoteExtract<PostgresSource> = async (
     database: get('database', d.database),
     ssl: d.ssl,
     application_name: label.slice(0, 63),
-    options: schema ? `-c search_path=${schema}` : undefined,
     types: { getTypeParser: () => (value: string) => value },
     connectionTimeoutMillis: d.connect_timeout_ms ?? DEFAULT_CONNECT_TIMEOUT_MS,
     statement_timeout: statementMs,
@@ -68,6 +67,11 @@ export const postgresExtract: RemoteExtract<PostgresSource> = async (
     await client.query(
       "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'; SET extra_float_digits = 3",
     );
+    // The schema is one name, bound and quoted by the server: whatever it holds (a space, a
+    // comma, a quote), it cannot add settings or schemas.
+    if (schema !== undefined) {
+      await client.query("SELECT set_config('search_path', quote_ident($1), false)", [schema]);
+    }
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     // now() is the transaction's start, before its snapshot (taken by this first statement). A
     // writing transaction still open may commit rows stamped with its own start time later:

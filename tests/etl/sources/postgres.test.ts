@@ -9,6 +9,8 @@ import { memoryWarehouse, rows, scratchDir, tableChecksums } from '../../helpers
 import { pgClient, sourcesYaml, suffix } from './services';
 
 const schema = `rapport_pg_${suffix()}`;
+/** A schema name a search_path option would split: a space, a comma, a quote. */
+const oddSchema = `rapport pg, "odd" ${suffix()}`;
 const scratch = scratchDir();
 let pg: PgClient;
 
@@ -23,7 +25,8 @@ beforeAll(async () => {
     sourcesYaml(
       schema,
       'unused',
-      `  crm-slow:\n    type: postgres\n    user: postgres\n    database: test\n    statement_timeout_ms: 1000\n`,
+      `  crm-slow:\n    type: postgres\n    user: postgres\n    database: test\n    statement_timeout_ms: 1000\n` +
+        `  crm-odd:\n    type: postgres\n    user: postgres\n    database: test\n    schema: '${oddSchema}'\n`,
     ),
   );
   pg = await pgClient();
@@ -512,6 +515,31 @@ mapping: { event_id: id, occurred_at: { value: "2025-01-01 00:00:00" }, event: {
       const r = await pg.query('SELECT count(*)::int AS n FROM pg_tables WHERE tablename = $1', ['pwned']);
       expect(r.rows).toEqual([{ n: 0 }]);
     } finally {
+      await engine.close();
+    }
+  });
+});
+
+describe('a connection schema that is no plain identifier', () => {
+  it('is set as one quoted name', async () => {
+    const quoted = `"${oddSchema.replaceAll('"', '""')}"`;
+    const engine = await memoryWarehouse();
+    try {
+      await pg.query(`CREATE SCHEMA ${quoted}`);
+      await pg.query(`CREATE TABLE ${quoted}.odd_events (id text)`);
+      await pg.query(`INSERT INTO ${quoted}.odd_events VALUES ('O1'), ('O2')`);
+      const r = await runJob(
+        job(`
+name: pg-odd-schema
+source: { type: postgres, connection: crm-odd, table: odd_events }
+target: web_events
+mapping: { event_id: id, occurred_at: { value: "2025-01-01 00:00:00" }, event: { value: visit }, anonymous_id: id }
+`),
+        { engine, root: scratch.dir },
+      );
+      expect(r).toMatchObject({ status: 'succeeded', inserted: 2 });
+    } finally {
+      await pg.query(`DROP SCHEMA IF EXISTS ${quoted} CASCADE`);
       await engine.close();
     }
   });
