@@ -91,6 +91,8 @@ export const HttpSourceSchema = z
     pagination: PaginationSchema.optional(),
     /** Query parameter that receives the watermark (minus overlap) on incremental runs. */
     incremental_param: param.optional(),
+    /** Pages one extract may read [10 000]: an API that ignores the page parameter fails. */
+    max_pages: z.number().int().min(1).optional(),
     options: castOptions.optional(),
   })
   .strict();

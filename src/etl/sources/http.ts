@@ -16,6 +16,8 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
+const DEFAULT_MAX_PAGES = 10_000;
+
 const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
 
 function dig(body: unknown, path: string | undefined): unknown {
@@ -149,7 +151,15 @@ export const httpExtract: RemoteExtract<HttpSource> = async (source, { root, win
   let offset = 0;
   let cursor: string | undefined;
   const seen = new Set<string>();
-  for (;;) {
+  const maxPages = source.max_pages ?? DEFAULT_MAX_PAGES;
+  let previousPage: string | undefined;
+  for (let pages = 1; ; pages++) {
+    if (pages > maxPages) {
+      throw new AppError(
+        'SOURCE_INVALID',
+        `${source.path}: more than max_pages (${maxPages}) pages; raise it if the API is that large`,
+      );
+    }
     const url = new URL(`${base}${source.path}`);
     for (const [k, v] of Object.entries(source.params ?? {})) url.searchParams.set(k, String(v));
     if (window && source.incremental_param)
@@ -168,8 +178,21 @@ export const httpExtract: RemoteExtract<HttpSource> = async (source, { root, win
         `GET ${shown(url)}: ${source.records ? `"${source.records}" in the response` : 'the response'} is not an array of records`,
       );
     }
-    await stager.append(records.map((r) => [JSON.stringify(r)]));
-    if (p.type === 'none' || records.length === 0) break;
+    const staged = records.map((r) => [JSON.stringify(r)]);
+    if (p.type === 'none' || records.length === 0) {
+      await stager.append(staged);
+      break;
+    }
+    // An API that ignores the page or offset parameter answers the same page forever.
+    const pageText = staged.map(([text]) => text).join('\n');
+    if (p.type !== 'cursor' && pageText === previousPage) {
+      throw new AppError(
+        'SOURCE_INVALID',
+        `GET ${shown(url)}: the same records came back for the next ${p.type}; does the API read "${p.param ?? p.type}"?`,
+      );
+    }
+    previousPage = pageText;
+    await stager.append(staged);
     if (p.type === 'cursor') {
       const next = dig(body, p.next);
       if (next === undefined || next === null || next === '') break;

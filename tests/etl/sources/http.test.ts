@@ -62,6 +62,11 @@ function reply(req: IncomingMessage): { status: number; body?: unknown; headers?
     return { status: 200, body: { data, meta: { next_cursor: next } } };
   }
   if (url.pathname === '/v1/down') return { status: 503, body: {} };
+  if (url.pathname === '/v1/ignores-page') return { status: 200, body: CAMPAIGNS.slice(0, 2) };
+  if (url.pathname === '/v1/endless') {
+    const page = q['page'];
+    return { status: 200, body: [{ campaign_id: `E${page}a` }, { campaign_id: `E${page}b` }] };
+  }
   return { status: 404, body: {} };
 }
 
@@ -273,6 +278,28 @@ ${CAMPAIGN_MAPPING}`),
       (e: unknown) => e as { message: string },
     );
     expect(error?.message).toMatch(/\/v1\/campaigns failed after 4 attempts: fetch failed \(ECONNREFUSED\)$/);
+  });
+
+  it('stops an API that ignores the page parameter, and one that pages past max_pages', async () => {
+    const fail = (yaml: string) =>
+      runJob(job(yaml), { engine, root: scratch.dir }).then(
+        () => undefined,
+        (e: unknown) => e as { code: string; message: string },
+      );
+    const same = await fail(`name: api-same-page
+source: { type: http, connection: api, path: /v1/ignores-page, pagination: { type: page, size: 2 } }
+${CAMPAIGN_MAPPING}`);
+    expect(same?.code).toBe('SOURCE_INVALID');
+    expect(same?.message).toMatch(/\/v1\/ignores-page: the same records came back for the next page/);
+    // Page 1 and page 2 were asked for; the repeat of page 1 ends it.
+    expect(seen.map((s) => s.query['page'])).toEqual(['1', '2']);
+
+    seen = [];
+    const endless = await fail(`name: api-endless
+source: { type: http, connection: api, path: /v1/endless, pagination: { type: page, size: 2 }, max_pages: 3 }
+${CAMPAIGN_MAPPING}`);
+    expect(endless?.message).toMatch(/\/v1\/endless: more than max_pages \(3\) pages/);
+    expect(seen).toHaveLength(3);
   });
 
   it('gives up after the configured retries on a server that stays down', async () => {
