@@ -4,6 +4,7 @@ import { warehouseVersion } from '../etl';
 import { loadModel } from '../model/load';
 import { QueryService } from '../reports/query/service';
 import { installAuth } from './auth/hook';
+import { VerifiedKeys } from './auth/key-cache';
 import { currentModel } from './auth/scope';
 import { hasActiveKeys } from './auth/users';
 import type { AppContext, AppDeps } from './deps';
@@ -35,7 +36,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const limits = serverLimits(deps.engine, deps.limits, deps.queryTimeoutMs);
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: limits.settings.bodyLimitBytes });
   installErrorHandler(app);
-  await installRateLimit(app, limits.settings.rateLimitPerMinute);
+  const verified = new VerifiedKeys();
+  await installRateLimit(
+    app,
+    limits.settings.rateLimitPerMinute,
+    (token) => verified.get(token) !== undefined,
+  );
   // The route table, for the check that every API route is in the OpenAPI document.
   const routes: string[] = [];
   app.addHook('onRoute', (r) => {
@@ -45,7 +51,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const model = deps.model ?? loadModel(join(deps.root, 'cubes'));
   const jwtSecret = deps.jwtSecret ?? (process.env['RAPPORT_JWT_SECRET'] || undefined);
   const local = jwtSecret === undefined && !(await hasActiveKeys(deps.engine));
-  const auth = installAuth(app, { engine: deps.engine, model, local, jwtSecret, audit: !local });
+  const auth = installAuth(app, { engine: deps.engine, model, local, jwtSecret, audit: !local, verified });
   app.addHook('onClose', () => auth.close());
   let version = await warehouseVersion(deps.engine);
   const queries = new QueryService({

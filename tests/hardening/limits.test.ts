@@ -6,6 +6,8 @@ import { DuckDbEngine, type Engine } from '../../src/engine';
 import { ensureWarehouse } from '../../src/etl';
 import { modelFromTexts } from '../../src/model/load';
 import { buildApp } from '../../src/server/app';
+import { verifySecret } from '../../src/server/auth/keys';
+import { addUser, revokeUser, userOfKey } from '../../src/server/auth/users';
 import type { LimitSettings } from '../../src/server/limits';
 import { LimitedEngine, rateLimitKey, resolveLimits, Semaphore } from '../../src/server/limits';
 import { ROOT } from '../helpers/demo';
@@ -194,14 +196,79 @@ describe('rate limiting', () => {
     }
   });
 
-  it('counts a bearer credential as the client, hashed', () => {
+  it('counts a verified credential as the client, hashed; an unverified one against the IP', () => {
     const request = (authorization: string | undefined, ip: string) =>
       ({ headers: authorization ? { authorization } : {}, ip }) as Parameters<typeof rateLimitKey>[0];
-    const a = rateLimitKey(request('Bearer secret-one', '10.0.0.1'));
-    expect(rateLimitKey(request('Bearer secret-one', '10.0.0.9'))).toBe(a);
-    expect(rateLimitKey(request('Bearer secret-two', '10.0.0.1'))).not.toBe(a);
+    const known = (token: string) => token === 'secret-one';
+    const a = rateLimitKey(request('Bearer secret-one', '10.0.0.1'), known);
+    expect(rateLimitKey(request('Bearer secret-one', '10.0.0.9'), known)).toBe(a);
     expect(a).not.toContain('secret-one');
-    expect(rateLimitKey(request(undefined, '10.0.0.1'))).toBe('ip:10.0.0.1');
+    expect(a).not.toBe('ip:10.0.0.1');
+    expect(rateLimitKey(request('Bearer secret-two', '10.0.0.1'), known)).toBe('ip:10.0.0.1');
+    expect(rateLimitKey(request('Bearer secret-one', '10.0.0.1'))).toBe('ip:10.0.0.1');
+    expect(rateLimitKey(request(undefined, '10.0.0.1'), known)).toBe('ip:10.0.0.1');
+  });
+});
+
+describe('guessing keys', () => {
+  let engine: Engine;
+  let app: FastifyInstance;
+  let key: string;
+  let keyId: string;
+  beforeAll(async () => {
+    engine = await openEngine(2);
+    const added = await addUser(engine, { name: 'ana', role: 'analyst', attributes: {} });
+    key = added.key;
+    keyId = added.user.keyId;
+    app = await serve(engine, { rateLimitPerMinute: 3 });
+  });
+  afterAll(async () => {
+    await app.close();
+    await engine.close();
+  });
+
+  const meta = (ip: string, token: string) =>
+    app.inject({
+      method: 'GET',
+      url: '/v1/meta',
+      remoteAddress: ip,
+      headers: { authorization: `Bearer ${token}` },
+    });
+  const guess = (i: number) => `rk_${keyId}_${String(i).padStart(43, 'x')}`;
+
+  it('counts made-up tokens against their IP: a new token brings no new budget', async () => {
+    const statuses = [];
+    for (const token of ['junk-1', 'junk-2', guess(3), 'junk-4', guess(5)])
+      statuses.push((await meta('10.0.1.1', token)).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+  });
+
+  it('a verified key has its own budget, apart from its IP', async () => {
+    const statuses = [];
+    // The first use counts against the IP (the key is not verified yet), the next three against the key.
+    for (let i = 0; i < 5; i++) statuses.push((await meta('10.0.2.1', key)).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 200, 429]);
+    expect((await meta('10.0.2.1', 'junk')).statusCode).toBe(401);
+  });
+
+  it('a well-formed key costs one scrypt whether its id exists, is revoked or not: no timing oracle', async () => {
+    const revokedId = (await addUser(engine, { name: 'old', role: 'analyst', attributes: {} })).user.keyId;
+    await revokeUser(engine, 'old');
+    let calls = 0;
+    const counting: typeof verifySecret = (...args) => {
+      calls++;
+      return verifySecret(...args);
+    };
+    const costOf = async (token: string) => {
+      calls = 0;
+      const user = await userOfKey(engine, token, counting);
+      return [user?.name, calls];
+    };
+    expect(await costOf(key)).toEqual(['ana', 1]);
+    expect(await costOf(guess(1))).toEqual([undefined, 1]);
+    expect(await costOf(`rk_${'0'.repeat(16)}_${'y'.repeat(43)}`)).toEqual([undefined, 1]);
+    expect(await costOf(key.replace(keyId, revokedId))).toEqual([undefined, 1]);
+    expect(await costOf('rk_malformed')).toEqual([undefined, 0]);
   });
 });
 

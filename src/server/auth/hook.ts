@@ -31,6 +31,8 @@ export interface AuthOptions {
   readonly jwtSecret?: string;
   /** Write the audit log (off in local mode unless asked). */
   readonly audit: boolean;
+  /** Keys verified recently; shared with the rate limit, which counts them as their own clients. */
+  readonly verified?: VerifiedKeys;
 }
 
 function audited(url: string): boolean {
@@ -53,7 +55,7 @@ export function installAuth(
   options: AuthOptions,
 ): { close(): Promise<void>; forgetKeys(): void } {
   const models = new ScopedModels(options.model);
-  const verified = new VerifiedKeys();
+  const verified = options.verified ?? new VerifiedKeys();
   app.decorate('localMode', options.local);
   const audit = options.audit
     ? new AuditLog(options.engine, (message, err) => app.log.warn({ err }, message))

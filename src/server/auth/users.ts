@@ -105,8 +105,19 @@ export async function hasActiveKeys(engine: Engine): Promise<boolean> {
   return Number(r.rows[0]?.['n'] ?? 0) > 0;
 }
 
-/** The user a key belongs to, or undefined for a malformed, unknown, revoked or wrong key. */
-export async function userOfKey(engine: Engine, key: string): Promise<SecurityContext | undefined> {
+/** A salt and hash no secret matches, for the unknown-key path. */
+const NO_KEY = { salt: '00'.repeat(16), hash: '00'.repeat(32) };
+
+/**
+ * The user a key belongs to, or undefined for a malformed, unknown, revoked or wrong key. A
+ * well-formed key pays for one scrypt whether its id exists or not, so the answer's timing does
+ * not tell which key ids exist (`verify` is a parameter for the test that checks this).
+ */
+export async function userOfKey(
+  engine: Engine,
+  key: string,
+  verify: typeof verifySecret = verifySecret,
+): Promise<SecurityContext | undefined> {
   const parsed = parseKey(key);
   if (!parsed) return undefined;
   const r = await engine.query({
@@ -114,8 +125,9 @@ export async function userOfKey(engine: Engine, key: string): Promise<SecurityCo
     params: [parsed.keyId],
   });
   const row = r.rows[0];
-  if (!row) return undefined;
-  if (!(await verifySecret(parsed.secret, String(row['salt']), String(row['hash'])))) return undefined;
+  const stored = row ? { salt: String(row['salt']), hash: String(row['hash']) } : NO_KEY;
+  const matches = await verify(parsed.secret, stored.salt, stored.hash);
+  if (!row || !matches) return undefined;
   const u = recordOf(row);
   return { name: u.name, role: u.role, attributes: u.attributes };
 }
