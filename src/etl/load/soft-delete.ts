@@ -4,6 +4,7 @@ import type { JobDefinition } from '../job/schema';
 import { STAGE } from '../sources/batch-stager';
 import { TYPED_ROWS } from '../transform/typed-rows';
 import { type LoadContext, scalar } from './context';
+import { VALID } from './dedupe';
 
 const DELETED_LINES = '__deleted_lines';
 const ALL_ROWS = '__typed_all';
@@ -39,17 +40,30 @@ export async function setAsideDeletedRows(ctx: LoadContext, spec: SoftDelete): P
 }
 
 /**
- * Removes the fact rows whose natural key a deleted source row carries. Returns how many of
- * the deleted rows found a fact row to remove (the others were never loaded or already gone).
+ * Removes the fact rows whose natural key a deleted source row carries, unless a live row of
+ * the same extract supersedes the deletion (a later `updated_at`, else a later position: the
+ * order dedupe keeps the latest row by), so a key deleted and then re-created stays. Returns
+ * how many of the deleted rows found a fact row to remove (the others were never loaded, are
+ * already gone or were superseded).
  */
 export async function applySoftDeletes(ctx: LoadContext): Promise<number> {
   const { session, contract } = ctx;
   const table = ident(contract.table);
-  const match = list(
-    contract.naturalKey.map((k) => sql`f.${ident(k)} = d.${ident(k)}`),
-    ' AND ',
-  );
-  const deleted = sql`(SELECT * FROM ${raw(ALL_ROWS)} WHERE __line IN (SELECT __line FROM ${raw(DELETED_LINES)}))`;
+  const on = (a: string, b: string) =>
+    list(
+      contract.naturalKey.map((k) => sql`${raw(a)}.${ident(k)} = ${raw(b)}.${ident(k)}`),
+      ' AND ',
+    );
+  const match = on('f', 'd');
+  const later =
+    'updated_at' in contract.fields
+      ? sql`(l.updated_at > d.updated_at OR (d.updated_at IS NULL AND l.updated_at IS NOT NULL)
+            OR (l.updated_at IS NOT DISTINCT FROM d.updated_at AND l.__line > d.__line))`
+      : sql`l.__line > d.__line`;
+  const deleted = sql`(
+    SELECT * FROM ${raw(ALL_ROWS)} d
+    WHERE __line IN (SELECT __line FROM ${raw(DELETED_LINES)})
+      AND NOT EXISTS (SELECT 1 FROM ${raw(VALID)} l WHERE ${on('l', 'd')} AND ${later}))`;
   const removed = await scalar(
     session,
     sql`SELECT count(*) FROM ${deleted} d WHERE EXISTS (SELECT 1 FROM ${table} f WHERE ${match})`,

@@ -544,3 +544,37 @@ mapping: { event_id: id, occurred_at: { value: "2025-01-01 00:00:00" }, event: {
     }
   });
 });
+
+describe('a deleted row and a live row of one key in one extract', () => {
+  it('follow the later of the two: a re-created line stays, a deleted one goes', async () => {
+    const engine = await memoryWarehouse();
+    try {
+      await pg.query(`CREATE TABLE line_changes (
+        order_id text, line_no int, quantity numeric, unit_price numeric, status text,
+        ordered_at timestamptz, updated_at timestamptz, is_deleted boolean)`);
+      // SO9/1 deleted at 10:00 and re-created at 11:00; SO8/1 live at 10:00, deleted at 11:00.
+      await pg.query(`INSERT INTO line_changes VALUES
+        ('SO9', 1, 1, 1, 'completed', '2025-01-01 09:00Z', '2025-01-01 10:00Z', true),
+        ('SO9', 1, 2, 1, 'completed', '2025-01-01 09:00Z', '2025-01-01 11:00Z', false),
+        ('SO8', 1, 1, 1, 'completed', '2025-01-01 09:00Z', '2025-01-01 10:00Z', false),
+        ('SO8', 1, 1, 1, 'completed', '2025-01-01 09:00Z', '2025-01-01 11:00Z', true)`);
+      const r = await runJob(
+        job(
+          ORDERS_JOB.replace('name: pg-orders-test', 'name: pg-line-changes').replace(
+            'SELECT * FROM order_lines ORDER BY order_id, line_no',
+            'SELECT * FROM line_changes ORDER BY order_id DESC, updated_at',
+          ),
+        ),
+        { engine, root: scratch.dir },
+      );
+      // Both live rows merge (2 inserted); SO8's later deletion removes its line (1 updated);
+      // SO9's earlier one is superseded (1 unchanged).
+      expect(r).toMatchObject({ rows_read: 4, inserted: 2, updated: 1, unchanged: 1, rejected: 0 });
+      expect(
+        await rows(engine, 'SELECT order_id, quantity::VARCHAR AS q FROM fact_order_lines ORDER BY 1'),
+      ).toEqual([{ order_id: 'SO9', q: '2.0000' }]);
+    } finally {
+      await engine.close();
+    }
+  });
+});
