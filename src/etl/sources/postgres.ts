@@ -79,7 +79,9 @@ export const postgresExtract: RemoteExtract<PostgresSource> = async (
     // otherwise the overlap covers it).
     const snapshot = await client.query<{ at: string }>(
       `SELECT to_char(least(now(), (SELECT min(xact_start) FROM pg_stat_activity
-                                    WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()))
+                                    WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()
+                                      AND datname = current_database()
+                                      AND backend_type = 'client backend'))
                       AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS at`,
     );
     const q = postgresQuery(source, window);

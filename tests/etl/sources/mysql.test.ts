@@ -179,6 +179,34 @@ mapping: { event_id: id, occurred_at: { value: "2025-01-01 00:00:00" }, event: {
     expect(error?.message).toMatch(/cannot extract mysql:shop-slow\/query: .*max_statement_time/);
   });
 
+  it('caps the watermark at the snapshot time, so a key from the future hides no later change', async () => {
+    await my.query('CREATE TABLE future_keys (id VARCHAR(10) PRIMARY KEY, occurred_at DATETIME(6))');
+    await my.query(
+      `INSERT INTO future_keys VALUES ('F1', '2025-02-01 10:00:00'), ('F2', '2099-01-01 00:00:00')`,
+    );
+    const futureJob = `
+name: mysql-future
+source: { type: mysql, connection: shop, table: future_keys }
+target: web_events
+mapping: { event_id: id, occurred_at: occurred_at, event: { value: visit }, anonymous_id: id }
+incremental: { key: occurred_at, overlap: "1 minute" }
+`;
+    const first = await runJob(job(futureJob), { engine, root: scratch.dir });
+    const [clock] = await my.query(`SELECT DATE_FORMAT(NOW(6), '%Y-%m-%d %H:%i:%s.%f') AS now`);
+    const now = (clock as { now: string }[])[0]!.now;
+    expect(first).toMatchObject({ rows_read: 2, inserted: 2 });
+    // At or before the server's clock now (not 2099), and past F1's key.
+    expect(first.watermark! <= now).toBe(true);
+    expect(first.watermark! > '2025-02-01 10:00:00').toBe(true);
+
+    await my.query(`INSERT INTO future_keys VALUES ('F3', NOW(6))`);
+    const second = await runJob(job(futureJob), { engine, root: scratch.dir });
+    expect(second).toMatchObject({ inserted: 1 });
+    expect(
+      await rows(engine, `SELECT event_id FROM fact_web_events WHERE event_id LIKE 'F_' ORDER BY 1`),
+    ).toEqual([{ event_id: 'F1' }, { event_id: 'F2' }, { event_id: 'F3' }]);
+  });
+
   it('refuses a query of more than one statement, and nothing is written', async () => {
     const error = await runJob(
       job(`
