@@ -60,6 +60,8 @@ export interface StreamOptions {
   signal?: AbortSignal;
   /** Rows per Arrow record batch [65536]. */
   batchRows?: number;
+  /** Told the row count of each piece of the result read. */
+  onRows?: (count: number) => void;
 }
 
 const DEFAULT_BATCH_ROWS = 65_536;
@@ -182,6 +184,7 @@ async function* streamResult(
         throw new AppError('ROW_LIMIT_EXCEEDED', `The result has more than ${maxRows} rows`, { maxRows });
       }
       total += count;
+      options.onRows?.(count);
       const vectors: DuckDBVector[] = [];
       for (let c = 0; c < chunk.columnCount; c++) vectors.push(chunk.getColumnVector(c));
       for (const piece of sink.push(vectors, count)) {

@@ -90,6 +90,7 @@ async function* copyAndRead(
     if (maxRows !== undefined && written > maxRows) {
       throw new AppError('ROW_LIMIT_EXCEEDED', `The result has more than ${maxRows} rows`, { maxRows });
     }
+    options.onRows?.(written);
     // Leaving this loop early destroys the read stream, which closes the file.
     for await (const piece of createReadStream(file, { highWaterMark: PIECE_BYTES })) {
       if (signal?.aborted) throw streamError(signal.reason, signal, text);

@@ -169,7 +169,7 @@ export class DuckDbEngine implements Engine {
     try {
       const rendered = toRendered(statement, this.dialect);
       const params = rendered.params.length === 0 ? undefined : toDuckDBParams(rendered.params);
-      const streamOptions = { maxRows: options.maxRows, signal: controller.signal };
+      const streamOptions = { maxRows: options.maxRows, signal: controller.signal, onRows: options.onRows };
       const bytes =
         format === 'arrow'
           ? arrowStream(session.connection, rendered.text, params, streamOptions)

@@ -19,6 +19,8 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** Fails with ROW_LIMIT_EXCEEDED when the result would have more rows. */
   readonly maxRows?: number;
+  /** A stream tells the rows it reads, as it reads them (the audit log counts an export's rows). */
+  readonly onRows?: (count: number) => void;
 }
 
 /** A statement: an AST (rendered with the engine's dialect), rendered SQL, or trusted text. */

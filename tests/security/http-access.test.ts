@@ -1,3 +1,4 @@
+import { tableFromIPC } from 'apache-arrow';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -256,6 +257,20 @@ describe('access control over HTTP', () => {
     const marker = { measures: ['orders.count'], dimensions: ['customers.industry'] };
     const ok = await as('mia', 'POST', '/v1/query', { query: marker });
     await as('eve', 'POST', '/v1/query', { query: marker });
+    // Streamed exports: the log counts the rows the stream wrote.
+    const exported = (dimension: string, accept: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/query',
+        headers: { authorization: `Bearer ${keys.get('mia')}`, accept },
+        payload: { query: { measures: ['orders.count'], dimensions: [dimension] } },
+      });
+    const csv = await exported('customers.country', 'text/csv');
+    const csvLines = csv.body.trim().split('\n').length - 1;
+    const arrow = await exported('customers.city', 'application/vnd.apache.arrow.stream');
+    const arrowRows = tableFromIPC(arrow.rawPayload).numRows;
+    expect([csv.statusCode, arrow.statusCode]).toEqual([200, 200]);
+    expect(csvLines).toBeGreaterThan(1);
     // The log is written in the background; closing the app flushes it.
     await app.close();
     const rows = (
@@ -272,6 +287,12 @@ describe('access control over HTTP', () => {
     expect(rows[0]!['rows']).toBeNull();
     expect(Number(rows[1]!['rows'])).toBe(ok.json().data.length);
     expect(JSON.parse(String(rows[1]!['query']))).toEqual({ query: marker });
+    const streamed = (
+      await engine.query(
+        "SELECT query, rows FROM rapport_audit WHERE user_name = 'mia' AND (query LIKE '%customers.country%' OR query LIKE '%customers.city%') ORDER BY logged_at",
+      )
+    ).rows.map((r) => Number(r['rows']));
+    expect(streamed).toEqual([csvLines, arrowRows]);
     app = await buildApp({ engine, root: ROOT, now: NOW, jwtSecret: SECRET });
   });
 });

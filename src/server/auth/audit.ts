@@ -11,6 +11,8 @@ export interface AuditEntry {
   readonly query: unknown;
   /** The response body when it is JSON and small: rows are counted at flush, off the request path. */
   readonly body?: string;
+  /** Rows a CSV or Arrow answer streamed. */
+  readonly streamedRows?: number;
   readonly durationMs: number;
   readonly status: number;
 }
@@ -86,7 +88,7 @@ export class AuditLog {
         e.route,
         e.url,
         e.query === undefined ? null : JSON.stringify(e.query),
-        rowsOf(e.body),
+        rowsOf(e.body) ?? e.streamedRows ?? null,
         e.durationMs,
         e.status,
       );

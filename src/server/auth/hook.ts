@@ -126,6 +126,7 @@ export function installAuth(
         url: request.url,
         query: queryOf(request),
         body: request.auditBody,
+        streamedRows: request.rapportScope?.streamedRows,
         durationMs: reply.elapsedTime,
         status: reply.statusCode,
       });

@@ -9,6 +9,8 @@ export interface RequestScope {
   readonly model: Model;
   /** Local mode: no key configured, every request is the loopback admin. */
   readonly local: boolean;
+  /** Rows the request's CSV or Arrow streams read, for the audit log; undefined if none ran. */
+  streamedRows?: number;
 }
 
 export const LOCAL_ADMIN: SecurityContext = { name: 'local', role: 'admin', attributes: {} };
@@ -35,6 +37,18 @@ export class ScopedModels {
     }
     return m;
   }
+}
+
+/**
+ * Counts rows streamed for the request being served. Takes the scope when the stream is made
+ * (in the handler), since a stream is read later, outside it.
+ */
+export function streamedRowsCounter(): ((count: number) => void) | undefined {
+  const scope = scopes.getStore();
+  if (!scope) return undefined;
+  return (count) => {
+    scope.streamedRows = (scope.streamedRows ?? 0) + count;
+  };
 }
 
 /** The model of the request being served; the full model outside a request (CLI, start-up). */

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Engine, QueryResult, RunOptions, Session, Statement } from '../../engine';
+import { streamedRowsCounter } from '../auth/scope';
 import type { Semaphore } from './semaphore';
 
 export interface EngineLimits {
@@ -69,10 +70,23 @@ export class LimitedEngine implements Engine {
     );
   }
 
-  async *stream(
+  stream(statement: Statement, format: 'arrow' | 'csv', options: RunOptions = {}): AsyncIterable<Uint8Array> {
+    // Taken now, in the handler's context: the stream is read later.
+    const counted = streamedRowsCounter();
+    const onRows =
+      counted && options.onRows
+        ? (n: number) => {
+            counted(n);
+            options.onRows?.(n);
+          }
+        : (counted ?? options.onRows);
+    return this.limitedStream(statement, format, { ...options, ...(onRows ? { onRows } : {}) });
+  }
+
+  private async *limitedStream(
     statement: Statement,
     format: 'arrow' | 'csv',
-    options: RunOptions = {},
+    options: RunOptions,
   ): AsyncIterable<Uint8Array> {
     const release = this.holding.getStore() ? undefined : await this.limits.semaphore.acquire();
     try {
