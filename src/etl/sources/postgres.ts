@@ -33,7 +33,7 @@ export function postgresQuery(
 
 /**
  * Extracts with a server-side cursor inside a read-only REPEATABLE READ transaction: one
- * consistent snapshot, fetched `batch_size` rows at a time, so memory holds one batch (and the next one on its way). Values
+ * consistent snapshot, fetched `batch_size` rows at a time, so memory holds one batch. Values
  * stay in PostgreSQL's text form (no JS Date or float in between).
  */
 export const postgresExtract: RemoteExtract<PostgresSource> = async (
@@ -101,14 +101,11 @@ export const postgresExtract: RemoteExtract<PostgresSource> = async (
     await stager.begin(
       r.fields.map((f) => ({ name: f.name, type: duckTypeOfPostgres(f.dataTypeID, f.dataTypeModifier) })),
     );
+    // One batch in memory: the next is fetched once this one is in DuckDB.
     for (;;) {
-      // The next batch travels while this one is appended: two batches in memory at most.
-      const more = r.rows.length < batchSize ? undefined : next();
-      // A failed prefetch is awaited (and reported) below; it must not go unhandled meanwhile.
-      more?.catch(() => undefined);
       await stager.append(r.rows);
-      if (!more) break;
-      r = await more;
+      if (r.rows.length < batchSize) break;
+      r = await next();
     }
     await client.query('COMMIT');
     return { snapshotAt: snapshot.rows[0]?.at };
