@@ -422,8 +422,9 @@ incremental: { key: occurred_at, overlap: 0 }
     expect(await ids()).toEqual(['A', 'B', 'FUTURE', 'LATE']);
     // No writer open now: capped at the snapshot's start, still short of 2099.
     const now = (await pg.query<{ t: string }>(`SELECT ${fmt.replace('%s', 'now()')} AS t`)).rows[0]!.t;
+    // (A writer another test file holds open in this database may cap it lower still.)
     expect(second.watermark! <= now).toBe(true);
-    expect(second.watermark! > t2start).toBe(true);
+    expect(second.watermark! >= first.watermark!).toBe(true);
 
     await pg.query(`INSERT INTO late VALUES ('C', 'x', clock_timestamp())`);
     const third = await runJob(job(JOB), { engine, root: scratch.dir });
