@@ -183,6 +183,26 @@ describe('access control over HTTP', () => {
     expect(await count('orders.count')).toBe(await all('fact_order_lines'));
   });
 
+  it('executives list the values of dashboard filters only; roles that query list any dimension', async () => {
+    const values = (user: string, member: string) => as(user, 'GET', `/v1/meta/values?member=${member}`);
+    const names = await values('eve', 'customers.name');
+    expect([names.statusCode, names.json().code, names.json().details]).toEqual([
+      403,
+      'FORBIDDEN',
+      { role: 'executive', member: 'customers.name' },
+    ]);
+    expect((await values('eve', 'interactions.subject')).statusCode).toBe(403);
+    // customers.region is a filter of the contacts dashboard.
+    const regions = await values('eve', 'customers.region');
+    expect(regions.statusCode).toBe(200);
+    const [distinct] = (
+      await engine.query('SELECT count(DISTINCT region) AS n FROM dim_customer WHERE region IS NOT NULL')
+    ).rows;
+    expect(regions.json().values).toHaveLength(Number(distinct!['n']));
+    expect((await values('ana', 'customers.name')).statusCode).toBe(200);
+    expect((await values('mia', 'customers.name')).statusCode).toBe(200);
+  });
+
   it('the Cube routes accept an HS256 JWT whose claims restrict rows; other routes do not', async () => {
     const token = await new SignJWT({ u: { role: 'analyst', region: 'North America' } })
       .setProtectedHeader({ alg: 'HS256' })
@@ -305,6 +325,18 @@ describe('local mode', () => {
       expect(app.localMode).toBe(true);
       const r = await app.inject({ method: 'GET', url: '/v1/etl/runs' });
       expect(r.statusCode).toBe(200);
+      // DNS rebinding: a page's own domain pointed at 127.0.0.1 reaches the server with its Host.
+      const withHost = (host: string) => app.inject({ method: 'GET', url: '/v1/users', headers: { host } });
+      const rebound = await withHost('evil.example');
+      expect([rebound.statusCode, rebound.json().code, rebound.json().details]).toEqual([
+        403,
+        'FORBIDDEN',
+        { host: 'evil.example' },
+      ]);
+      expect((await withHost('evil.example:3000')).statusCode).toBe(403);
+      expect((await withHost('localhost.evil.example')).statusCode).toBe(403);
+      for (const host of ['localhost:3000', '127.0.0.1:8080', '[::1]:3000', 'localhost'])
+        expect((await withHost(host)).statusCode, host).toBe(200);
       await app.close();
       expect((await engine.query('SELECT count(*) AS n FROM rapport_audit')).rows[0]!['n']).toBe(0);
     } finally {

@@ -6,6 +6,7 @@ import type { Model } from '../../model/types';
 import { AuditLog } from './audit';
 import { userOf } from './credentials';
 import { VerifiedKeys } from './key-cache';
+import { assertLoopbackHost } from './local-mode';
 import { allows, permissionOf } from './permissions';
 import { LOCAL_ADMIN, type RequestScope, ScopedModels, scopes } from './scope';
 
@@ -75,6 +76,7 @@ export function installAuth(
     const url = request.routeOptions.url;
     if (url === undefined) return;
     if (options.local) {
+      assertLoopbackHost(request.headers.host);
       request.rapportScope = { user: LOCAL_ADMIN, model: options.model, local: true };
       return;
     }

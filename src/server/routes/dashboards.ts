@@ -10,6 +10,8 @@ import type { Dashboard } from '../../dashboards/schema';
 import { AppError } from '../../errors';
 import { rowsToCsv } from '../../reports/common/csv';
 import { saveSegment } from '../../reports/target-groups/store';
+import { allows, permissionOf } from '../auth/permissions';
+import { scopes } from '../auth/scope';
 import type { AppContext } from '../deps';
 import { parseInput } from '../validate';
 import { reportContext } from './reports';
@@ -44,6 +46,28 @@ const ValuesQuery = z
     limit: z.coerce.number().int().min(1).max(10_000).default(500),
   })
   .strict();
+
+/**
+ * Whether the requesting user may list a dimension's values: a user who may run queries may list
+ * any; the others (executives) only those of dashboard filters, which their pages offer, so the
+ * route does not enumerate customer names or interaction subjects for them.
+ */
+function assertMayListValues(member: string, dashboards: readonly Dashboard[]): void {
+  const role = scopes.getStore()?.user.role;
+  if (role === undefined || allows(permissionOf('POST', '/v1/query'), role)) return;
+  const filtered = dashboards.some((d) =>
+    d.filters.some((f) => f.type === 'dimension' && f.dimension === member),
+  );
+  if (!filtered)
+    throw new AppError(
+      'FORBIDDEN',
+      `role ${role} may list the values of dashboard filters only, not ${member}`,
+      {
+        role,
+        member,
+      },
+    );
+}
 
 /**
  * Dashboards as data: `/v1/dashboards/:id` answers every tile's Vega-Lite spec with its rows
@@ -136,6 +160,7 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: AppContext): Pr
 
   app.get('/v1/meta/values', async (request) => {
     const q = parseInput(ValuesQuery, request.query, 'query string');
+    assertMayListValues(q.member, all());
     const query = {
       dimensions: [q.member],
       filters: q.search ? [{ member: q.member, operator: 'contains', values: [q.search] }] : [],
