@@ -6,6 +6,7 @@ import { DuckDbEngine, type Engine } from '../../src/engine';
 import { ensureWarehouse } from '../../src/etl';
 import { modelFromTexts } from '../../src/model/load';
 import { buildApp } from '../../src/server/app';
+import { FailedAttempts } from '../../src/server/auth/failed-attempts';
 import { verifySecret } from '../../src/server/auth/keys';
 import { addUser, revokeUser, userOfKey } from '../../src/server/auth/users';
 import type { LimitSettings } from '../../src/server/limits';
@@ -249,6 +250,48 @@ describe('guessing keys', () => {
     for (let i = 0; i < 5; i++) statuses.push((await meta('10.0.2.1', key)).statusCode);
     expect(statuses).toEqual([200, 200, 200, 200, 429]);
     expect((await meta('10.0.2.1', 'junk')).statusCode).toBe(401);
+  });
+
+  it('past 30 failed sign-ins in a minute an address is refused before its credentials are checked', async () => {
+    const open = await serve(engine, { rateLimitPerMinute: 0 });
+    try {
+      const as = (ip: string, token: string) =>
+        open.inject({
+          method: 'GET',
+          url: '/v1/meta',
+          remoteAddress: ip,
+          headers: { authorization: `Bearer ${token}` },
+        });
+      expect((await as('10.0.3.1', key)).statusCode).toBe(200);
+      const statuses = [];
+      for (let i = 0; i < 31; i++) statuses.push((await as('10.0.3.1', `junk-${i}`)).statusCode);
+      expect(statuses).toEqual([...Array(30).fill(401), 429]);
+      const refused = await as('10.0.3.1', guess(7));
+      expect([refused.statusCode, refused.json().code, refused.json().details.failedPerMinute]).toEqual([
+        429,
+        'RATE_LIMITED',
+        30,
+      ]);
+      // A key verified before keeps working; another address is not concerned.
+      expect((await as('10.0.3.1', key)).statusCode).toBe(200);
+      expect((await as('10.0.3.2', 'junk')).statusCode).toBe(401);
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('counts failed sign-ins per address and minute', () => {
+    let now = 120_000;
+    const failures = new FailedAttempts(2, () => now);
+    failures.record('a');
+    failures.record('a');
+    failures.record('b');
+    expect([failures.exhausted('a'), failures.exhausted('b')]).toEqual([true, false]);
+    expect(failures.retryAfterSeconds()).toBe(60);
+    now += 45_000;
+    expect(failures.retryAfterSeconds()).toBe(15);
+    now += 15_000;
+    expect(failures.exhausted('a')).toBe(false);
   });
 
   it('a well-formed key costs one scrypt whether its id exists, is revoked or not: no timing oracle', async () => {

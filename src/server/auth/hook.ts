@@ -4,7 +4,8 @@ import { AppError } from '../../errors';
 import type { SecurityContext } from '../../model/access/types';
 import type { Model } from '../../model/types';
 import { AuditLog } from './audit';
-import { userOf } from './credentials';
+import { tokenOf, userOf } from './credentials';
+import { FailedAttempts } from './failed-attempts';
 import { VerifiedKeys } from './key-cache';
 import { assertLoopbackHost } from './local-mode';
 import { allows, permissionOf } from './permissions';
@@ -34,6 +35,8 @@ export interface AuthOptions {
   readonly audit: boolean;
   /** Keys verified recently; shared with the rate limit, which counts them as their own clients. */
   readonly verified?: VerifiedKeys;
+  /** Failed sign-ins per address (tests pass a small limit). */
+  readonly failedAttempts?: FailedAttempts;
 }
 
 function audited(url: string): boolean {
@@ -57,6 +60,7 @@ export function installAuth(
 ): { close(): Promise<void>; forgetKeys(): void } {
   const models = new ScopedModels(options.model);
   const verified = options.verified ?? new VerifiedKeys();
+  const failures = options.failedAttempts ?? new FailedAttempts();
   app.decorate('localMode', options.local);
   const audit = options.audit
     ? new AuditLog(options.engine, (message, err) => app.log.warn({ err }, message))
@@ -81,7 +85,16 @@ export function installAuth(
       return;
     }
     const permission = permissionOf(request.method, url);
+    const token = tokenOf(request);
+    if (token && verified.get(token) === undefined && failures.exhausted(request.ip)) {
+      throw new AppError(
+        'RATE_LIMITED',
+        `more than ${failures.perMinute} failed sign-ins in a minute from this address; retry in ${failures.retryAfterSeconds()} s`,
+        { failedPerMinute: failures.perMinute, retryAfterSeconds: failures.retryAfterSeconds() },
+      );
+    }
     const user = await userOf(request, options.engine, options.jwtSecret, verified);
+    if (!user && token) failures.record(request.ip);
     if (!user) {
       if (permission === 'public') return;
       const sent = request.headers.authorization !== undefined;
