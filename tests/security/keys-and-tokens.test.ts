@@ -11,9 +11,7 @@ const SECRET = 'a-test-secret-of-enough-length-0123456789';
 
 function sign(claims: Record<string, unknown>, secret = SECRET, expiresIn: string | null = '1h') {
   const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt();
-  return (expiresIn === null ? jwt : jwt.setExpirationTime(expiresIn)).sign(
-    new TextEncoder().encode(secret),
-  );
+  return (expiresIn === null ? jwt : jwt.setExpirationTime(expiresIn)).sign(new TextEncoder().encode(secret));
 }
 
 /** The error userOfJwt throws for a signed token whose claims it refuses. */
