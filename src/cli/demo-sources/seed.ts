@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { DuckDbEngine } from '../../engine';
+import { mysqlEndpoint, postgresEndpoint } from '../../etl/connections/endpoint';
 import { findConnection, resolveSetting } from '../../etl/connections/load';
 import { resolveJob } from '../../etl/job/load';
 import { columnsOf, type FixtureColumn, fixtureBatch, stageFixture } from './read-fixture';
@@ -34,14 +35,7 @@ async function openPostgres(root: string, name: string): Promise<{ client: pg.Cl
   const c = findConnection(root, name, 'postgres');
   const d = c.definition;
   const get = (k: string, v: string | undefined) => resolveSetting(c, k, v);
-  const client = new pg.Client({
-    host: get('host', d.host) ?? '127.0.0.1',
-    port: Number(get('port', d.port) ?? 5432),
-    user: get('user', d.user) ?? 'postgres',
-    password: get('password', d.password),
-    database: get('database', d.database),
-    ssl: d.ssl,
-  });
+  const client = new pg.Client(postgresEndpoint(c));
   await client.connect();
   await client.query("SET TimeZone = 'UTC'");
   const schema = get('schema', d.schema) ?? 'public';
@@ -54,12 +48,7 @@ async function openMysql(root: string, name: string): Promise<mysql.Connection> 
   const d = c.definition;
   const get = (k: string, v: string | undefined) => resolveSetting(c, k, v);
   const database = get('database', d.database) ?? 'rapport_demo';
-  const conn = await mysql.createConnection({
-    host: get('host', d.host) ?? '127.0.0.1',
-    port: Number(get('port', d.port) ?? 3306),
-    user: get('user', d.user) ?? 'root',
-    password: get('password', d.password) ?? '',
-  });
+  const conn = await mysql.createConnection(mysqlEndpoint(c));
   await conn.query(`CREATE DATABASE IF NOT EXISTS ${myIdent(database)} CHARACTER SET utf8mb4`);
   await conn.query(`USE ${myIdent(database)}`);
   await conn.query("SET time_zone = '+00:00'");

@@ -1,5 +1,6 @@
 import type { Connection, FieldPacket, TypeCast } from 'mysql2';
 import mysql from 'mysql2';
+import { mysqlEndpoint } from '../connections/endpoint';
 import { findConnection, resolveSetting } from '../connections/load';
 import {
   CLIENT_TIMEOUT_MARGIN_MS,
@@ -61,10 +62,7 @@ export const mysqlExtract: RemoteExtract<MysqlSource> = async (source, { root, w
   const d = c.definition;
   const get = (key: string, v: string | undefined) => resolveSetting(c, key, v);
   const conn = mysql.createConnection({
-    host: get('host', d.host) ?? '127.0.0.1',
-    port: Number(get('port', d.port) ?? 3306),
-    user: get('user', d.user) ?? 'root',
-    password: get('password', d.password) ?? '',
+    ...mysqlEndpoint(c),
     database: get('database', d.database),
     dateStrings: true,
     supportBigNumbers: true,

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { postgresEndpoint } from '../connections/endpoint';
 import { findConnection, resolveSetting } from '../connections/load';
 import {
   CLIENT_TIMEOUT_MARGIN_MS,
@@ -46,12 +47,7 @@ export const postgresExtract: RemoteExtract<PostgresSource> = async (
   const schema = get('schema', d.schema);
   const statementMs = d.statement_timeout_ms ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   const client = new pg.Client({
-    host: get('host', d.host) ?? '127.0.0.1',
-    port: Number(get('port', d.port) ?? 5432),
-    user: get('user', d.user) ?? 'postgres',
-    password: get('password', d.password),
-    database: get('database', d.database),
-    ssl: d.ssl,
+    ...postgresEndpoint(c),
     application_name: label.slice(0, 63),
     types: { getTypeParser: () => (value: string) => value },
     connectionTimeoutMillis: d.connect_timeout_ms ?? DEFAULT_CONNECT_TIMEOUT_MS,
