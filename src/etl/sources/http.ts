@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Session } from '../../engine';
 import { AppError } from '../../errors';
-import { ident, list, raw, sql } from '../../sql';
 import { findConnection, type NamedConnection, resolveSetting } from '../connections/load';
 import type { HttpConnection } from '../connections/schema';
 import type { HttpSource } from '../job/schema';
 import { STAGE } from './batch-stager';
 import type { RemoteExtract } from './extract-context';
+import { expandJsonObjects } from './json-objects';
 import { redactSecrets } from './redact';
 import { MALFORMED } from './staged-source';
 
@@ -218,24 +218,7 @@ export const httpExtract: RemoteExtract<HttpSource> = async (source, { root, win
 export async function expandRecords(session: Session, mapped: readonly string[]): Promise<void> {
   await session.exec(`CREATE OR REPLACE TEMP TABLE __lines AS
     SELECT __line AS line_no, __rec AS line, coalesce(json_type(__rec) = 'OBJECT', false) AS ok FROM ${STAGE}`);
-  const keys = await session.query(
-    'SELECT DISTINCT unnest(json_keys(line)) AS k FROM __lines WHERE ok ORDER BY k',
-  );
-  const seen = keys.rows.map((r) => String(r['k']));
-  const lower = new Set(seen.map((k) => k.toLowerCase()));
-  const names = [...seen, ...mapped.filter((m) => !lower.has(m.toLowerCase()))];
-  if (names.length === 0) {
-    await session.exec(
-      `CREATE OR REPLACE TEMP TABLE ${STAGE} AS SELECT line_no AS __line FROM __lines WHERE ok`,
-    );
-  } else {
-    const paths = names.map((n) => `$."${n.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`);
-    const columns = names.map((n, i) => sql`__v[${i + 1}] AS ${ident(n)}`);
-    await session.exec(sql`
-      CREATE OR REPLACE TEMP TABLE ${raw(STAGE)} AS
-      SELECT line_no AS __line, ${list(columns)}
-      FROM (SELECT line_no, json_extract_string(line, ${paths}) AS __v FROM __lines WHERE ok)`);
-  }
+  await expandJsonObjects(session, mapped, STAGE);
   await session.exec(
     `INSERT INTO ${MALFORMED} SELECT line_no, to_json({'_record': line}), 'the record is not a JSON object' FROM __lines WHERE NOT ok`,
   );

@@ -1,6 +1,7 @@
 import type { Session } from '../../engine';
-import { ident, list, raw, sql } from '../../sql';
+import { raw, sql } from '../../sql';
 import type { SourceDefinition } from '../job/schema';
+import { expandJsonObjects } from './json-objects';
 import {
   createEmptyMalformed,
   describeRelation,
@@ -32,24 +33,7 @@ export const jsonlReader: SourceReader = {
       SELECT rowid + 1 AS line_no, line,
              CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE false END AS ok
       FROM __raw_lines WHERE line IS NOT NULL AND trim(line) <> ''`);
-    const keys = await session.query(
-      'SELECT DISTINCT unnest(json_keys(line)) AS k FROM __lines WHERE ok ORDER BY k',
-    );
-    const seen = keys.rows.map((r) => String(r['k']));
-    const lower = new Set(seen.map((k) => k.toLowerCase()));
-    const names = [...seen, ...mapped.filter((m) => !lower.has(m.toLowerCase()))];
-    if (names.length === 0) {
-      await session.exec(
-        'CREATE OR REPLACE TEMP TABLE __src AS SELECT line_no AS __line FROM __lines WHERE ok',
-      );
-    } else {
-      const paths = names.map((n) => `$."${n.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`);
-      const columns = names.map((n, i) => sql`__v[${i + 1}] AS ${ident(n)}`);
-      await session.exec(sql`
-        CREATE OR REPLACE TEMP TABLE __src AS
-        SELECT line_no AS __line, ${list(columns)}
-        FROM (SELECT line_no, json_extract_string(line, ${paths}) AS __v FROM __lines WHERE ok)`);
-    }
+    await expandJsonObjects(session, mapped, '__src');
     const relation = raw('__src');
     return {
       relation,
