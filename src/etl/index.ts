@@ -1,3 +1,4 @@
+export { demoExportMoment, describeClock, pinnedNow, type WarehouseClock, warehouseClock } from './clock';
 export * from './contracts';
 export { type Job, listJobFiles, loadJobFile, parseJobText, resolveJob } from './job/load';
 export type { JobDefinition } from './job/schema';

@@ -125,7 +125,16 @@ describe('kill -9 during an ETL load', () => {
 
   beforeAll(async () => {
     // The state before: customers and products loaded, no orders yet.
-    const r = rapport(['etl', 'run', '--job', 'demo-customers', '--job', 'demo-products', '--db', base]);
+    const r = await rapport([
+      'etl',
+      'run',
+      '--job',
+      'demo-customers',
+      '--job',
+      'demo-products',
+      '--db',
+      base,
+    ]);
     expect(r.status, r.stderr).toBe(0);
     before = await stateOf(base);
     fresh();

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine';
 import type { RunRecord } from '../../src/etl';
-import { DEMO, demoManifest, loadDemo } from '../helpers/demo';
+import { DEMO, demoManifest, loadDemoFromFiles } from '../helpers/demo';
 import { accounted } from '../helpers/jobs';
 import { one, rows, tableChecksums } from '../helpers/warehouse';
 
@@ -34,7 +34,7 @@ describe('the demo company loads and reconciles with what its generator injected
   let runs: RunRecord[];
   const manifest = demoManifest();
   beforeAll(async () => {
-    ({ engine, runs } = await loadDemo());
+    ({ engine, runs } = await loadDemoFromFiles());
   });
   afterAll(() => engine.close());
 
@@ -135,7 +135,7 @@ describe('the demo company loads and reconciles with what its generator injected
 
   it('loading the demo a second time changes nothing', async () => {
     const before = await tableChecksums(engine);
-    const again = await loadDemo(engine);
+    const again = await loadDemoFromFiles(engine);
     expect(again.runs.every((r) => !r.changed && r.inserted === 0 && r.updated === 0)).toBe(true);
     expect(await tableChecksums(engine)).toEqual(before);
   });

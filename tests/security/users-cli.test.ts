@@ -11,7 +11,7 @@ describe('rapport users', () => {
   afterAll(() => scratch.remove());
 
   it('adds a user whose printed key works, lists without keys, revokes, and refuses bad input with a code', async () => {
-    const added = rapport([
+    const added = await rapport([
       'users',
       'add',
       '--name',
@@ -27,7 +27,7 @@ describe('rapport users', () => {
     const key = /API key \(shown once, store it now\): (rk_\S+)/.exec(added.stdout)?.[1];
     expect(key).toBeDefined();
 
-    const list = rapport(['users', 'list', '--json', '--db', db]);
+    const list = await rapport(['users', 'list', '--json', '--db', db]);
     expect(list.stdout).not.toContain(key!);
     expect(JSON.parse(list.stdout)).toMatchObject([
       { name: 'ana', role: 'analyst', attributes: { region: 'Western Europe' }, revokedAt: null },
@@ -46,7 +46,7 @@ describe('rapport users', () => {
       await engine.close();
     }
 
-    expect(rapport(['users', 'revoke', 'ana', '--db', db]).stdout).toBe('revoked 1 key of ana\n');
+    expect((await rapport(['users', 'revoke', 'ana', '--db', db])).stdout).toBe('revoked 1 key of ana\n');
 
     // The mistakes, in process (each spawn of the CLI costs seconds).
     const engine2 = await DuckDbEngine.open({ path: db });

@@ -9,13 +9,18 @@ import {
   DetailParamsSchema,
   SearchParamsSchema,
 } from '../../reports/customer360';
-import { clock, projectRoot, withWarehouse } from '../context';
+import { clockOf, projectRoot, withWarehouse } from '../context';
 import { formatTable } from '../table';
 
 async function withCustomers<T>(db: string | undefined, body: (c: Customer360) => Promise<T>): Promise<T> {
   const model = loadModel(join(projectRoot(), 'cubes'));
-  return withWarehouse(db, (engine) =>
-    body(new Customer360({ engine, model, now: clock() }, { version: () => warehouseVersion(engine) })),
+  return withWarehouse(db, async (engine) =>
+    body(
+      new Customer360(
+        { engine, model, now: (await clockOf(engine)).now },
+        { version: () => warehouseVersion(engine) },
+      ),
+    ),
   );
 }
 

@@ -8,7 +8,7 @@ import { AppError } from '../../errors';
 import { warehouseVersion } from '../../etl';
 import { loadModel } from '../../model/load';
 import { QueryService } from '../../reports/query/service';
-import { clock, projectRoot, withWarehouse } from '../context';
+import { clockOf, projectRoot, withWarehouse } from '../context';
 import { progress } from '../progress';
 import { pngRenderer } from '../svg-to-png';
 import { formatTable } from '../table';
@@ -70,7 +70,7 @@ export function registerDashboard(program: Command): void {
       const model = loadModel(join(projectRoot(), 'cubes'));
       await withWarehouse(opts.db, async (engine) => {
         const version = await warehouseVersion(engine);
-        const now = clock();
+        const { now } = await clockOf(engine);
         const queries = new QueryService({ engine, model, version: () => version, now });
         const bar = progress(d.tiles.length + 1, `render ${id}`);
         bar.update(0, 'querying');

@@ -1,15 +1,15 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { AppError } from '../../errors';
-import { warehouseVersion } from '../../etl';
+import { pinnedNow, warehouseVersion } from '../../etl';
 import { loadModel } from '../../model/load';
 import { parseQuery, prepareQuery, splitCompareDateRange } from '../../reports/query/prepare';
 import { QueryService } from '../../reports/query/service';
 import { duckdbDialect } from '../../sql';
-import { clock, projectRoot, withWarehouse } from '../context';
+import { clockOf, projectRoot, warehousePath, withWarehouse } from '../context';
 import { formatTable } from '../table';
 
 function parseJson(text: string): unknown {
@@ -47,7 +47,8 @@ export function registerQuery(program: Command): void {
       const model = loadModel(join(projectRoot(), 'cubes'));
       await withWarehouse(opts.db, async (engine) => {
         const version = await warehouseVersion(engine);
-        const service = new QueryService({ engine, model, version: () => version, now: clock() });
+        const { now } = await clockOf(engine);
+        const service = new QueryService({ engine, model, version: () => version, now });
         const out = opts.out ? createWriteStream(opts.out) : process.stdout;
         if (opts.format === 'csv' || opts.format === 'arrow') {
           const stream = await service.stream(query, opts.format);
@@ -68,15 +69,16 @@ export function registerQuery(program: Command): void {
     .command('sql')
     .description('print the SQL and bound parameters a cube query compiles to (nothing is run)')
     .argument('<json>', 'the query')
-    .action((json: string) => {
+    .option('--db <path>', 'warehouse file whose clock relative dates are read against')
+    .action(async (json: string, opts: { db?: string }) => {
       const model = loadModel(join(projectRoot(), 'cubes'));
       const query = parseQuery(parseJson(json));
+      // The same clock as `rapport query` on the same warehouse, so the bound dates agree.
+      const now = existsSync(warehousePath(opts.db))
+        ? await withWarehouse(opts.db, async (engine) => (await clockOf(engine)).now())
+        : (pinnedNow(process.env['RAPPORT_NOW']) ?? new Date());
       for (const part of splitCompareDateRange(query)) {
-        const { sql } = prepareQuery(
-          part.query,
-          { model, dialect: duckdbDialect, now: clock()() },
-          part.range,
-        );
+        const { sql } = prepareQuery(part.query, { model, dialect: duckdbDialect, now }, part.range);
         console.log(sql.text);
         console.log(`-- parameters: ${JSON.stringify(sql.params)}`);
       }

@@ -7,7 +7,7 @@ import { AppError } from '../../errors';
 import { loadModel } from '../../model/load';
 import { getReport, REPORTS } from '../../reports/registry';
 import { runReport } from '../../reports/run';
-import { clock, projectRoot, withWarehouse } from '../context';
+import { clockOf, projectRoot, withWarehouse } from '../context';
 import { paramsFromArgs } from '../report-args';
 import { formatTable } from '../table';
 
@@ -57,7 +57,7 @@ export function registerReport(program: Command): void {
         };
         const model = loadModel(join(projectRoot(), 'cubes'));
         await withWarehouse(opts.db, async (engine) => {
-          const ctx = { engine, model, now: clock() };
+          const ctx = { engine, model, now: (await clockOf(engine)).now };
           const format = opts.format === 'table' ? 'json' : (opts.format as 'json' | 'csv');
           const result = await runReport(ctx, name, params, format);
           const out = opts.out ? createWriteStream(opts.out) : process.stdout;

@@ -14,7 +14,7 @@ import {
   refreshSegment,
   saveSegment,
 } from '../../reports/target-groups/store';
-import { clock, projectRoot, withWarehouse } from '../context';
+import { clockOf, projectRoot, withWarehouse } from '../context';
 import { formatTable } from '../table';
 
 function json(text: string, what: string): unknown {
@@ -30,7 +30,9 @@ async function withContext<T>(
   body: (ctx: ReportContext, engine: Engine) => Promise<T>,
 ): Promise<T> {
   const model = loadModel(join(projectRoot(), 'cubes'));
-  return withWarehouse(db, (engine) => body({ engine, model, now: clock() }, engine));
+  return withWarehouse(db, async (engine) =>
+    body({ engine, model, now: (await clockOf(engine)).now }, engine),
+  );
 }
 
 interface SaveOptions {

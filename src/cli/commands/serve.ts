@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { Engine } from '../../engine';
-import { selectJobs } from '../../etl';
+import { describeClock, selectJobs, warehouseClock } from '../../etl';
 import { buildApp } from '../../server/app';
 import { assertBindable, LOCAL_MODE_NOTICE } from '../../server/auth/local-mode';
 import { DEFAULT_LIMITS, LIMIT_SOURCES, type LimitSettings, resolveLimits } from '../../server/limits';
-import { clock, demoExportMoment, openWarehouse, projectRoot, warehousePath } from '../context';
+import { openWarehouse, projectRoot, warehousePath } from '../context';
 import { runJobsWithProgress } from './etl';
 
 interface ServeOptions {
@@ -24,18 +23,7 @@ function attributeOf(flag: string): string {
   return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** `now` for the server: $RAPPORT_NOW, else (with `demoClock`) the demo's export moment, else real time. */
-async function serverClock(
-  engine: Engine,
-  demoClock: boolean,
-): Promise<{ now: () => Date; pinned?: string }> {
-  const pinned = process.env['RAPPORT_NOW'];
-  if (pinned) return { now: clock(), pinned };
-  const demo = demoClock ? await demoExportMoment(engine, projectRoot()) : undefined;
-  return demo ? { now: () => demo, pinned: demo.toISOString() } : { now: clock() };
-}
-
-async function serve(opts: ServeOptions, demoClock = false): Promise<void> {
+async function serve(opts: ServeOptions): Promise<void> {
   const port = Number.parseInt(opts.port, 10);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0..65535, got ${opts.port}`);
@@ -45,7 +33,8 @@ async function serve(opts: ServeOptions, demoClock = false): Promise<void> {
   // Two connections per query slot (a report may hold one while it runs another) plus two
   // outside the cap: one for /health and one for an ETL load.
   const { engine, path } = await openWarehouse(opts.db, { poolSize: limits.maxConcurrentQueries * 2 + 2 });
-  const { now, pinned } = await serverClock(engine, demoClock);
+  const clock = await warehouseClock(engine, projectRoot());
+  const { now } = clock;
   const app = await buildApp({
     engine,
     root: projectRoot(),
@@ -79,7 +68,7 @@ async function serve(opts: ServeOptions, demoClock = false): Promise<void> {
   process.once('SIGTERM', close);
   await app.listen({ port, host: opts.host });
   app.log.info(
-    { warehouse: path, now: pinned ?? 'real time', limits },
+    { warehouse: path, now: describeClock(clock), limits },
     `rapport serving on http://${opts.host}:${port}`,
   );
 }
@@ -131,6 +120,6 @@ export function registerServe(program: Command): void {
         await engine.close();
       }
     }
-    await serve(opts, true);
+    await serve(opts);
   });
 }

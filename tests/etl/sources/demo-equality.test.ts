@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoSources } from '../../../src/cli/demo-sources/seed';
 import type { Engine } from '../../../src/engine';
 import { type RunRecord, runJob, selectJobs } from '../../../src/etl';
-import { loadDemo, ROOT } from '../../helpers/demo';
+import { loadDemoFromFiles, ROOT } from '../../helpers/demo';
 import { memoryWarehouse, tableChecksums } from '../../helpers/warehouse';
 import { myConnection, pgClient, suffix } from './services';
 
@@ -20,7 +20,7 @@ beforeAll(async () => {
   // Seeding mostly waits on the databases: the file load runs meanwhile.
   [seeded, fromFiles] = await Promise.all([
     seedDemoSources({ root: ROOT, postgres: 'demo-crm', mysql: 'demo-shop' }),
-    loadDemo(),
+    loadDemoFromFiles(),
   ]);
   const engine = await memoryWarehouse();
   const runs: RunRecord[] = [];
