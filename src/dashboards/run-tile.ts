@@ -1,21 +1,19 @@
 import type { Row } from '../engine';
 import { AppError, ERROR_CATALOGUE } from '../errors';
-import { previousPeriod, resolveDateRange, shiftDateRange } from '../query/date-range';
 import type { CubeQuery } from '../query/schema';
-import type { ReportContext } from '../reports/common/context';
 import { parseParams } from '../reports/common/params';
-import type { QueryService } from '../reports/query/service';
+import { annotationOf } from '../reports/query/response';
 import { getReport } from '../reports/registry';
 import type { FieldInfo, VegaLiteSpec } from './charts/fields';
 import { shorthandSpec } from './charts/shorthand';
 import { type AppliedFilter, type DateRange, timeOf, withDateRange } from './filters';
+import { kpiWithComparisons } from './kpi';
 import type { Tile } from './schema';
+import type { DashboardServices } from './services';
 import { chartInput, queryFields, reportFields } from './tile-data';
+import type { Kpi } from './web/shared/tile-types';
 
-export interface DashboardServices {
-  readonly queries: QueryService;
-  readonly reports: ReportContext;
-}
+export type { DashboardServices };
 
 /** One click of a drill-down: the member clicked and the row it was clicked on. */
 export interface DrillStep {
@@ -38,11 +36,7 @@ export interface TileResult {
   query?: CubeQuery;
   report?: string;
   params?: Record<string, unknown>;
-  kpi?: {
-    value: number | null;
-    format?: string;
-    comparisons: { kind: string; value: number | null; delta: number | null }[];
-  };
+  kpi?: Kpi;
   /** The row field whose value a click picks to save as a target group (report tiles). */
   save_segment?: { field: string };
   /** What a click on a mark drills into (query tiles with a hierarchy level or a time bucket). */
@@ -90,6 +84,30 @@ async function queryTile(
   for (const step of drill) query = s.queries.drill(query, step.member, { ...step.row });
   if (drill.length > 0) out.drilled = drill.map((d) => ({ member: d.member, value: d.row[d.member] }));
   if (tile.chart !== 'kpi') out.drill = s.queries.drillTarget(query);
+  if (tile.chart === 'kpi' && range !== undefined && time) {
+    const logical = s.queries.prepare(query).parts[0]!.logical;
+    const measureName = logical.groups[0]!.measures[0]!.alias;
+    const annotated = queryFields({ annotation: annotationOf(s.queries.model, logical) });
+    const field = annotated.fields.get(measureName)!;
+    const result = await kpiWithComparisons(
+      s,
+      query,
+      time,
+      range,
+      {
+        name: measureName,
+        format: tile.format ?? field.format,
+        unit: field.unit,
+        better: field.better ?? 'higher',
+      },
+      tile.compare,
+    );
+    out.query = result.query;
+    out.data = result.rows;
+    out.fields = [...annotated.fields.values()];
+    out.kpi = result.kpi;
+    return chartInput(tile, result.rows, annotated);
+  }
   const result = (await s.queries.load(query)).results[0]!;
   out.query = query;
   out.data = result.data;
@@ -97,26 +115,15 @@ async function queryTile(
   out.fields = [...typed.fields.values()];
   if (tile.chart === 'kpi') {
     const measure = typed.measures[0]!;
-    const firstValue = (rows: Row[]) =>
-      rows[0]?.[measure] === undefined || rows[0]?.[measure] === null ? null : Number(rows[0]![measure]);
-    const value = firstValue(result.data);
-    const comparisons = [];
-    if (range !== undefined && time) {
-      const tz = query.timezone ?? 'UTC';
-      const current = resolveDateRange(range, tz, s.reports.now());
-      for (const kind of tile.compare) {
-        const previous =
-          kind === 'previous_period' ? previousPeriod(current) : shiftDateRange(current, -1, 'year');
-        const q = withDateRange(query, time, [previous.from, previous.to]);
-        const prev = firstValue((await s.queries.load(q)).results[0]!.data);
-        comparisons.push({
-          kind,
-          value: prev,
-          delta: prev === null || prev === 0 || value === null ? null : (value - prev) / Math.abs(prev),
-        });
-      }
-    }
-    out.kpi = { value, format: tile.format ?? typed.fields.get(measure)?.format, comparisons };
+    const field = typed.fields.get(measure);
+    const v = result.data[0]?.[measure];
+    out.kpi = {
+      value: v === undefined || v === null ? null : Number(v),
+      format: tile.format ?? field?.format,
+      unit: field?.unit,
+      better: field?.better ?? 'higher',
+      comparisons: [],
+    };
   }
   return chartInput(tile, result.data, typed);
 }

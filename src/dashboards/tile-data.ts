@@ -2,17 +2,31 @@ import type { Row } from '../engine';
 import type { LoadResult } from '../reports/query/service';
 import type { ChartInput, FieldInfo } from './charts/fields';
 import type { Tile } from './schema';
+import type { Better } from './web/shared/tile-types';
 
 /** Columns of a query result, typed from its annotation. */
-export function queryFields(result: LoadResult): {
+export function queryFields(result: Pick<LoadResult, 'annotation'>): {
   fields: Map<string, FieldInfo>;
   dimensions: string[];
   measures: string[];
 } {
   const fields = new Map<string, FieldInfo>();
   const a = result.annotation as {
-    measures: Record<string, { title: string; shortTitle: string; format?: string }>;
-    dimensions: Record<string, { title: string; shortTitle: string; type: string; format?: string }>;
+    measures: Record<
+      string,
+      { title: string; shortTitle: string; format?: string; unit?: string; better?: Better }
+    >;
+    dimensions: Record<
+      string,
+      {
+        title: string;
+        shortTitle: string;
+        type: string;
+        format?: string;
+        labels?: Record<string, string>;
+        humanize?: boolean;
+      }
+    >;
     timeDimensions: Record<string, { title: string; shortTitle: string; granularity?: unknown }>;
   };
   const dimensions: string[] = [];
@@ -27,13 +41,22 @@ export function queryFields(result: LoadResult): {
       title: d.shortTitle,
       kind: d.type === 'number' ? 'quantitative' : d.type === 'time' ? 'temporal' : 'nominal',
       format: d.format,
+      ...(d.labels ? { labels: d.labels } : {}),
+      ...(d.humanize ? { humanize: true } : {}),
     });
     dimensions.push(name);
   }
   const measures = Object.keys(a.measures);
   for (const name of measures) {
     const m = a.measures[name]!;
-    fields.set(name, { name, title: m.shortTitle, kind: 'quantitative', format: m.format });
+    fields.set(name, {
+      name,
+      title: m.shortTitle,
+      kind: 'quantitative',
+      format: m.format,
+      ...(m.unit ? { unit: m.unit } : {}),
+      better: m.better ?? 'higher',
+    });
   }
   return { fields, dimensions, measures };
 }

@@ -72,7 +72,8 @@ function cubeFrom(def: CubeDefinition, at: At, problems: Problem[]): Cube {
       cube,
       name,
       fullName: `${cube}.${name}`,
-      title: `${cubeTitle} ${t}`,
+      // "Tickets" of the tickets cube reads "Tickets", not "Tickets Tickets".
+      title: t.toLowerCase().includes(cubeTitle.toLowerCase()) ? t : `${cubeTitle} ${t}`,
       shortTitle: shortTitle ?? t,
       origin: at(path),
     };
@@ -90,6 +91,8 @@ function cubeFrom(def: CubeDefinition, at: At, problems: Problem[]): Cube {
       primaryKey: d.primary_key ?? false,
       calendarDate: d.calendar_date ?? false,
       segmentMembership: d.segment_membership ?? false,
+      labels: d.labels,
+      humanize: d.humanize ?? d.type === 'string',
       public: d.public ?? true,
       format: d.format,
       description: d.description,
@@ -111,6 +114,8 @@ function cubeFrom(def: CubeDefinition, at: At, problems: Problem[]): Cube {
       format: m.format,
       public: m.public ?? true,
       drillMembers: m.drill_members ?? [],
+      better: m.better ?? 'higher',
+      unit: m.unit,
       description: m.description,
     });
   });
@@ -160,6 +165,7 @@ function cubeFrom(def: CubeDefinition, at: At, problems: Problem[]): Cube {
     hierarchies,
     origin: at([]),
     accessPolicies: accessPoliciesFrom(cube, def.access_policy, at),
+    timeDimension: def.time_dimension,
   };
 }
 
@@ -266,6 +272,13 @@ function checkReferences(model: Model, cubeName: string, problems: Problem[]): v
       else if (c !== cubeName && !reachable.has(c!))
         problems.push({ ...h.origin, field: h.fullName, message: `no join path to ${level}` });
     }
+  }
+  if (cube.timeDimension !== undefined && cube.dimensions.get(cube.timeDimension)?.type !== 'time') {
+    problems.push({
+      ...cube.origin,
+      field: `${cubeName}.time_dimension`,
+      message: `time_dimension ${cube.timeDimension} is not a time dimension of ${cubeName}`,
+    });
   }
 }
 

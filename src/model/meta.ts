@@ -25,6 +25,8 @@ export function measureAnnotation(model: Model, m: Measure) {
     shortTitle: m.shortTitle,
     type: 'number',
     ...(m.format ? { format: m.format } : {}),
+    ...(m.unit ? { unit: m.unit } : {}),
+    better: m.better,
     ...(m.description ? { description: m.description } : {}),
     ...drillMembersGrouped(model, m),
   };
@@ -36,6 +38,8 @@ export function dimensionAnnotation(d: Dimension) {
     shortTitle: d.shortTitle,
     type: d.type,
     ...(d.format ? { format: d.format } : {}),
+    ...(d.labels ? { labels: d.labels } : {}),
+    ...(d.type === 'string' ? { humanize: d.humanize } : {}),
     ...(d.description ? { description: d.description } : {}),
   };
 }

@@ -21,6 +21,10 @@ const DimensionSchema = z
     calendar_date: z.boolean().optional(),
     /** The dimension is a customer id filtered by membership of saved segments (target groups). */
     segment_membership: z.boolean().optional(),
+    /** How values read for people: `closed_won: Won`. Values not listed are humanised (see `humanize`). */
+    labels: z.record(z.string(), z.string().min(1)).optional(),
+    /** Whether code-like values (`closed_won`, `in_person`) are shown in words [true]. */
+    humanize: z.boolean().optional(),
   })
   .strict()
   .refine((d) => !d.calendar_date || d.type === 'time', {
@@ -39,6 +43,10 @@ const MeasureSchema = z
     filters: z.array(z.object({ sql: text }).strict()).optional(),
     public: z.boolean().optional(),
     drill_members: z.array(z.string()).optional(),
+    /** Which way is good news: revenue `higher`, response times `lower`, costs `none` [higher]. */
+    better: z.enum(['higher', 'lower', 'none']).optional(),
+    /** The unit of a plain number, for axes and KPIs: `hours`, `days`, `items`. */
+    unit: z.string().min(1).optional(),
   })
   .strict();
 
@@ -77,6 +85,11 @@ export const CubeSchema = z
     segments: z.array(SegmentSchema).optional(),
     hierarchies: z.array(HierarchySchema).optional(),
     access_policy: z.array(AccessPolicySchema).optional(),
+    /**
+     * The time dimension that says when each row happened (orders: ordered_at). The data's
+     * coverage is read from it: a comparison with a window the data does not cover is n/a.
+     */
+    time_dimension: name.optional(),
   })
   .strict()
   .refine((c) => (c.sql_table === undefined) !== (c.sql === undefined), {

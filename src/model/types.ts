@@ -73,7 +73,13 @@ export interface Measure extends MemberBase {
   readonly filters: readonly ModelExpr[];
   readonly format?: Format;
   readonly drillMembers: readonly string[];
+  /** Which way is good news: revenue higher, response times lower, costs neither. */
+  readonly better: Better;
+  /** The unit of a plain number (`hours`), shown on axes and KPIs. */
+  readonly unit?: string;
 }
+
+export type Better = 'higher' | 'lower' | 'none';
 
 export interface Dimension extends MemberBase {
   readonly kind: 'dimension';
@@ -85,6 +91,10 @@ export interface Dimension extends MemberBase {
   readonly calendarDate: boolean;
   /** A customer id filtered by membership of saved segments: `equals X` = is a member of X. */
   readonly segmentMembership: boolean;
+  /** Explicit labels of values, for people (`closed_won` → "Won"). */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Whether code-like values without an explicit label are humanised (`in_person` → "In person"). */
+  readonly humanize: boolean;
 }
 
 export interface Segment extends MemberBase {
@@ -130,6 +140,8 @@ export interface Cube {
   readonly origin: Origin;
   /** Cube's `access_policy`: restrictions by role and user attributes (src/model/access). */
   readonly accessPolicies?: readonly AccessPolicy[];
+  /** The time dimension saying when each row happened: the data's coverage is read from it. */
+  readonly timeDimension?: string;
 }
 
 /** A directed many-to-one edge of the join graph: rows of `from` find one row of `to`. */

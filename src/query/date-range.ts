@@ -59,7 +59,8 @@ function checked(input: string, [y, mo, d, h = 0, mi = 0, s = 0, ms = 0]: Parts)
   return b.getTime();
 }
 
-function format(t: number): string {
+/** A naive wall-clock time as 'YYYY-MM-DDTHH:mm:ss.SSS'. */
+export function formatWallTime(t: number): string {
   const d = new Date(t);
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   return (
@@ -99,7 +100,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 /** The wall-clock time an instant shows in a zone, as a naive time. */
-function wallClock(instant: Date, timeZone: string): number {
+export function wallClock(instant: Date, timeZone: string): number {
   if (Number.isNaN(+instant)) return Number.NaN;
   const parts: Record<string, number> = {};
   for (const p of formatter(timeZone).formatToParts(instant)) parts[p.type] = Number(p.value);
@@ -157,7 +158,7 @@ function build(from: number, to: number, input: unknown): ResolvedDateRange {
     throw new DateRangeError(`the date range ${quote(input)} falls outside the years 0000 to 9999`);
   }
   if (to < from) throw new DateRangeError(`the date range ${quote(input)} ends before it starts`);
-  return { from: format(from), to: format(to), toExclusive: format(to + 1) };
+  return { from: formatWallTime(from), to: formatWallTime(to), toExclusive: formatWallTime(to + 1) };
 }
 
 /** Reads each end of a range, or throws naming the end that cannot be read. */
@@ -233,7 +234,8 @@ export function resolveDateRange(
   throw new DateRangeError(`cannot read the date range ${quote(range)}; ${HINT}`);
 }
 
-function parseResolved(s: string): number {
+/** A resolved bound ('YYYY-MM-DDTHH:mm:ss.SSS') as a naive wall-clock time. */
+export function parseResolved(s: string): number {
   const m = typeof s === 'string' ? OUTPUT.exec(s) : null;
   if (!m) throw new DateRangeError(`${quote(s)} is not a resolved bound (YYYY-MM-DDTHH:mm:ss.SSS)`);
   return checked(s, m.slice(1).map(Number) as Parts);

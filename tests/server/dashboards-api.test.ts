@@ -53,16 +53,18 @@ describe('dashboards over HTTP', () => {
     expect(ids).toHaveLength(7);
   });
 
-  it('a region filter changes the KPIs to that region’s numbers, with deltas vs the previous period', async () => {
+  it('a region filter changes the KPIs to that region’s numbers, with deltas vs the year before', async () => {
     const all = (await get('/v1/dashboards/sales-executive')).json();
     const west = (await get('/v1/dashboards/sales-executive?region=Western%20Europe')).json();
     const kpi = tile(west, 'revenue').kpi!;
     expect(kpi.value).toBeCloseTo(await revenue('2025-07-01', '2026-07-01', 'Western Europe'), 2);
     expect(tile(all, 'revenue').kpi!.value).toBeCloseTo(await revenue('2025-07-01', '2026-07-01'), 2);
     expect(kpi.value).toBeLessThan(tile(all, 'revenue').kpi!.value);
-    const previous = kpi.comparisons.find((c) => c.kind === 'previous_period')!;
+    // The previous 12 months are the year before: one comparison, not the same one twice.
+    expect(kpi.comparisons.map((c) => c.kind)).toEqual(['previous_year']);
+    const previous = kpi.comparisons.find((c) => c.kind === 'previous_year')!;
     expect(previous.value).toBeCloseTo(await revenue('2024-07-01', '2025-07-01', 'Western Europe'), 2);
-    expect(previous.delta).toBeCloseTo((kpi.value - previous.value) / previous.value, 10);
+    expect(previous.delta).toBeCloseTo((kpi.value! - previous.value!) / previous.value!, 10);
     expect(tile(west, 'revenue').applied).toEqual(['period', 'region']);
     // The forecast reads all history whatever the period; the page says so.
     expect(tile(west, 'revenue_forecast').ignored).toContain('period');

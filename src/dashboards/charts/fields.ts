@@ -1,12 +1,7 @@
 import type { JsonValue, Row } from '../../engine';
+import type { FieldInfo } from '../web/shared/tile-types';
 
-/** What a shorthand chart knows about the tile's columns. */
-export interface FieldInfo {
-  readonly name: string;
-  readonly title: string;
-  readonly kind: 'temporal' | 'quantitative' | 'nominal';
-  readonly format?: string;
-}
+export type { FieldInfo };
 
 export interface ChartInput {
   readonly rows: readonly Row[];

@@ -159,24 +159,45 @@ export class QueryService {
   }
 
   private run(p: PreparedQuery, options: LoadOptions): Promise<CachedResult> {
-    const key = this.cacheKey(p.sql);
     const bypass = options.cache === 'no-cache' || options.cache === 'must-revalidate';
+    return this.cached(p.sql, bypass, async () => {
+      const result = await this.options.engine.query(p.sql, { timeoutMs: this.options.timeoutMs ?? 120_000 });
+      const total = p.query.total ? await this.total(p.logical) : undefined;
+      return { rows: result.rows, total, at: new Date().toISOString() };
+    });
+  }
+
+  /**
+   * The rows of a statement built beside the cube query (such as the data's coverage bounds),
+   * cached and shared in flight like query results. Callers copy before changing them.
+   */
+  async rows(statement: RenderedSql): Promise<readonly Row[]> {
+    const result = await this.cached(statement, false, async () => {
+      const r = await this.options.engine.query(statement, { timeoutMs: this.options.timeoutMs ?? 120_000 });
+      return { rows: r.rows, at: new Date().toISOString() };
+    });
+    return result.rows;
+  }
+
+  private cached(
+    statement: RenderedSql,
+    bypass: boolean,
+    work: () => Promise<CachedResult>,
+  ): Promise<CachedResult> {
+    const key = this.cacheKey(statement);
     if (!bypass) {
       const hit = this.cache.get(key);
       if (hit) return Promise.resolve(hit);
     }
     const running = this.inflight.get(key);
     if (running) return running;
-    const work = (async () => {
-      const result = await this.options.engine.query(p.sql, { timeoutMs: this.options.timeoutMs ?? 120_000 });
-      const total = p.query.total ? await this.total(p.logical) : undefined;
-      const cached: CachedResult = { rows: result.rows, total, at: new Date().toISOString() };
-      this.cache.set(key, cached);
-      return cached;
-    })();
-    this.inflight.set(key, work);
-    work.finally(() => this.inflight.delete(key)).catch(() => undefined);
-    return work;
+    const started = work().then((result) => {
+      this.cache.set(key, result);
+      return result;
+    });
+    this.inflight.set(key, started);
+    started.finally(() => this.inflight.delete(key)).catch(() => undefined);
+    return started;
   }
 
   private async total(logical: LogicalQuery): Promise<number> {

@@ -13,13 +13,14 @@ import { joinClauses, tableOf } from './tables';
 export function compilePopulation(
   model: Model,
   population: Population,
-  columns: readonly SelectColumn[],
+  columns: readonly SelectColumn[] | ((members: MemberCompiler) => readonly SelectColumn[]),
+  now?: Date,
 ): SelectNode {
-  const members = new MemberCompiler(model);
+  const members = new MemberCompiler(model, now);
   const target = (m: Dimension | Measure) =>
     m.kind === 'dimension' ? members.dimension(m) : members.measure(m);
   return select({
-    columns,
+    columns: typeof columns === 'function' ? columns(members) : columns,
     from: tableOf(members, population.root.name),
     joins: joinClauses(members, population.joins),
     where: population.where

@@ -6,18 +6,9 @@
 
 export type Row = Record<string, unknown>;
 
-export interface Field {
-  readonly name: string;
-  readonly title: string;
-  readonly kind: 'temporal' | 'quantitative' | 'nominal';
-  readonly format?: string;
-}
+export type { FieldInfo as Field, Kpi, KpiComparison } from '../shared/tile-types';
 
-export interface KpiComparison {
-  readonly kind: 'previous_period' | 'previous_year' | string;
-  readonly value: number | null;
-  readonly delta: number | null;
-}
+import type { FieldInfo as Field, Kpi } from '../shared/tile-types';
 
 export interface CubeQuery {
   measures?: string[];
@@ -43,7 +34,7 @@ export interface TileResult {
   readonly query?: CubeQuery;
   readonly report?: string;
   readonly params?: Record<string, unknown>;
-  readonly kpi?: { value: number | null; format?: string; comparisons: KpiComparison[] };
+  readonly kpi?: Kpi;
   readonly drill?: { member: string; to: string };
   readonly drilled?: { member: string; value: unknown }[];
   readonly save_segment?: { field: string };

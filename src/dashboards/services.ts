@@ -1,0 +1,8 @@
+import type { ReportContext } from '../reports/common/context';
+import type { QueryService } from '../reports/query/service';
+
+/** What a dashboard runs its tiles with: the cube queries and the reports, for one user. */
+export interface DashboardServices {
+  readonly queries: QueryService;
+  readonly reports: ReportContext;
+}
