@@ -27,7 +27,7 @@ const firstValue = (rows: readonly Row[], measure: string): number | null => {
 };
 
 /** Why the data cannot say what happened in `w`, or undefined when it covers it. */
-export function uncovered(w: ResolvedDateRange, coverage: Coverage): string | undefined {
+export function uncovered(w: Pick<ResolvedDateRange, 'from' | 'to'>, coverage: Coverage): string | undefined {
   if (coverage.from === null || coverage.to === null) return 'no data is loaded';
   // A day's grace at each end: a fact whose first row is at 08:13 on the window's first day covers it.
   if (coverage.from.slice(0, 10) > w.from.slice(0, 10))
