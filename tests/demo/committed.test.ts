@@ -26,7 +26,7 @@ describe('committed demo data', () => {
       seed: 42,
       customers: 5000,
       start: '2024-01-01',
-      end: '2026-06-30',
+      end: '2026-05-14',
     });
   });
 

@@ -21,9 +21,12 @@ describe('committed demo looks like a business', () => {
       expect(rows[path], path).toBeGreaterThanOrEqual(low);
       expect(rows[path], path).toBeLessThanOrEqual(high);
     };
-    within('shop/orders.csv.gz', 100_000, 150_000);
+    // 28.5 months (2024-01-01 to 2026-05-14) of ~1 400 orders a month, 2–3 lines each.
+    within('shop/orders.csv.gz', 90_000, 150_000);
     within('crm/interactions.jsonl.gz', 30_000, 50_000);
-    within('marketing/campaign_responses.csv.gz', 100_000, 200_000);
+    // ~20 direct campaigns to lists of ~1 000–2 500 (opt-in, segment), ~2.5 rows per contact
+    // (sent, delivered, a third opened, a few clicks and conversions).
+    within('marketing/campaign_responses.csv.gz', 40_000, 100_000);
     within('web/events.parquet', 300_000, 500_000);
     within('service/tickets.jsonl.gz', 6_000, 12_000);
     within('marketing/campaigns.csv', 25, 40);
@@ -48,7 +51,7 @@ describe('committed demo looks like a business', () => {
     const growth = (perYear.get(2025)?.size ?? 0) / (perYear.get(2024)?.size ?? 1) - 1;
     expect(growth).toBeGreaterThan(0.15);
     expect(growth).toBeLessThan(0.4);
-    // Jan–Jun appear three times, Jul–Dec twice: compare months seen equally often.
+    // Jan–Apr appear three times, Jun–Dec twice: compare months seen equally often.
     const [jul, aug, , , nov, dec] = perMonth.slice(6);
     expect((nov ?? 0) + (dec ?? 0)).toBeGreaterThan(1.4 * ((jul ?? 0) + (aug ?? 0)));
   });
@@ -102,9 +105,11 @@ describe('committed demo looks like a business', () => {
       return converted.length / sent.size;
     };
     expect(rate('target')).toBeGreaterThan(1.4 * rate('control'));
+    // Target-group conversions (~5% of ~25 000 contacts) and the orders ads and posts brought in,
+    // out of ~38 000 orders.
     const tagged = orders.filter((o) => o['campaign_id'] !== '').length / orders.length;
-    expect(tagged).toBeGreaterThan(0.05);
-    expect(tagged).toBeLessThan(0.12);
+    expect(tagged).toBeGreaterThan(0.02);
+    expect(tagged).toBeLessThan(0.08);
   });
 
   it('has a web funnel that narrows from visit to purchase', async () => {
@@ -130,7 +135,7 @@ describe('committed demo looks like a business', () => {
     }
     const open = [...last.values()].filter((d) => stage(d) !== 'won' && stage(d) !== 'lost');
     expect(open.length / last.size).toBeGreaterThan(0.05);
-    const exportAt = Date.parse('2026-07-01T00:00:00Z');
+    const exportAt = Date.parse(`${readManifest(COMMITTED).options.end}T00:00:00Z`) + 86_400_000;
     const ahead = open.filter((d) => Date.parse(`${d['expected_close_at']}T00:00:00Z`) >= exportAt);
     // A rejected closing row leaves a deal looking open with an old date; that is the dirt, not the model.
     expect(ahead.length / open.length).toBeGreaterThan(0.95);
