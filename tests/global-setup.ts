@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { ensureBuilt } from '../scripts/build.mjs';
 import { DuckDbEngine } from '../src/engine';
 import { ensureWarehouse, runJob, selectJobs } from '../src/etl';
 
@@ -20,6 +21,8 @@ const ROOT = join(import.meta.dirname, '..');
  * again (several seconds of CPU each). The test of the load itself still loads from the files.
  */
 export default async function setup(project: TestProject): Promise<() => void> {
+  // The CLI's bundle (dist/cli), built once here rather than by the first test that runs it.
+  await ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'rapport-demo-cache-'));
   const path = join(dir, 'demo.duckdb');
   const engine = await DuckDbEngine.open({ path });

@@ -1,18 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { DuckDbEngine, type Engine } from '../engine';
 import { ensureWarehouse, type WarehouseClock, warehouseClock } from '../etl';
+import { projectRoot, warehousePath } from './paths';
 
-/** The project root: where `etl/`, `cubes/`, `dashboards/` and relative source paths live. */
-export function projectRoot(): string {
-  return resolve(process.env['RAPPORT_ROOT'] ?? process.cwd());
-}
-
-export const DEFAULT_DB = 'data/warehouse.duckdb';
-
-export function warehousePath(db?: string): string {
-  return resolve(projectRoot(), db ?? process.env['RAPPORT_DB'] ?? DEFAULT_DB);
-}
+// The paths live in a module of their own, which loads no engine (commands that need no
+// warehouse import them from there).
+export { DEFAULT_DB, projectRoot, warehousePath } from './paths';
 
 /** Opens (creating if needed) the warehouse with its schema. */
 export async function openWarehouse(

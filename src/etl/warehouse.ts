@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Engine } from '../engine';
+import { PACKAGE_ROOT } from '../util/package-root';
 
-const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'sql', 'schema');
+const SCHEMA_DIR = join(PACKAGE_ROOT, 'sql', 'schema');
 
 /** Creates every star-schema and bookkeeping table that does not exist yet (idempotent). */
 export async function ensureWarehouse(engine: Engine): Promise<void> {

@@ -15,6 +15,16 @@ const COMMANDS = [
   ['demo', 'generate'],
   ['serve'],
   ['start'],
+  ['query'],
+  ['sql'],
+  ['report'],
+  ['report', 'funnel'],
+  ['segment'],
+  ['segment', 'save'],
+  ['customer', 'show'],
+  ['dashboard', 'render'],
+  ['users', 'add'],
+  ['audit'],
 ];
 
 describe('the rapport CLI', () => {

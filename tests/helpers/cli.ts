@@ -43,3 +43,61 @@ export function rapport(
     });
   });
 }
+
+export interface RunningCli {
+  /** Standard output and error so far. */
+  readonly output: () => { stdout: string; stderr: string };
+  /** Ends the process (SIGTERM) and resolves with everything it printed. */
+  readonly stop: () => Promise<CliResult>;
+}
+
+/**
+ * Starts `rapport` (a server, say) and resolves once its standard error matches `ready`;
+ * rejects when it exits first or after `timeoutMs`. The caller stops it.
+ */
+export function startRapport(
+  args: string[],
+  ready: RegExp,
+  options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<RunningCli> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'rapport.js'), ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let started = false;
+    const closed = new Promise<number | null>((done) => child.on('close', done));
+    const running: RunningCli = {
+      output: () => ({ stdout, stderr }),
+      stop: async () => {
+        child.kill('SIGTERM');
+        const status = await closed;
+        return { status, stdout, stderr };
+      },
+    };
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`rapport ${args.join(' ')} printed no ${ready} in time:\n${stderr}`));
+    }, options.timeoutMs ?? 120_000);
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      stdout += s;
+    });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => {
+      stderr += s;
+      if (!started && ready.test(stderr)) {
+        started = true;
+        clearTimeout(timer);
+        resolve(running);
+      }
+    });
+    child.on('error', reject);
+    void closed.then((status) => {
+      clearTimeout(timer);
+      if (!started)
+        reject(new Error(`rapport ${args.join(' ')} exited (${status}) before ${ready}:\n${stderr}`));
+    });
+  });
+}

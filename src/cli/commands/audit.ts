@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { AppError } from '../../errors';
-import { withWarehouse } from '../context';
-import { formatTable } from '../table';
+import type { AuditOptions } from './audit-run';
 
 /** `rapport audit`: the latest entries of the audit log, newest first. */
 export function registerAudit(program: Command): void {
@@ -12,23 +10,5 @@ export function registerAudit(program: Command): void {
     .option('--limit <n>', 'entries to show', '50')
     .option('--db <path>', 'warehouse file')
     .option('--json', 'JSON output')
-    .action(async (o: { user?: string; limit: string; db?: string; json?: boolean }) => {
-      const limit = Number.parseInt(o.limit, 10);
-      if (!Number.isInteger(limit) || limit < 1)
-        throw new AppError('VALIDATION_FAILED', `--limit must be a positive integer, got ${o.limit}`);
-      const rows = await withWarehouse(
-        o.db,
-        async (engine) =>
-          (
-            await engine.query({
-              text: `SELECT strftime(logged_at, '%Y-%m-%d %H:%M:%S') AS "at", user_name AS "user", role, method, route, status,
-                          rows, round(duration_ms, 1) AS ms, query
-                   FROM rapport_audit WHERE $1::VARCHAR IS NULL OR user_name = $1
-                   ORDER BY logged_at DESC LIMIT $2`,
-              params: [o.user ?? null, limit],
-            })
-          ).rows,
-      );
-      process.stdout.write(o.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatTable(rows)}\n`);
-    });
+    .action(async (o: AuditOptions) => (await import('./audit-run')).audit(o));
 }

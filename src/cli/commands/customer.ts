@@ -1,65 +1,5 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { warehouseVersion } from '../../etl';
-import { loadModel } from '../../model/load';
-import { parseParams } from '../../reports/common/params';
-import {
-  Customer360,
-  type CustomerDetail,
-  DetailParamsSchema,
-  SearchParamsSchema,
-} from '../../reports/customer360';
-import { clockOf, projectRoot, withWarehouse } from '../context';
-import { formatTable } from '../table';
-
-async function withCustomers<T>(db: string | undefined, body: (c: Customer360) => Promise<T>): Promise<T> {
-  const model = loadModel(join(projectRoot(), 'cubes'));
-  return withWarehouse(db, async (engine) =>
-    body(
-      new Customer360(
-        { engine, model, now: (await clockOf(engine)).now },
-        { version: () => warehouseVersion(engine) },
-      ),
-    ),
-  );
-}
-
-/** The detail as text: profile, KPIs, scores, memberships, then the timeline. */
-function printDetail(d: CustomerDetail): void {
-  const p = d.profile;
-  console.log(`${p.customer_id}  ${p.name ?? '(no name)'}${p.placeholder ? '  [placeholder]' : ''}`);
-  console.log(
-    [p.email, p.phone, p.type, p.industry, [p.city, p.country].filter(Boolean).join(', ')]
-      .filter((x) => x !== null && x !== '')
-      .join(' · '),
-  );
-  console.log(`\nas of ${d.as_of}\n`);
-  console.log(formatTable(Object.entries(d.kpis).map(([kpi, value]) => ({ kpi, value }))));
-  if (d.rfm)
-    console.log(
-      `\nRFM ${d.rfm.cell} (${d.rfm.segment}): R ${d.rfm.recency_days} days, F ${d.rfm.frequency}, M ${d.rfm.monetary}`,
-    );
-  if (d.cluster)
-    console.log(`cluster ${d.cluster.cluster} (k = ${d.cluster.k}, numbered by mean revenue, 0 = highest)`);
-  if (d.segments.length > 0) console.log(`segments: ${d.segments.map((s) => s.name).join(', ')}`);
-  if (d.history.length > 1) {
-    console.log('\nhistory');
-    console.log(
-      formatTable(
-        d.history.map((h) => ({ ...h })),
-        ['valid_from', 'valid_to', 'type', 'industry', 'country', 'city'],
-      ),
-    );
-  }
-  console.log('\ntimeline');
-  console.log(
-    formatTable(
-      d.timeline.map((e) => ({ ...e })),
-      ['at', 'kind', 'title', 'status', 'amount', 'detail'],
-    ),
-  );
-  if (d.timeline_next_before) console.log(`(more: --before ${d.timeline_next_before})`);
-}
+import type { SearchOptions, ShowOptions } from './customer-run';
 
 export function registerCustomer(program: Command): void {
   const customer = program
@@ -78,21 +18,7 @@ export function registerCustomer(program: Command): void {
     )
     .option('--before <timestamp>', 'timeline entries before this instant')
     .option('--json', 'the whole detail as JSON (as GET /v1/customers/:id)')
-    .action(
-      async (
-        id: string,
-        o: { db?: string; asOf?: string; limit: string; kinds?: string; before?: string; json?: boolean },
-      ) => {
-        const params = parseParams(
-          DetailParamsSchema,
-          { as_of: o.asOf, timeline_limit: o.limit, kinds: o.kinds, before: o.before },
-          'customer show',
-        );
-        const detail = await withCustomers(o.db, (c) => c.detail(id, params));
-        if (o.json) console.log(JSON.stringify(detail, null, 2));
-        else printDetail(detail);
-      },
-    );
+    .action(async (id: string, o: ShowOptions) => (await import('./customer-run')).show(id, o));
   customer
     .command('search')
     .description('customers by id, name, e-mail or phone')
@@ -100,10 +26,5 @@ export function registerCustomer(program: Command): void {
     .option('--db <path>', 'warehouse file')
     .option('--limit <n>', 'rows', '20')
     .option('--json', 'as JSON (as GET /v1/customers?search=)')
-    .action(async (text: string, o: { db?: string; limit: string; json?: boolean }) => {
-      const params = parseParams(SearchParamsSchema, { search: text, limit: o.limit }, 'customer search');
-      const result = await withCustomers(o.db, (c) => c.search(params));
-      if (o.json) console.log(JSON.stringify(result, null, 2));
-      else console.log(formatTable(result.data.map((h) => ({ ...h }))));
-    });
+    .action(async (text: string, o: SearchOptions) => (await import('./customer-run')).search(text, o));
 }

@@ -1,26 +1,6 @@
-import { createWriteStream, existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { AppError } from '../../errors';
-import { pinnedNow, warehouseVersion } from '../../etl';
-import { loadModel } from '../../model/load';
-import { parseQuery, prepareQuery, splitCompareDateRange } from '../../reports/query/prepare';
-import { QueryService } from '../../reports/query/service';
-import { duckdbDialect } from '../../sql';
-import { clockOf, projectRoot, warehousePath, withWarehouse } from '../context';
-import { formatTable } from '../table';
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new AppError('VALIDATION_FAILED', `the query is not JSON: ${(e as Error).message}`);
-  }
-}
-
-const FORMATS = ['table', 'json', 'csv', 'arrow'] as const;
+import { QUERY_FORMATS } from '../specs';
+import type { QueryOptions } from './query-run';
 
 export function registerQuery(program: Command): void {
   program
@@ -31,56 +11,14 @@ export function registerQuery(program: Command): void {
       'the query, e.g. \'{"measures":["orders.revenue"],"dimensions":["customers.region"]}\'',
     )
     .option('--db <path>', 'warehouse file')
-    .option('-f, --format <format>', `output: ${FORMATS.join(', ')}`, 'table')
+    .option('-f, --format <format>', `output: ${QUERY_FORMATS.join(', ')}`, 'table')
     .option('-o, --out <file>', 'write to a file instead of standard output')
-    .action(async (json: string, opts: { db?: string; format: string; out?: string }) => {
-      if (!(FORMATS as readonly string[]).includes(opts.format)) {
-        throw new AppError('VALIDATION_FAILED', `--format must be one of ${FORMATS.join(', ')}`);
-      }
-      if (opts.format === 'arrow' && !opts.out && process.stdout.isTTY) {
-        throw new AppError(
-          'VALIDATION_FAILED',
-          'Arrow is binary: give --out FILE or redirect standard output',
-        );
-      }
-      const query = parseJson(json);
-      const model = loadModel(join(projectRoot(), 'cubes'));
-      await withWarehouse(opts.db, async (engine) => {
-        const version = await warehouseVersion(engine);
-        const { now } = await clockOf(engine);
-        const service = new QueryService({ engine, model, version: () => version, now });
-        const out = opts.out ? createWriteStream(opts.out) : process.stdout;
-        if (opts.format === 'csv' || opts.format === 'arrow') {
-          const stream = await service.stream(query, opts.format);
-          await pipeline(Readable.from(stream), out, { end: out !== process.stdout });
-          return;
-        }
-        const response = await service.load(query);
-        const text =
-          opts.format === 'json'
-            ? JSON.stringify(response.queryType === 'regularQuery' ? response.results[0] : response, null, 2)
-            : response.results.map((r) => formatTable(r.data)).join('\n\n');
-        if (opts.out) await pipeline(Readable.from([`${text}\n`]), out);
-        else console.log(text);
-      });
-    });
+    .action(async (json: string, opts: QueryOptions) => (await import('./query-run')).query(json, opts));
 
   program
     .command('sql')
     .description('print the SQL and bound parameters a cube query compiles to (nothing is run)')
     .argument('<json>', 'the query')
     .option('--db <path>', 'warehouse file whose clock relative dates are read against')
-    .action(async (json: string, opts: { db?: string }) => {
-      const model = loadModel(join(projectRoot(), 'cubes'));
-      const query = parseQuery(parseJson(json));
-      // The same clock as `rapport query` on the same warehouse, so the bound dates agree.
-      const now = existsSync(warehousePath(opts.db))
-        ? await withWarehouse(opts.db, async (engine) => (await clockOf(engine)).now())
-        : (pinnedNow(process.env['RAPPORT_NOW']) ?? new Date());
-      for (const part of splitCompareDateRange(query)) {
-        const { sql } = prepareQuery(part.query, { model, dialect: duckdbDialect, now }, part.range);
-        console.log(sql.text);
-        console.log(`-- parameters: ${JSON.stringify(sql.params)}`);
-      }
-    });
+    .action(async (json: string, opts: { db?: string }) => (await import('./query-run')).sql(json, opts));
 }

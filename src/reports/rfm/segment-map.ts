@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { AppError } from '../../errors';
+import { PACKAGE_ROOT } from '../../util/package-root';
 
 const Range = z
   .tuple([z.number().int().min(1), z.number().int().min(1)])
@@ -20,7 +20,7 @@ export const SegmentMapSchema = z
 export type SegmentRow = z.infer<typeof SegmentRowSchema>;
 export type SegmentMap = z.infer<typeof SegmentMapSchema>;
 
-const DIR = join(dirname(fileURLToPath(import.meta.url)), 'segment-maps');
+const DIR = join(PACKAGE_ROOT, 'src', 'reports', 'rfm', 'segment-maps');
 export const BUILT_IN_MAPS = ['default', 'rfm-package'] as const;
 
 /** A built-in map by name (YAML files next to this module). */

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { PACKAGE_ROOT } from '../../../util/package-root';
 
-const CLIENT = join(import.meta.dirname, '..', 'client');
-const STYLES = join(import.meta.dirname, '..', 'styles');
+const WEB = join(PACKAGE_ROOT, 'src', 'dashboards', 'web');
+const CLIENT = join(WEB, 'client');
+const STYLES = join(WEB, 'styles');
 
 export interface Asset {
   readonly body: string;

@@ -1,0 +1,30 @@
+import { AppError } from '../../errors';
+import { withWarehouse } from '../context';
+import { formatTable } from '../table';
+
+export interface AuditOptions {
+  user?: string;
+  limit: string;
+  db?: string;
+  json?: boolean;
+}
+
+export async function audit(o: AuditOptions): Promise<void> {
+  const limit = Number.parseInt(o.limit, 10);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new AppError('VALIDATION_FAILED', `--limit must be a positive integer, got ${o.limit}`);
+  const rows = await withWarehouse(
+    o.db,
+    async (engine) =>
+      (
+        await engine.query({
+          text: `SELECT strftime(logged_at, '%Y-%m-%d %H:%M:%S') AS "at", user_name AS "user", role, method, route, status,
+                      rows, round(duration_ms, 1) AS ms, query
+               FROM rapport_audit WHERE $1::VARCHAR IS NULL OR user_name = $1
+               ORDER BY logged_at DESC LIMIT $2`,
+          params: [o.user ?? null, limit],
+        })
+      ).rows,
+  );
+  process.stdout.write(o.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatTable(rows)}\n`);
+}

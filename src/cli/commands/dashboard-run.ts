@@ -1,0 +1,90 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadDashboards } from '../../dashboards/load';
+import { compileSpec, renderSvg } from '../../dashboards/render';
+import { runDashboard } from '../../dashboards/run';
+import { AppError } from '../../errors';
+import { warehouseVersion } from '../../etl';
+import { loadModel } from '../../model/load';
+import { QueryService } from '../../reports/query/service';
+import { clockOf, projectRoot, withWarehouse } from '../context';
+import { progress } from '../progress';
+import { pngRenderer } from '../svg-to-png';
+import { formatTable } from '../table';
+
+export interface RenderOptions {
+  db?: string;
+  out: string;
+  filter: string[];
+  png: boolean;
+}
+
+/** `name=value` pairs of dashboard filters, as the page's query string has them. */
+function filterArgs(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
+    const i = p.indexOf('=');
+    if (i <= 0) throw new AppError('VALIDATION_FAILED', `--filter takes name=value, got "${p}"`);
+    out[p.slice(0, i)] = p.slice(i + 1);
+  }
+  return out;
+}
+
+const dir = () => join(projectRoot(), 'dashboards');
+
+export function list(): void {
+  const rows = loadDashboards(dir()).map((d) => ({ id: d.id, title: d.title, tiles: d.tiles.length }));
+  console.log(formatTable(rows));
+}
+
+export async function render(id: string, opts: RenderOptions): Promise<void> {
+  const d = loadDashboards(dir()).find((x) => x.id === id);
+  if (!d) throw new AppError('NOT_FOUND', `no dashboard "${id}" in ${dir()}`);
+  const out = resolve(opts.out, id);
+  mkdirSync(out, { recursive: true });
+  const model = loadModel(join(projectRoot(), 'cubes'));
+  await withWarehouse(opts.db, async (engine) => {
+    const version = await warehouseVersion(engine);
+    const { now } = await clockOf(engine);
+    const queries = new QueryService({ engine, model, version: () => version, now });
+    const bar = progress(d.tiles.length + 1, `render ${id}`);
+    bar.update(0, 'querying');
+    const result = await runDashboard(
+      { queries, reports: { engine, model, now } },
+      d,
+      filterArgs(opts.filter),
+    );
+    const png = opts.png ? await pngRenderer() : undefined;
+    const written: { tile: string; files: string; note: string }[] = [];
+    try {
+      for (const [i, t] of result.tiles.entries()) {
+        bar.update(i + 1, t.name);
+        if (t.error || !t.spec) {
+          written.push({ tile: t.name, files: '', note: `error ${t.error?.code}: ${t.error?.message}` });
+          continue;
+        }
+        const size = { width: t.width * 100, height: t.height * 160 };
+        const warnings = compileSpec(t.spec).warnings;
+        const svg = await renderSvg(t.spec, size);
+        writeFileSync(join(out, `${t.name}.svg`), svg);
+        const files = [`${t.name}.svg`];
+        if (png) {
+          writeFileSync(join(out, `${t.name}.png`), await png.render(svg, size.width + 80, size.height + 80));
+          files.push(`${t.name}.png`);
+        }
+        written.push({
+          tile: t.name,
+          files: files.join(' '),
+          note: warnings.length ? `vega-lite: ${warnings.join('; ')}` : `${t.data.length} rows`,
+        });
+      }
+    } finally {
+      bar.stop();
+      await png?.close();
+    }
+    console.log(formatTable(written));
+    if (opts.png && !png) console.log('PNG skipped: no Chromium at /usr/bin/chromium (set CHROMIUM_PATH)');
+    console.log(`written to ${out}`);
+    if (written.some((w) => w.files === '')) process.exitCode = 1;
+  });
+}

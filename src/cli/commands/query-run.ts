@@ -1,0 +1,70 @@
+import { createWriteStream, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AppError } from '../../errors';
+import { pinnedNow, warehouseVersion } from '../../etl';
+import { loadModel } from '../../model/load';
+import { parseQuery, prepareQuery, splitCompareDateRange } from '../../reports/query/prepare';
+import { QueryService } from '../../reports/query/service';
+import { duckdbDialect } from '../../sql';
+import { clockOf, projectRoot, warehousePath, withWarehouse } from '../context';
+import { QUERY_FORMATS } from '../specs';
+import { formatTable } from '../table';
+
+export interface QueryOptions {
+  db?: string;
+  format: string;
+  out?: string;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new AppError('VALIDATION_FAILED', `the query is not JSON: ${(e as Error).message}`);
+  }
+}
+
+export async function query(json: string, opts: QueryOptions): Promise<void> {
+  if (!(QUERY_FORMATS as readonly string[]).includes(opts.format)) {
+    throw new AppError('VALIDATION_FAILED', `--format must be one of ${QUERY_FORMATS.join(', ')}`);
+  }
+  if (opts.format === 'arrow' && !opts.out && process.stdout.isTTY) {
+    throw new AppError('VALIDATION_FAILED', 'Arrow is binary: give --out FILE or redirect standard output');
+  }
+  const q = parseJson(json);
+  const model = loadModel(join(projectRoot(), 'cubes'));
+  await withWarehouse(opts.db, async (engine) => {
+    const version = await warehouseVersion(engine);
+    const { now } = await clockOf(engine);
+    const service = new QueryService({ engine, model, version: () => version, now });
+    const out = opts.out ? createWriteStream(opts.out) : process.stdout;
+    if (opts.format === 'csv' || opts.format === 'arrow') {
+      const stream = await service.stream(q, opts.format);
+      await pipeline(Readable.from(stream), out, { end: out !== process.stdout });
+      return;
+    }
+    const response = await service.load(q);
+    const text =
+      opts.format === 'json'
+        ? JSON.stringify(response.queryType === 'regularQuery' ? response.results[0] : response, null, 2)
+        : response.results.map((r) => formatTable(r.data)).join('\n\n');
+    if (opts.out) await pipeline(Readable.from([`${text}\n`]), out);
+    else console.log(text);
+  });
+}
+
+export async function sql(json: string, opts: { db?: string }): Promise<void> {
+  const model = loadModel(join(projectRoot(), 'cubes'));
+  const q = parseQuery(parseJson(json));
+  // The same clock as `rapport query` on the same warehouse, so the bound dates agree.
+  const now = existsSync(warehousePath(opts.db))
+    ? await withWarehouse(opts.db, async (engine) => (await clockOf(engine)).now())
+    : (pinnedNow(process.env['RAPPORT_NOW']) ?? new Date());
+  for (const part of splitCompareDateRange(q)) {
+    const { sql } = prepareQuery(part.query, { model, dialect: duckdbDialect, now }, part.range);
+    console.log(sql.text);
+    console.log(`-- parameters: ${JSON.stringify(sql.params)}`);
+  }
+}
