@@ -7,6 +7,7 @@ import { annotationOf } from '../reports/query/response';
 import { REPORTS } from '../reports/registry';
 import { readYamlFile } from '../util/yaml-file';
 import { shorthandSpec } from './charts/shorthand';
+import { timeOf } from './filters';
 import { loadDashboardFile } from './load';
 import { compileSpec } from './render';
 import { chartInput, queryFields } from './tile-data';
@@ -36,7 +37,15 @@ export function checkDashboardFile(file: string, model: Model): Problem[] {
       at(['filters', i, 'dimension'], e.message);
     }
   });
+  const dated = dashboard.filters.find((f) => f.type === 'date_range');
   dashboard.tiles.forEach((tile, i) => {
+    // A date filter that silently misses a tile is how a dashboard tells two stories at once.
+    if (dated && tile.use_date_filter && !(tile.query ? timeOf(tile) : tile.time))
+      at(
+        ['tiles', i],
+        `the date filter "${dated.name}" cannot reach tile ${tile.name}: name the time it restricts ` +
+          'with `time:`, or say `use_date_filter: false` (and why, in the description)',
+      );
     try {
       if (tile.query) {
         const logical = resolveQuery(model, tile.query, { now: new Date() });

@@ -5,6 +5,7 @@ import { parseParams } from '../reports/common/params';
 import { annotationOf } from '../reports/query/response';
 import { getReport } from '../reports/registry';
 import type { FieldInfo, VegaLiteSpec } from './charts/fields';
+import { withLabels } from './charts/labels';
 import { shorthandSpec } from './charts/shorthand';
 import { type AppliedFilter, type DateRange, timeOf, withDateRange } from './filters';
 import { kpiWithComparisons } from './kpi';
@@ -174,7 +175,11 @@ async function reportTile(
   const rows = (Array.isArray(picked) ? picked : output.rows.data) as Row[];
   const columns = Array.isArray(picked) ? Object.keys(rows[0] ?? {}) : [...output.rows.columns];
   out.data = rows;
-  const typed = reportFields(rows, columns, tile);
+  const given = params as Record<string, unknown>;
+  const measure = typeof given['measure'] === 'string' ? given['measure'] : undefined;
+  const [cube, name] = measure?.split('.') ?? [];
+  const measureFormat = s.reports.model.cubes.get(cube ?? '')?.measures.get(name ?? '')?.format;
+  const typed = reportFields(rows, columns, tile, measureFormat);
   out.fields = [...typed.fields.values()];
   return chartInput(tile, rows, typed);
 }
@@ -216,30 +221,11 @@ export async function runTile(
           input,
           out.fields.map((f) => f.name),
         );
-    out.spec = withUnknownLabels({ ...spec, data: { values: out.data } });
+    out.spec = withLabels({ ...spec, data: { values: out.data } }, out.fields, out.data);
   } catch (e) {
     out.error = tileError(e);
   }
   return out;
-}
-
-/**
- * Placeholder rows (an order's unknown customer, a product not in the catalogue) have no region or
- * category: their bars and legend entries read "(unknown)" rather than vega's "null". Only the
- * label changes, so a click still filters or drills by the real (null) value.
- */
-const UNKNOWN_LABEL = "datum.label === 'null' ? '(unknown)' : datum.label";
-
-function withUnknownLabels(spec: Record<string, unknown>): Record<string, unknown> {
-  const config = (spec['config'] ?? {}) as Record<string, Record<string, unknown> | undefined>;
-  return {
-    ...spec,
-    config: {
-      ...config,
-      axisBand: { labelExpr: UNKNOWN_LABEL, ...config['axisBand'] },
-      legend: { labelExpr: UNKNOWN_LABEL, ...config['legend'] },
-    },
-  };
 }
 
 /** Errors a tile may show as they are: the user's mistakes and the server's own limits. */

@@ -25,7 +25,9 @@ export function segmentDefinitionFor(tile: TileResult, value: unknown): SegmentD
     case 'funnel': {
       const step = Number(value);
       if (!Number.isInteger(step) || step < 1) throw bad(`"${value}" is not a funnel step number`);
-      return { source: 'funnel', params, step, which: 'dropped' };
+      // The last step's group is those who completed the funnel: nobody drops out there.
+      const steps = Array.isArray(params['steps']) ? params['steps'].length : 0;
+      return { source: 'funnel', params, step, which: step === steps ? 'reached' : 'dropped' };
     }
     case 'cohort':
       return { source: 'cohort', params, cohort: String(value).slice(0, 10) };

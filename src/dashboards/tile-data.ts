@@ -75,7 +75,13 @@ function titleOf(name: string): string {
 }
 
 /** Columns of report rows, typed from their values (numbers quantitative, ISO dates temporal). */
-export function reportFields(rows: readonly Row[], columns: readonly string[], tile: Tile) {
+export function reportFields(
+  rows: readonly Row[],
+  columns: readonly string[],
+  tile: Tile,
+  /** The format of the measure a report works on (a forecast of revenue is in euros). */
+  measureFormat?: string,
+) {
   const fields = new Map<string, FieldInfo>();
   const dimensions: string[] = [];
   const measures: string[] = [];
@@ -92,8 +98,17 @@ export function reportFields(rows: readonly Row[], columns: readonly string[], t
       ? 'percent'
       : /(revenue|amount|monetary|cost|value)/.test(c)
         ? 'currency'
-        : (tile.format ?? (typeof sample === 'number' && !Number.isInteger(sample) ? 'number' : undefined));
-    fields.set(c, { name: c, title: titleOf(c), kind, format: kind === 'quantitative' ? format : undefined });
+        : (tile.format ??
+          measureFormat ??
+          (typeof sample === 'number' && !Number.isInteger(sample) ? 'number' : undefined));
+    fields.set(c, {
+      name: c,
+      title: titleOf(c),
+      kind,
+      format: kind === 'quantitative' ? format : undefined,
+      // A report's categories are codes (`best_case`, `closed_won`): shown in words.
+      ...(kind === 'nominal' ? { humanize: true } : {}),
+    });
     (kind === 'quantitative' ? measures : dimensions).push(c);
   }
   return { fields, dimensions, measures };

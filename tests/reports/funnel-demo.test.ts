@@ -39,7 +39,9 @@ describe('funnel on the demo company', () => {
       expect(c[4]).toBeGreaterThan(0);
       expect(r.steps[4]!.median_seconds_to_step).toBeGreaterThan(0);
       expect(r.steps[4]!.p90_seconds_to_step).toBeGreaterThanOrEqual(r.steps[4]!.median_seconds_to_step!);
-      expect(r.steps.reduce((n, s) => n + s.dropped, 0)).toBe(c[0]);
+      // Everyone who started either dropped out at a step or completed the funnel.
+      expect(r.steps.reduce((n, s) => n + (s.dropped ?? 0), 0) + c[4]!).toBe(c[0]);
+      expect(r.steps[4]!.dropped).toBeNull();
     }
     // strict chains are ordered chains, ordered chains are unordered sets.
     for (let i = 0; i < WEB.length; i++) {
@@ -125,5 +127,23 @@ describe('funnel on the demo company', () => {
           .sort(),
       );
     }
+  });
+
+  it('a saved step holds exactly the customers the report counted there, and nobody drops at the end', async () => {
+    const params = { steps: WEB };
+    const report = await run(params);
+    for (const s of report.steps.slice(0, -1)) {
+      // The report counts anonymous visitors too; the save keeps the known customers among them.
+      expect(s.customers_dropped!).toBeLessThan(s.dropped!);
+      expect((await ids(params, s.step_index, 'dropped')).length).toBe(s.customers_dropped);
+      expect((await ids(params, s.step_index, 'reached')).length).toBe(s.customers);
+    }
+    const last = report.steps.at(-1)!;
+    expect(last.dropped).toBeNull();
+    expect(last.customers_dropped).toBeNull();
+    await expect(ids(params, WEB.length, 'dropped')).rejects.toThrow(/nobody drops out at the last step/);
+    // A funnel of customers only: every actor counted is a customer a save can hold.
+    const own = await run({ steps: WEB, actor: 'customer' });
+    expect(own.steps.map((s) => s.customers)).toEqual(own.steps.map((s) => s.actors));
   });
 });

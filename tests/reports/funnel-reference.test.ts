@@ -209,7 +209,8 @@ function quantileCont(values: number[], q: number): number | null {
 
 interface RefStepRow {
   actors: number;
-  dropped: number;
+  /** Reached step k and not k + 1; nobody drops at the last step (they completed): null. */
+  dropped: number | null;
   median: number | null;
   p90: number | null;
 }
@@ -223,7 +224,7 @@ function referenceSteps(actors: Iterable<ActorResult>, n: number): RefStepRow[] 
     const times = reached.map((a) => a.times[k - 1]!);
     rows.push({
       actors: reached.length,
-      dropped: list.filter((a) => a.level === k).length,
+      dropped: k === n ? null : list.filter((a) => a.level === k).length,
       median: quantileCont(times, 0.5),
       p90: quantileCont(times, 0.9),
     });

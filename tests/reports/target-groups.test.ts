@@ -96,7 +96,7 @@ describe('saved segments (target groups)', () => {
     const f = await post('/v1/reports/funnel', params);
     expect(f.statusCode).toBe(200);
     const steps = f.json().steps as { step_index: number; dropped: number; actors: number }[];
-    for (const step of [2, 4]) {
+    for (const step of [2, 3]) {
       const r = await post('/v1/segments', {
         name: `Funnel step ${step}`,
         definition: { source: 'funnel', params, step, which: 'dropped' },
@@ -109,6 +109,13 @@ describe('saved segments (target groups)', () => {
       definition: { source: 'funnel', params, step: 3, which: 'reached' },
     });
     expect(reached.json().member_count).toBe(steps[2]!.actors);
+    // Nobody drops out at the last step: those who reached it completed the funnel.
+    const last = await post('/v1/segments', {
+      name: 'Funnel step 4',
+      definition: { source: 'funnel', params, step: 4, which: 'dropped' },
+    });
+    expect(last.statusCode).toBe(400);
+    expect(last.json().message).toContain('nobody drops out at the last step');
   });
 
   it('filters any cube query and any report by membership (customers.segment)', async () => {

@@ -30,13 +30,16 @@ export function info(input: ChartInput, name: string): FieldInfo {
   return input.fields.get(name) ?? { name, title: name, kind: 'nominal' };
 }
 
-/** A Vega-Lite format string for a rapport format. */
-export function d3Format(format?: string): string | undefined {
+/**
+ * A Vega-Lite format string for a rapport format: compact on axes (€15M, 40%), exact in
+ * tooltips (€15,213,004.12, 40.2%). `$` is the locale's currency, set to € by `withLabels`.
+ */
+export function d3Format(format?: string, use: 'axis' | 'tooltip' = 'tooltip'): string | undefined {
   switch (format) {
     case 'currency':
-      return ',.0f';
+      return use === 'axis' ? '$.3~s' : '$,.2f';
     case 'percent':
-      return '.1%';
+      return use === 'axis' ? '.0%' : '.1%';
     case 'integer':
       return ',d';
     case 'number':
@@ -44,6 +47,11 @@ export function d3Format(format?: string): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** An axis or legend title with the field's unit: "Median first response (hours)". */
+export function titleWithUnit(f: FieldInfo): string {
+  return f.unit ? `${f.title} (${f.unit})` : f.title;
 }
 
 const PERIOD_AXIS: Record<string, { format: string; interval: string; months: number }> = {
@@ -68,8 +76,8 @@ export function channel(
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
   const f = info(input, name);
-  const format = d3Format(f.format);
-  const out: Record<string, unknown> = { field: esc(name), type: f.kind, title: f.title, ...extra };
+  const format = d3Format(f.format, 'axis');
+  const out: Record<string, unknown> = { field: esc(name), type: f.kind, title: titleWithUnit(f), ...extra };
   if (format && f.kind === 'quantitative') out['axis'] = { format, ...(extra['axis'] as object | undefined) };
   if (f.kind === 'temporal' && isDateOnly(input.rows.find((r) => r[name] != null)?.[name]))
     out['scale'] = { type: 'utc', ...(extra['scale'] as object | undefined) };
@@ -90,7 +98,7 @@ export function tooltip(input: ChartInput, names: readonly string[]): Record<str
     return {
       field: esc(n),
       type: f.kind,
-      title: f.title,
+      title: titleWithUnit(f),
       ...(format && f.kind === 'quantitative' ? { format } : {}),
     };
   });

@@ -1,5 +1,15 @@
 import type { ChartKind } from '../schema';
-import { type ChartInput, channel, esc, info, periodUnit, tooltip, type VegaLiteSpec, ys } from './fields';
+import {
+  type ChartInput,
+  channel,
+  d3Format,
+  esc,
+  info,
+  periodUnit,
+  tooltip,
+  type VegaLiteSpec,
+  ys,
+} from './fields';
 
 const BASE = {
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -117,7 +127,7 @@ function heatmap(input: ChartInput): VegaLiteSpec {
         encoding: {
           x: channel(input, x, { type: 'ordinal' }),
           y: channel(input, y, { type: 'ordinal' }),
-          text: channel(input, c, { format: info(input, c).format === 'percent' ? '.0%' : ',.0f' }),
+          text: channel(input, c, { format: d3Format(info(input, c).format, 'axis') ?? ',.0f' }),
         },
       },
     ],
@@ -192,7 +202,10 @@ function grid(input: ChartInput): VegaLiteSpec {
       },
       {
         mark: { type: 'text', fontSize: 10, dy: 8 },
-        encoding: { ...cell, text: channel(input, m, { format: ',.0f' }) },
+        encoding: {
+          ...cell,
+          text: channel(input, m, { format: d3Format(info(input, m).format, 'axis') ?? ',.0f' }),
+        },
       },
     ],
   };

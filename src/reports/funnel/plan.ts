@@ -29,6 +29,7 @@ export interface FunnelPlan {
   readonly reach: SqlNode;
   /**
    * Per step (and breakdown value): total (true for the all-actors rows), breakdown, k, actors,
+   * customers (the actors that are known customers: what a target group of the step holds),
    * q = [median, p90] of seconds from step 1 to step k (DuckDB quantile_cont).
    */
   readonly summary: SqlNode;
@@ -330,6 +331,8 @@ export async function planFunnel(
   const cut: SqlNode =
     p.timezone === undefined ? day : { kind: 'local_to_utc', expr: day, timezone: p.timezone };
 
+  // Actors that may be a customer or an anonymous visitor: which are customers is looked up.
+  const mixed = params.actor === 'customer_then_anonymous' && src.anonymous;
   const actor =
     params.actor === 'anonymous'
       ? d('anonymous_id')
@@ -351,7 +354,7 @@ export async function planFunnel(
       { expr: d(src.ts), alias: 'ts' },
       { expr: maskExpr(steps, members.dimension(eventDim)), alias: 'mask' },
       ...(bdDim ? [{ expr: members.dimension(bdDim), alias: 'bd' }] : []),
-      ...(options.known ? [{ expr: d('customer_id'), alias: 'cust' }] : []),
+      ...(mixed ? [{ expr: d('customer_id'), alias: 'cust' }] : []),
     ],
   );
   const ev = sql`SELECT * FROM (${rows}) WHERE mask <> 0 AND actor IS NOT NULL AND ts < ${cut}`;
@@ -404,21 +407,28 @@ export async function planFunnel(
         ];
 
   const q = sql`quantile_cont(d / 1e6, [0.5, 0.9]) AS q`;
+  // A target group holds customers: the report counts, per step, the actors a save would keep.
+  const knownCte: Cte[] = mixed
+    ? [['known', sql`SELECT DISTINCT cust AS actor FROM ev WHERE cust IS NOT NULL`, true]]
+    : [];
+  const isKnown = mixed
+    ? sql`r.actor IN (SELECT actor FROM known)`
+    : params.actor === 'anonymous' && src.anonymous
+      ? sql`false`
+      : sql`true`;
+  const customers = sql`count(*) FILTER (WHERE ${isKnown}) AS customers`;
   const summary = bd
     ? withCtes(
-        [...base, ...perActor, reach],
-        sql`SELECT grouping(a.bd) = 1 AS total, a.bd AS breakdown, r.k, count(*) AS actors, ${q}
+        [...base, ...knownCte, ...perActor, reach],
+        sql`SELECT grouping(a.bd) = 1 AS total, a.bd AS breakdown, r.k, count(*) AS actors, ${customers}, ${q}
             FROM reach r JOIN per_actor a USING (actor)
             GROUP BY GROUPING SETS ((r.k), (a.bd, r.k)) ORDER BY total DESC, breakdown NULLS LAST, r.k`,
       )
     : withCtes(
-        [...base, reach],
-        sql`SELECT true AS total, NULL AS breakdown, k, count(*) AS actors, ${q} FROM reach GROUP BY k ORDER BY k`,
+        [...base, ...knownCte, reach],
+        sql`SELECT true AS total, NULL AS breakdown, r.k, count(*) AS actors, ${customers}, ${q} FROM reach r GROUP BY r.k ORDER BY r.k`,
       );
-  const known =
-    params.actor === 'customer' || !src.anonymous
-      ? sql`true`
-      : sql`actor IN (SELECT cust FROM ev WHERE cust IS NOT NULL)`;
+  const known = mixed ? sql`actor IN (SELECT cust FROM ev WHERE cust IS NOT NULL)` : sql`true`;
   return {
     params,
     asOf,

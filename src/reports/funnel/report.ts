@@ -13,6 +13,8 @@ export const FUNNEL_COLUMNS = [
   'conversion_from_previous',
   'conversion_from_first',
   'dropped',
+  'customers',
+  'customers_dropped',
   'median_seconds_to_step',
   'p90_seconds_to_step',
 ] as const;
@@ -26,8 +28,17 @@ export interface FunnelStepRow {
   conversion_from_previous: number | null;
   /** actors / actors of step 1; null when step 1 has none. */
   conversion_from_first: number | null;
-  /** Actors whose level is exactly this step (at the last step: those who completed the funnel). */
-  dropped: number;
+  /**
+   * Actors who reached this step and not the next; null at the last step, where those who
+   * reached it completed the funnel (they are `actors`).
+   */
+  dropped: number | null;
+  /**
+   * Of `actors`, those who are known customers, and of `dropped`, likewise: exactly the members
+   * a target group saved from the step would hold (anonymous visitors cannot be saved).
+   */
+  customers: number;
+  customers_dropped: number | null;
   /** Median and p90 (quantile_cont) of the actors' shortest time from step 1 to this step, in seconds. */
   median_seconds_to_step: number | null;
   p90_seconds_to_step: number | null;
@@ -51,6 +62,7 @@ function stepRows(labels: readonly string[], summary: readonly Row[]): FunnelSte
   const byStep = new Map(summary.map((r) => [Number(r['k']), r]));
   const n = labels.length;
   const actors = labels.map((_, i) => Number(byStep.get(i + 1)?.['actors'] ?? 0));
+  const customers = labels.map((_, i) => Number(byStep.get(i + 1)?.['customers'] ?? 0));
   const ratio = (a: number, b: number | undefined) => (b === undefined || b === 0 ? null : a / b);
   return labels.map((label, i) => {
     const q = (byStep.get(i + 1)?.['q'] ?? null) as (number | null)[] | null;
@@ -60,7 +72,9 @@ function stepRows(labels: readonly string[], summary: readonly Row[]): FunnelSte
       actors: actors[i]!,
       conversion_from_previous: i === 0 ? null : ratio(actors[i]!, actors[i - 1]),
       conversion_from_first: ratio(actors[i]!, actors[0]),
-      dropped: actors[i]! - (i + 1 < n ? actors[i + 1]! : 0),
+      dropped: i + 1 < n ? actors[i]! - actors[i + 1]! : null,
+      customers: customers[i]!,
+      customers_dropped: i + 1 < n ? customers[i]! - customers[i + 1]! : null,
       median_seconds_to_step: q?.[0] ?? null,
       p90_seconds_to_step: q?.[1] ?? null,
     };
@@ -126,7 +140,8 @@ export const funnel = defineReport<FunnelParams>({
 /**
  * The SQL of the actors behind a step, for saving a target group: one column, customer_id, of
  * the actors that are known customers (anonymous actors have none). reached: level >= step;
- * dropped: level == step (reached the step and not the next; at the last step, completed).
+ * dropped: level == step (reached the step and not the next; nobody drops at the last step).
+ * The actors are those the report counts (same actor definition), less anonymous visitors.
  */
 export async function funnelActors(
   ctx: ReportContext,
@@ -137,6 +152,12 @@ export async function funnelActors(
   const n = plan.steps.steps.length;
   if (!Number.isInteger(slice.step) || slice.step < 1 || slice.step > n) {
     throw new AppError('VALIDATION_FAILED', `step: the funnel has steps 1 to ${n}, not ${slice.step}`);
+  }
+  if (slice.which === 'dropped' && slice.step === n) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `step: nobody drops out at the last step (${n}); those who reached it completed the funnel: save "reached"`,
+    );
   }
   if (plan.params.actor === 'anonymous') {
     throw new AppError(

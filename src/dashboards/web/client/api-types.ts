@@ -78,8 +78,18 @@ export interface MemberValues {
 }
 
 export interface Annotation {
-  readonly measures: Record<string, { title: string; shortTitle: string; format?: string }>;
-  readonly dimensions: Record<string, { title: string; shortTitle: string; type: string; format?: string }>;
+  readonly measures: Record<string, { title: string; shortTitle: string; format?: string; unit?: string }>;
+  readonly dimensions: Record<
+    string,
+    {
+      title: string;
+      shortTitle: string;
+      type: string;
+      format?: string;
+      labels?: Record<string, string>;
+      humanize?: boolean;
+    }
+  >;
   readonly timeDimensions: Record<string, { title: string; shortTitle: string; granularity?: unknown }>;
 }
 

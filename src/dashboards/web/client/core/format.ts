@@ -1,3 +1,5 @@
+import { type LabelRule, labelOf, MISSING_LABEL } from '../../../../util/labels';
+
 /**
  * How numbers and dates read on every page. The demo warehouse books in euros and the model
  * has no currency setting yet, so `currency` means EUR.
@@ -153,17 +155,21 @@ export function granularityOf(field: string): string | undefined {
   return last && GRANULARITIES.includes(last) ? last : undefined;
 }
 
-export interface FieldLike {
+export interface FieldLike extends LabelRule {
   readonly name: string;
   readonly kind?: string;
   readonly format?: string;
 }
 
-/** A cell's text by its field: numbers formatted, times at their granularity, the rest as text. */
+/**
+ * A cell's text by its field: numbers formatted ("—" when a number cannot be computed), times at
+ * their granularity, categories by the model's labels, a missing category `(unknown)`.
+ */
 export function formatCell(value: unknown, field: FieldLike): string {
-  if (value === null || value === undefined) return '—';
-  if (field.kind === 'quantitative') return formatNumber(value, field.format);
+  if (field.kind === 'quantitative')
+    return value === null || value === undefined ? '—' : formatNumber(value, field.format);
+  if (value === null || value === undefined || value === '') return MISSING_LABEL;
   if (field.kind === 'temporal') return formatTime(value, granularityOf(field.name));
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
-  return String(value);
+  return labelOf(value, field);
 }

@@ -1,6 +1,6 @@
 import type { CustomerDetail } from '../api-types';
 import { h } from '../core/dom';
-import { formatTime } from '../core/format';
+import { formatCell, formatTime } from '../core/format';
 
 const COLUMNS = ['type', 'industry', 'country', 'region', 'city'] as const;
 
@@ -57,7 +57,7 @@ export function historyTable(d: CustomerDetail): HTMLElement {
                   ? h('span', { class: 'badge current' }, 'current')
                   : bound(v['valid_to'], 'Now'),
               ),
-              COLUMNS.map((c) => h('td', {}, v[c] === null || v[c] === undefined ? '—' : String(v[c]))),
+              COLUMNS.map((c) => h('td', {}, formatCell(v[c], { name: c, kind: 'nominal', humanize: true }))),
             ),
           ),
         ),

@@ -1,3 +1,4 @@
+import { humanize } from '../../../../util/labels';
 import type { CustomerDetail } from '../api-types';
 import { h } from '../core/dom';
 import { formatTime } from '../core/format';
@@ -53,7 +54,10 @@ export function profileCard(d: CustomerDetail): HTMLElement {
       fact('Location', place || null),
       fact('Industry', text(p['industry'])),
       fact('Customer since', text(p['signup_at']) ? formatTime(p['signup_at'], 'day') : null),
-      fact('Acquired via', text(p['acquisition_channel'])?.replaceAll('_', ' ') ?? null),
+      fact(
+        'Acquired via',
+        text(p['acquisition_channel']) ? humanize(String(p['acquisition_channel'])) : null,
+      ),
     ),
   );
 }

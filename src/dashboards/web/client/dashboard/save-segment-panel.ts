@@ -1,3 +1,4 @@
+import { labelOf } from '../../../../util/labels';
 import type { SavedSegment, TileResult } from '../api-types';
 import { ApiError, postJson } from '../core/api';
 import { h, replace } from '../core/dom';
@@ -90,6 +91,29 @@ function saveForm(
 }
 
 /**
+ * What the picked group is, in words, with the number of customers a save will hold: a funnel
+ * step's drop-outs count anonymous visitors too, but only known customers can be saved.
+ */
+function pickSummary(pick: SegmentPick): (string | HTMLElement)[] {
+  const field = pick.tile.save_segment?.field;
+  const row = field ? pick.tile.data.find((r) => String(r[field]) === String(pick.value)) : undefined;
+  if (pick.tile.report === 'funnel' && row) {
+    const last = row['dropped'] === null;
+    const n = (v: unknown) => formatNumber(v, 'integer');
+    const people = last ? row['actors'] : row['dropped'];
+    const customers = last ? row['customers'] : row['customers_dropped'];
+    return [
+      `Step ${String(pick.value)}, `,
+      h('strong', {}, labelOf(row['step'], { humanize: true })),
+      last ? `: ${n(people)} completed the funnel` : `: ${n(people)} reached it and went no further`,
+      `; ${n(customers)} of them are known customers, whom a target group holds`,
+      Number(customers) === Number(people) ? '.' : ' (anonymous visitors cannot be saved).',
+    ];
+  }
+  return ['Selected: ', h('strong', {}, labelOf(pick.value, { humanize: true }))];
+}
+
+/**
  * The picked group of a tile that saves target groups: its name, "Save as target group", and
  * the inline form that names the group, saves it and downloads its members.
  */
@@ -119,7 +143,7 @@ export function segmentBar(pick: SegmentPick): HTMLElement {
   return h(
     'div',
     { class: 'selection-bar' },
-    h('p', { class: 'selection-label' }, 'Selected: ', h('strong', {}, String(pick.value))),
+    h('p', { class: 'selection-label' }, ...pickSummary(pick)),
     actions,
     status,
   );

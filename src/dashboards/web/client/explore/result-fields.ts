@@ -19,10 +19,18 @@ export function resultColumns(annotation: Annotation): ResultColumns {
       title: a.shortTitle,
       kind: a.type === 'number' ? 'quantitative' : a.type === 'time' ? 'temporal' : 'nominal',
       format: a.format,
+      ...(a.labels ? { labels: a.labels } : {}),
+      ...(a.humanize ? { humanize: true } : {}),
     }),
   );
   const measures = Object.entries(annotation.measures).map(
-    ([name, a]): Field => ({ name, title: a.shortTitle, kind: 'quantitative', format: a.format }),
+    ([name, a]): Field => ({
+      name,
+      title: a.shortTitle,
+      kind: 'quantitative',
+      format: a.format,
+      ...(a.unit ? { unit: a.unit } : {}),
+    }),
   );
   return { fields: [...time, ...dimensions, ...measures], time: time[0], dimensions, measures };
 }
