@@ -220,6 +220,43 @@ export function openApiDocument(): Record<string, unknown> {
           responses: withErrors('the drilled tile'),
         }),
       },
+      '/v1/dashboards/{id}/tiles/{tile}/records': {
+        post: op(
+          'The records behind one mark of a tile (drilled along path): an ungrouped query of its fact',
+          {
+            parameters: [pathParam('id'), pathParam('tile')],
+            requestBody: {
+              content: json({
+                type: 'object',
+                required: ['row'],
+                properties: {
+                  filters: { type: 'object', additionalProperties: { type: 'string' } },
+                  path: {
+                    type: 'array',
+                    maxItems: 8,
+                    items: {
+                      type: 'object',
+                      required: ['member', 'row'],
+                      properties: { member: { type: 'string' }, row: { type: 'object' } },
+                    },
+                  },
+                  row: { type: 'object', description: "the clicked mark's values of the tile's dimensions" },
+                  limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+                  format: { type: 'string', enum: ['json', 'csv'] },
+                },
+              }),
+            },
+            responses: {
+              '200': {
+                description:
+                  '{tile, query, fields, data (the first `limit`), total, limit, csv_limit}, or every record as CSV',
+                content: { ...json({ type: 'object' }), 'text/csv': { schema: { type: 'string' } } },
+              },
+              ...errors,
+            },
+          },
+        ),
+      },
       '/v1/dashboards/{id}/tiles/{tile}/segment': {
         post: op('Save the group picked on a tile as a target group: {filters, value, name}', {
           parameters: [pathParam('id'), pathParam('tile')],

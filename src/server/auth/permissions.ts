@@ -68,6 +68,9 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /v1/dashboards/:id': READ_DATA,
   'GET /v1/dashboards/:id/tiles/:tile': READ_DATA,
   'POST /v1/dashboards/:id/tiles/:tile/drill': READ_DATA,
+  // Row-level records, like an ungrouped POST /v1/query: not for executives, whose pages show
+  // aggregates and who may not list values beyond dashboard filters.
+  'POST /v1/dashboards/:id/tiles/:tile/records': QUERY,
   'POST /v1/dashboards/:id/tiles/:tile/segment': MARKETING,
 
   'GET /v1/customers': QUERY,

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { loadDashboards } from '../../dashboards/load';
@@ -7,24 +8,41 @@ import { type DashboardResult, runDashboard, runDashboardTile } from '../../dash
 import type { DrillStep } from '../../dashboards/run-tile';
 import { segmentDefinitionFor } from '../../dashboards/save-segment';
 import type { Dashboard } from '../../dashboards/schema';
+import { queryFields } from '../../dashboards/tile-data';
 import { AppError } from '../../errors';
 import { rowsToCsv } from '../../reports/common/csv';
+import { recordsQuery } from '../../reports/query/drill';
 import { saveSegment } from '../../reports/target-groups/store';
 import { allows, permissionOf } from '../auth/permissions';
 import { scopes } from '../auth/scope';
 import type { AppContext } from '../deps';
 import { parseInput } from '../validate';
+import { negotiate } from './query';
 import { reportContext } from './reports';
+
+const DrillPath = z
+  .array(z.object({ member: z.string().min(1), row: z.record(z.string(), z.unknown()) }).strict())
+  .max(8);
 
 const DrillBody = z
   .object({
     /** The dashboard's filter values, as in the page's query string. */
     filters: z.record(z.string(), z.unknown()).default({}),
     /** The clicks so far, outermost first: each the member clicked and the row's values. */
-    path: z
-      .array(z.object({ member: z.string().min(1), row: z.record(z.string(), z.unknown()) }).strict())
-      .min(1)
-      .max(8),
+    path: DrillPath.min(1),
+  })
+  .strict();
+
+const RecordsBody = z
+  .object({
+    filters: z.record(z.string(), z.unknown()).default({}),
+    /** The drill-down the tile shows (empty at its top level). */
+    path: DrillPath.default([]),
+    /** The clicked mark's row: its values of the tile's dimensions and time buckets. */
+    row: z.record(z.string(), z.unknown()),
+    /** Rows of the JSON answer [100]; CSV answers every record up to the export row cap. */
+    limit: z.number().int().min(1).max(1000).default(100),
+    format: z.enum(['json', 'csv']).optional(),
   })
   .strict();
 
@@ -137,6 +155,36 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: AppContext): Pr
     async (request) => {
       const body = parseInput(DrillBody, request.body, 'body');
       return tile(request.params.id, request.params.tile, body.filters, body.path);
+    },
+  );
+
+  app.post<{ Params: { id: string; tile: string } }>(
+    '/v1/dashboards/:id/tiles/:tile/records',
+    async (request, reply) => {
+      const body = parseInput(RecordsBody, request.body, 'body');
+      const format = negotiate(request, body.format);
+      if (format === 'arrow') throw new AppError('NOT_ACCEPTABLE', 'records answer JSON or CSV');
+      const t = await tile(request.params.id, request.params.tile, body.filters, body.path);
+      if (!t.query)
+        throw new AppError('INVALID_QUERY', `tile "${t.name}" shows a report: it has no records to list`);
+      const query = recordsQuery(ctx.queries.model, t.query, body.row);
+      if (format === 'csv') {
+        const stream = await ctx.queries.stream({ ...query, limit: ctx.limits.maxExportRows }, 'csv');
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${t.name}-records.csv"`)
+          .send(Readable.from(stream));
+      }
+      const result = (await ctx.queries.load({ ...query, limit: body.limit, total: true })).results[0]!;
+      return {
+        tile: t.name,
+        query,
+        fields: [...queryFields(result).fields.values()],
+        data: result.data,
+        total: result.total ?? result.data.length,
+        limit: body.limit,
+        csv_limit: ctx.limits.maxExportRows,
+      };
     },
   );
 

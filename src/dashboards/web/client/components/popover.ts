@@ -1,9 +1,16 @@
 import { h } from '../core/dom';
 
+/**
+ * Why a popover closed: `action` when its content closed it (a choice was made or applied);
+ * the others are the ways of leaving without one: Escape, a click outside, a click on its
+ * button again, or another popover opening.
+ */
+export type CloseReason = 'action' | 'escape' | 'outside' | 'toggle' | 'replaced';
+
 export interface Popover {
   readonly element: HTMLElement;
   open(): void;
-  close(): void;
+  close(reason?: CloseReason): void;
   toggle(): void;
   readonly isOpen: boolean;
 }
@@ -17,7 +24,7 @@ let openOne: Popover | undefined;
 export function popover(
   anchor: HTMLElement,
   content: (close: () => void) => Node,
-  options: { align?: 'left' | 'right'; onClose?: () => void } = {},
+  options: { align?: 'left' | 'right'; onClose?: (reason: CloseReason) => void } = {},
 ): Popover {
   const panel = h('div', { class: ['popover', options.align === 'right' && 'align-right'], role: 'dialog' });
   const host = anchor.parentElement;
@@ -26,11 +33,11 @@ export function popover(
 
   const onDocumentClick = (e: MouseEvent) => {
     const target = e.target as Node;
-    if (!panel.contains(target) && !anchor.contains(target)) api.close();
+    if (!panel.contains(target) && !anchor.contains(target)) api.close('outside');
   };
   const onKey = (e: KeyboardEvent) => {
     if (e.key === 'Escape') {
-      api.close();
+      api.close('escape');
       anchor.focus();
     }
   };
@@ -41,8 +48,8 @@ export function popover(
       return panel.isConnected;
     },
     open() {
-      if (openOne && openOne !== api) openOne.close();
-      panel.replaceChildren(content(() => api.close()));
+      if (openOne && openOne !== api) openOne.close('replaced');
+      panel.replaceChildren(content(() => api.close('action')));
       host.appendChild(panel);
       anchor.setAttribute('aria-expanded', 'true');
       openOne = api;
@@ -51,17 +58,17 @@ export function popover(
       document.addEventListener('keydown', onKey);
       panel.querySelector<HTMLElement>('input, button, [tabindex]')?.focus();
     },
-    close() {
+    close(reason = 'action') {
       if (!panel.isConnected) return;
       panel.remove();
       anchor.setAttribute('aria-expanded', 'false');
       document.removeEventListener('click', onDocumentClick);
       document.removeEventListener('keydown', onKey);
       if (openOne === api) openOne = undefined;
-      options.onClose?.();
+      options.onClose?.(reason);
     },
     toggle() {
-      if (api.isOpen) api.close();
+      if (api.isOpen) api.close('toggle');
       else api.open();
     },
   };

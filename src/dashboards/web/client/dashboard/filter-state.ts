@@ -46,14 +46,39 @@ export function apiQueryString(defs: readonly FilterDefinition[], values: Filter
   return q ? `?${q}` : '';
 }
 
-/** The page URL's query: only filters that differ from their default, so links stay short. */
-export function pageSearch(defs: readonly FilterDefinition[], values: FilterValues): string {
-  const params = new URLSearchParams();
-  for (const f of defs) {
-    if (!isDefault(f, values)) params.set(f.name, textOf(values.get(f.name)!));
-  }
-  const q = params.toString();
+/**
+ * A query-string component, escaped only where it must be: `:`, `/`, `,` and `@` stay as they
+ * are and a space is `+`, so a link reads `?region=Southern+Europe&drill.x=customers.region:A/…`.
+ * URLSearchParams reads it back exactly (`+` is a space, `%2B` a plus).
+ */
+export function queryComponent(text: string): string {
+  return encodeURIComponent(text)
+    .replace(/%3A/gi, ':')
+    .replace(/%2F/gi, '/')
+    .replace(/%2C/gi, ',')
+    .replace(/%40/gi, '@')
+    .replaceAll('%20', '+');
+}
+
+export function searchOf(params: readonly (readonly [string, string])[]): string {
+  const q = params.map(([k, v]) => `${queryComponent(k)}=${queryComponent(v)}`).join('&');
   return q ? `?${q}` : '';
+}
+
+/**
+ * The page URL's query: only filters that differ from their default, so links stay short, then
+ * any further parameters (the tiles' drill-downs).
+ */
+export function pageSearch(
+  defs: readonly FilterDefinition[],
+  values: FilterValues,
+  more: readonly (readonly [string, string])[] = [],
+): string {
+  const params: [string, string][] = [];
+  for (const f of defs) {
+    if (!isDefault(f, values)) params.push([f.name, textOf(values.get(f.name)!)]);
+  }
+  return searchOf([...params, ...more]);
 }
 
 export function withValue(

@@ -1,16 +1,16 @@
 import { h } from '../core/dom';
 import { formatTime, granularityOf } from '../core/format';
-import type { DrillStep } from './tile-source';
+import type { DrillValue } from './drill-state';
 
-export function crumbLabel(step: DrillStep): string {
-  const value = step.row[step.member];
-  if (value === null || value === undefined) return '(none)';
+/** A drill step's value as its crumb reads: a time bucket at its granularity, "(unknown)" for none. */
+export function crumbLabel(step: DrillValue): string {
+  if (step.value === null) return '(unknown)';
   const g = granularityOf(step.member);
-  return g ? formatTime(value, g) : String(value);
+  return g ? formatTime(step.value, g) : step.value;
 }
 
 /** "All › Western Europe › Germany": every crumb but the last goes back up to its level. */
-export function tileBreadcrumb(path: readonly DrillStep[], goTo: (depth: number) => void): HTMLElement {
+export function tileBreadcrumb(path: readonly DrillValue[], goTo: (depth: number) => void): HTMLElement {
   const labels = ['All', ...path.map(crumbLabel)];
   return h(
     'nav',

@@ -6,12 +6,15 @@ import { emptyState, errorState, loadingState } from '../components/states';
 import { type ChartHandle, highlighted, renderChart } from '../components/vega-chart';
 import { ApiError, isAbort } from '../core/api';
 import { h, replace } from '../core/dom';
+import { formatCell } from '../core/format';
 import { clickAction, clickHint, drillRow } from './click-action';
+import { type DrillValue, drillValue, encodeDrillPath } from './drill-state';
 import { kpiView } from './kpi-view';
+import { openRecords } from './records-panel';
 import { segmentBar } from './save-segment-panel';
-import { tileBreadcrumb } from './tile-breadcrumb';
+import { crumbLabel, tileBreadcrumb } from './tile-breadcrumb';
 import { exportItems } from './tile-export';
-import { type DrillStep, fetchTile } from './tile-source';
+import { fetchTile } from './tile-source';
 
 export type TileState = 'loading' | 'ready' | 'empty' | 'error';
 
@@ -23,6 +26,10 @@ export interface TileHost {
   filters(): Record<string, string>;
   /** Sets one dimension filter (a click on a mark that holds a filter's value). */
   setFilter(name: string, value: string): void;
+  /** The user drilled down or went back up: the page records the path in the URL and history. */
+  navigate(tile: string, path: readonly DrillValue[]): void;
+  /** A drill-down from the URL did not apply and was dropped: the page drops it from the URL. */
+  dropped(tile: string): void;
 }
 
 /**
@@ -32,7 +39,7 @@ export interface TileHost {
  */
 export class DashboardTile {
   private result?: TileResult;
-  private path: DrillStep[] = [];
+  private path: readonly DrillValue[] = [];
   private selected: unknown;
   private chart?: ChartHandle;
   private request?: AbortController;
@@ -78,14 +85,32 @@ export class DashboardTile {
     );
   }
 
-  /** Loads the tile for the dashboard's current filters, from the top of any drill-down. */
-  load(): Promise<void> {
-    this.path = [];
-    this.selected = undefined;
-    return this.fetch();
+  get name(): string {
+    return this.layout.name;
   }
 
-  private async fetch(): Promise<void> {
+  /** The drill-down shown (empty at the top level). */
+  get drillPath(): readonly DrillValue[] {
+    return this.path;
+  }
+
+  /**
+   * Loads the tile for the dashboard's current filters, drilled along `path` (from the URL).
+   * A path the server refuses (a member that is not the tile's drill level, a tile that does
+   * not drill) is dropped with a note, and the tile shows its top level.
+   */
+  load(path: readonly DrillValue[] = []): Promise<void> {
+    this.setPath(path);
+    this.selected = undefined;
+    return this.fetch(path.length > 0);
+  }
+
+  private setPath(path: readonly DrillValue[]): void {
+    this.path = path;
+    this.element.dataset['drill'] = encodeDrillPath(path);
+  }
+
+  private async fetch(fromUrl = false): Promise<void> {
     this.request?.abort();
     const request = new AbortController();
     this.request = request;
@@ -103,6 +128,7 @@ export class DashboardTile {
     } catch (e) {
       if (isAbort(e) || request.signal.aborted) return;
       const err = e instanceof ApiError ? e : new ApiError(0, 'CLIENT_ERROR', String(e));
+      if (fromUrl && err.status >= 400 && err.status < 500) return this.dropPath(err.message);
       this.result = undefined;
       this.showError(err.code, err.message);
       return;
@@ -145,6 +171,14 @@ export class DashboardTile {
     }
   }
 
+  private async dropPath(reason: string): Promise<void> {
+    const ignored = this.path.map(crumbLabel).join(' › ');
+    this.setPath([]);
+    this.host.dropped(this.layout.name);
+    await this.fetch();
+    this.say(`The link's drill-down (${ignored}) does not apply to this tile and was ignored: ${reason}`);
+  }
+
   private onMarkClick(row: Row): void {
     const r = this.result;
     if (!r) return;
@@ -153,17 +187,41 @@ export class DashboardTile {
       this.selected = this.selected === action.value ? undefined : action.value;
       void this.draw();
     } else if (action.kind === 'drill') {
-      this.path = [...this.path, { member: r.drill!.member, row: drillRow(r, action.row) }];
-      this.selected = undefined;
-      void this.fetch();
+      const member = r.drill!.member;
+      this.go([...this.path, drillValue(member, action.row[member])]);
+    } else if (action.kind === 'records') {
+      this.openRecords(r, action.row);
     } else if (action.kind === 'filter') {
       this.host.setFilter(action.filter, action.value);
     }
   }
 
   private goUp(depth: number): void {
-    this.path = this.path.slice(0, depth);
+    this.go(this.path.slice(0, depth));
+  }
+
+  /** A drill-down or a step back up: a new history entry, then the tile at that level. */
+  private go(path: readonly DrillValue[]): void {
+    this.setPath(path);
+    this.selected = undefined;
+    this.host.navigate(this.layout.name, path);
     void this.fetch();
+  }
+
+  private openRecords(r: TileResult, row: Row): void {
+    const mark = r.fields
+      .filter((f) => f.kind !== 'quantitative' && f.name in row)
+      .map((f) => (row[f.name] === null ? '(unknown)' : formatCell(row[f.name], f)));
+    openRecords(
+      {
+        dashboard: this.host.dashboard,
+        tile: this.layout.name,
+        filters: this.host.filters(),
+        path: this.path,
+        row: drillRow(r, row),
+      },
+      { title: this.layout.title, trail: ['All', ...this.path.map(crumbLabel), mark.join(' · ')] },
+    );
   }
 
   private drawSelection(): void {
