@@ -7,11 +7,12 @@
 //
 // Every output file but the entry is named by its content hash and is never rewritten with other
 // bytes; each is written to a temporary name and renamed into place, and the entry
-// (dist/cli/main.js, one import of the hashed entry) is renamed into place last. So a `rapport`
-// starting during a build imports either the old build or the new one, both complete; two builds
-// at once each leave a complete set of files and the last rename wins; a process still running
-// an older build finds its chunks (files of older builds are removed an hour after they were
-// last part of a build).
+// (dist/cli/main.js: one import of the hashed entry, under a first line saying what the build was
+// made of) is renamed into place last. So a `rapport` starting during a build imports either the
+// old build or the new one, both complete; two builds at once each leave a complete set of files
+// and the last rename wins (its first line says which sources it was built from, so a build of
+// older sources that wins is rebuilt at the next start); a process still running an older build
+// finds its chunks (files of older builds are removed an hour after they were last part of one).
 import {
   existsSync,
   mkdirSync,
@@ -27,7 +28,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const OUT_DIR = join(ROOT, 'dist', 'cli');
-const STAMP = join(OUT_DIR, 'build-stamp.json');
+const ENTRY = join(OUT_DIR, 'main.js');
+/** The first line of dist/cli/main.js: what the build was made of, so entry and stamp change in one rename. */
+const STAMP_PREFIX = '// rapport build ';
 /** What the bundle is made of (plus this script): a change to any of them makes the build stale. */
 const INPUTS = ['src', 'fixtures/demo/generator', 'package.json', 'tsconfig.json', 'scripts/build.mjs'];
 /** Files of earlier builds are kept this long, for processes that started before a rebuild. */
@@ -57,7 +60,8 @@ export function newestInput() {
 
 function readStamp() {
   try {
-    return JSON.parse(readFileSync(STAMP, 'utf8'));
+    const first = readFileSync(ENTRY, 'utf8').split('\n', 1)[0];
+    return first.startsWith(STAMP_PREFIX) ? JSON.parse(first.slice(STAMP_PREFIX.length)) : undefined;
   } catch {
     return undefined;
   }
@@ -69,8 +73,8 @@ export function isFresh() {
   return (
     stamp !== undefined &&
     stamp.newestInput === newestInput() &&
-    existsSync(join(OUT_DIR, 'main.js')) &&
-    existsSync(join(OUT_DIR, stamp.entry ?? 'missing'))
+    typeof stamp.entry === 'string' &&
+    existsSync(join(OUT_DIR, stamp.entry))
   );
 }
 
@@ -117,15 +121,13 @@ export async function build() {
     writeAtomically(file.path, file.contents);
   }
   if (!entry) throw new Error('esbuild produced no main-[hash].js');
+  const stamp = { newestInput: newest, entry, builtAt: new Date().toISOString() };
   writeAtomically(
-    join(OUT_DIR, 'main.js'),
-    `// Written by scripts/build.mjs: the CLI's entry, bundled from src/cli/main.ts.\nimport './${entry}';\n`,
+    ENTRY,
+    `${STAMP_PREFIX}${JSON.stringify(stamp)}\n` +
+      `// Written by scripts/build.mjs: the CLI's entry, bundled from src/cli/main.ts.\nimport './${entry}';\n`,
   );
-  writeAtomically(
-    STAMP,
-    `${JSON.stringify({ newestInput: newest, entry, builtAt: new Date().toISOString() })}\n`,
-  );
-  removeOldFiles(new Set([...written, 'main.js', 'build-stamp.json']));
+  removeOldFiles(new Set([...written, 'main.js']));
   return written;
 }
 
