@@ -28,6 +28,7 @@ export type CampaignRoiParams = z.infer<typeof CampaignRoiParamsSchema>;
 export const CAMPAIGN_ROI_COLUMNS = [
   'campaign_id',
   'campaign',
+  'kind',
   'cost',
   'sent',
   'delivered',
@@ -35,6 +36,7 @@ export const CAMPAIGN_ROI_COLUMNS = [
   'clicked',
   'responded',
   'converted',
+  'visitors',
   'attributed_orders',
   'attributed_revenue',
   'roi',

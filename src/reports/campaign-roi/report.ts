@@ -13,6 +13,9 @@ import {
 } from './params';
 
 /** Each model's share of an order's credit for one touch, over the order's touches. */
+/** The steps of a direct campaign's response funnel, in order. */
+export const FUNNEL_STEPS = ['sent', 'delivered', 'opened', 'clicked', 'responded', 'converted'] as const;
+
 const SHARES: Record<(typeof ATTRIBUTION_MODELS)[number], SqlNode> = {
   // Ties for the latest (earliest) touch share its credit equally.
   last_touch: sql`CASE WHEN rank_last = 1 THEN 1.0 / sum(CASE WHEN rank_last = 1 THEN 1 ELSE 0 END) OVER o ELSE 0 END`,
@@ -60,6 +63,23 @@ export async function planCampaignRoi(ctx: ReportContext, input: unknown): Promi
     { expr: col(pr, 'cost'), alias: 'cost' },
     { expr: col(pr, 'group'), alias: 'grp' },
   ]);
+  // Ads, social and events reach people through web sessions that carry the campaign.
+  const webSplit = splitPopulation(ctx, ['orders', 'web_events'], params, { campaigns: 'web_events' });
+  const pw = population(ctx, 'web_events', webSplit.get('web_events')!, ['campaigns']);
+  const sessions = populationRows(ctx, pw, [
+    { expr: sql`"campaigns".campaign_id`, alias: 'campaign_id' },
+    { expr: col(pw, 'customer_id'), alias: 'customer_id' },
+    { expr: sql`coalesce(${col(pw, 'customer_id')}, ${col(pw, 'anonymous_id')})`, alias: 'visitor' },
+    { expr: col(pw, 'session_id'), alias: 'session_id' },
+    { expr: localTime(pw, 'occurred_at'), alias: 'ts' },
+  ]);
+  // Which steps each kind of campaign records at all (over all time, whatever the filters): a
+  // step a channel does not track (SMS opens) is "not tracked", never 0%.
+  const pAll = population(ctx, 'campaign_responses', { filters: [], segments: [] }, ['campaigns']);
+  const recorded = populationRows(ctx, pAll, [
+    { expr: sql`"campaigns".kind`, alias: 'kind' },
+    { expr: col(pAll, 'event'), alias: 'event' },
+  ]);
   const asOf = await resolveAsOf(ctx.engine, params.as_of, lines, 'ts');
   const day = asOf ?? '1970-01-01';
   const before = sql`ts < CAST(${day} AS TIMESTAMP)`;
@@ -68,6 +88,13 @@ export async function planCampaignRoi(ctx: ReportContext, input: unknown): Promi
     : sql``;
   const reach = (event: string) =>
     sql`count(DISTINCT customer_id) FILTER (WHERE event = ${event} AND grp = 'target') AS ${raw(event)}`;
+  // The funnel: step k counts the customers with every tracked step up to k (a funnel nests).
+  const funnelSteps = FUNNEL_STEPS.map((event, k) => {
+    const upTo = FUNNEL_STEPS.slice(0, k + 1).map(
+      (e) => sql`(NOT coalesce(t.${raw(`t_${e}`)}, false) OR f.${raw(`f_${e}`)})`,
+    );
+    return sql`CASE WHEN bool_or(coalesce(t.${raw(`t_${event}`)}, false)) THEN count(*) FILTER (WHERE ${list(upTo, ' AND ')}) END AS ${raw(`funnel_${event}`)}`;
+  });
   const models = params.compare_models ? ATTRIBUTION_MODELS : [params.model];
   const shareColumns = models.map((m) => sql`${SHARES[m]} AS ${raw(m)}`);
   const perModel = models.flatMap((m) => [
@@ -113,8 +140,23 @@ export async function planCampaignRoi(ctx: ReportContext, input: unknown): Promi
              CASE WHEN bool_and(margin IS NOT NULL) THEN sum(margin) END AS margin
       FROM (${lines}) WHERE completed AND customer_id IS NOT NULL AND ${before} GROUP BY order_id),
     firsts AS (SELECT customer_id, arg_min(order_id, ts) AS first_order FROM orders GROUP BY customer_id),
+    web AS MATERIALIZED (SELECT * FROM (${sessions}) WHERE campaign_id IS NOT NULL AND ${before}${onlyCampaigns}),
+    web_reach AS (SELECT campaign_id, count(DISTINCT visitor) AS visitors, count(DISTINCT session_id) AS web_sessions
+                  FROM web GROUP BY campaign_id),
+    tracked AS (SELECT kind, ${list([...FUNNEL_STEPS, 'unsubscribed'].map((e) => sql`bool_or(event = ${e}) AS ${raw(`t_${e}`)}`))}
+                FROM (${recorded}) GROUP BY kind),
+    flags AS (SELECT campaign_id, customer_id,
+                     ${list(FUNNEL_STEPS.map((e) => sql`bool_or(event = ${e}) AS ${raw(`f_${e}`)}`))}
+              FROM resp WHERE grp = 'target' GROUP BY campaign_id, customer_id),
+    funnel AS (SELECT f.campaign_id, ${list(funnelSteps)}
+               FROM flags f LEFT JOIN dim_campaign c USING (campaign_id) LEFT JOIN tracked t ON t.kind IS NOT DISTINCT FROM c.kind
+               GROUP BY f.campaign_id),
     touches AS (SELECT customer_id, campaign_id, ts FROM resp
-                WHERE grp = 'target' AND event IN (${list(params.touch_events.map((e) => sql`${e}`))})),
+                WHERE grp = 'target' AND event IN (${list(params.touch_events.map((e) => sql`${e}`))})
+                UNION ALL
+                -- One touch per web session that carries the campaign, at its first such event.
+                SELECT customer_id, campaign_id, min(ts) FROM web WHERE customer_id IS NOT NULL
+                GROUP BY session_id, customer_id, campaign_id),
     pairs AS (${pairs}),
     ranked AS (
       SELECT *, count(*) OVER o AS n,
@@ -125,9 +167,10 @@ export async function planCampaignRoi(ctx: ReportContext, input: unknown): Promi
       FROM pairs WINDOW o AS (PARTITION BY order_id)),
     shares AS (SELECT *, ${list(shareColumns)} FROM ranked WINDOW o AS (PARTITION BY order_id)),
     attributed AS (SELECT campaign_id, ${list(perModel)} FROM shares GROUP BY campaign_id),
-    spans AS (SELECT campaign_id, min(ts) AS first_touch, max(ts) AS last_touch FROM resp GROUP BY campaign_id),
+    spans AS (SELECT campaign_id, min(ts) AS first_touch, max(ts) AS last_touch
+              FROM (SELECT campaign_id, ts FROM resp UNION ALL SELECT campaign_id, ts FROM web) GROUP BY campaign_id),
     bounds AS (SELECT min(ts) AS first_ts, max(ts) AS last_ts FROM orders),
-    candidates AS (SELECT campaign_id FROM reach
+    candidates AS (SELECT campaign_id FROM reach UNION SELECT campaign_id FROM web_reach
                    UNION SELECT campaign_id FROM dim_campaign WHERE NOT is_placeholder${onlyCampaigns}${campaignFilter}),
     -- A campaign that earned nothing is listed only if it ran (its dates, else its responses) while
     -- the orders considered were placed: a period filter must not list last year's campaigns at −100 %.
@@ -139,14 +182,21 @@ export async function planCampaignRoi(ctx: ReportContext, input: unknown): Promi
                      OR (coalesce(starts_at, first_touch) <= last_ts
                          AND coalesce(ends_at, last_touch, starts_at) >= first_ts - ${window})),
     base AS (
-      SELECT ids.campaign_id, c.name AS campaign_name, coalesce(c.cost::DOUBLE, r.response_cost) AS total_cost,
-             r.*, a.* EXCLUDE (campaign_id)
+      SELECT ids.campaign_id, c.name AS campaign_name, c.kind AS campaign_kind,
+             coalesce(c.cost::DOUBLE, r.response_cost) AS total_cost,
+             r.*, a.* EXCLUDE (campaign_id), fu.* EXCLUDE (campaign_id), w.visitors, w.web_sessions,
+             ${list([...FUNNEL_STEPS, 'unsubscribed'].map((e) => sql`coalesce(t.${raw(`t_${e}`)}, false) AS ${raw(`tracks_${e}`)}`))}
       FROM ids LEFT JOIN reach r USING (campaign_id) LEFT JOIN attributed a USING (campaign_id)
-      LEFT JOIN dim_campaign c USING (campaign_id))
-    SELECT campaign_id, campaign_name AS campaign, total_cost AS cost,
-           coalesce(sent, 0) AS sent, coalesce(delivered, 0) AS delivered, coalesce(opened, 0) AS opened,
-           coalesce(clicked, 0) AS clicked, coalesce(responded, 0) AS responded, coalesce(converted, 0) AS converted,
-           coalesce(unsubscribed, 0) AS unsubscribed,
+      LEFT JOIN funnel fu USING (campaign_id) LEFT JOIN web_reach w USING (campaign_id)
+      LEFT JOIN dim_campaign c USING (campaign_id) LEFT JOIN tracked t ON t.kind IS NOT DISTINCT FROM c.kind)
+    SELECT campaign_id, campaign_name AS campaign, campaign_kind AS kind, total_cost AS cost,
+           ${list(
+             [...FUNNEL_STEPS, 'unsubscribed'].map(
+               (e) => sql`CASE WHEN ${raw(`tracks_${e}`)} THEN coalesce(${raw(e)}, 0) END AS ${raw(e)}`,
+             ),
+           )},
+           coalesce(visitors, 0) AS visitors, coalesce(web_sessions, 0) AS web_sessions,
+           ${list(FUNNEL_STEPS.map((e) => sql`CASE WHEN ${raw(`tracks_${e}`)} THEN coalesce(${raw(`funnel_${e}`)}, 0) END AS ${raw(`funnel_${e}`)}`))},
            coalesce(${raw(`orders_${chosen}`)}, 0)::DOUBLE AS attributed_orders,
            coalesce(${raw(`revenue_${chosen}`)}, 0) AS attributed_revenue,
            (coalesce(${raw(`revenue_${chosen}`)}, 0) - total_cost) / NULLIF(total_cost, 0) AS roi,
@@ -167,9 +217,10 @@ export async function planCampaignRoi(ctx: ReportContext, input: unknown): Promi
   return { params, asOf, campaigns };
 }
 
+/** Rates of the customers sent to (else delivered to); null where the channel does not track the step. */
 function rates(r: Row) {
-  const base = Number(r['sent']) > 0 ? Number(r['sent']) : Number(r['delivered']);
-  const rate = (k: string) => (base > 0 ? Number(r[k]) / base : null);
+  const base = Number(r['sent'] ?? 0) > 0 ? Number(r['sent']) : Number(r['delivered'] ?? 0);
+  const rate = (k: string) => (base > 0 && r[k] !== null && r[k] !== undefined ? Number(r[k]) / base : null);
   return {
     delivery_rate: rate('delivered'),
     open_rate: rate('opened'),
@@ -213,12 +264,32 @@ export const campaignRoi = defineReport<CampaignRoiParams>({
         attributed_revenue: r[`attributed_revenue_${m}`],
       })),
     );
+    // The response funnel in long form (one row per campaign and step), for the funnel chart:
+    // people at each step who passed every tracked step before it; `tracked` false is "not tracked".
+    const funnel = data.flatMap((r) => {
+      const direct = FUNNEL_STEPS.some((e) => r[`funnel_${e}`] !== null);
+      const first = direct ? Number(r['funnel_sent'] ?? r['funnel_delivered'] ?? 0) : Number(r['visitors']);
+      const steps = direct
+        ? FUNNEL_STEPS.map((e) => ({ step: e, people: r[`funnel_${e}`] as number | null }))
+        : [{ step: 'visited', people: Number(r['visitors']) }];
+      return steps.map((s, i) => ({
+        campaign_id: r['campaign_id'],
+        campaign: r['campaign'],
+        kind: r['kind'],
+        step_index: i + 1,
+        step: s.step,
+        tracked: s.people !== null,
+        people: s.people,
+        share_of_first: s.people === null || first === 0 ? null : Number(s.people) / first,
+      }));
+    });
     const json = {
       params: plan.params,
       as_of: plan.asOf,
       model: plan.params.model,
       campaigns,
       by_model: byModel,
+      funnel,
     };
     return { json, rows: { columns: CAMPAIGN_ROI_COLUMNS, data } };
   },

@@ -16,7 +16,11 @@ const formatters: Record<NumberFormat | 'plain', Intl.NumberFormat> = {
     minimumFractionDigits: 2,
     maximumFractionDigits: 2,
   }),
-  percent: new Intl.NumberFormat(LOCALE, { style: 'percent', maximumFractionDigits: 1 }),
+  percent: new Intl.NumberFormat(LOCALE, {
+    style: 'percent',
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  }),
   integer: new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 }),
   number: new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 2 }),
   plain: new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 2 }),
