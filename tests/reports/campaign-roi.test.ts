@@ -147,6 +147,43 @@ describe('campaign ROI', () => {
       }
     });
 
+    it('every campaign funnel narrows over the steps its channel tracks, and untracked steps are never 0', async () => {
+      const out = await campaignRoi.run(reportContext(engine), campaignRoi.schema.parse({}));
+      const funnel = out.json['funnel'] as {
+        campaign_id: string;
+        kind: string;
+        step: string;
+        tracked: boolean;
+        people: number | null;
+        share_of_first: number | null;
+      }[];
+      // Which events each kind of campaign records, straight from the responses.
+      const recorded = new Set(
+        (
+          await engine.query(`SELECT DISTINCT c.kind || ':' || r.event AS k FROM fact_campaign_responses r
+                              JOIN dim_campaign c USING (campaign_key)`)
+        ).rows.map((r) => String(r['k'])),
+      );
+      const byCampaign = new Map<string, typeof funnel>();
+      for (const f of funnel) byCampaign.set(f.campaign_id, [...(byCampaign.get(f.campaign_id) ?? []), f]);
+      expect(byCampaign.size).toBeGreaterThan(20);
+      for (const [id, steps] of byCampaign) {
+        const tracked = steps.filter((s) => s.tracked);
+        expect(tracked.length, id).toBeGreaterThan(0);
+        for (const s of steps) {
+          if (s.step === 'visited') continue;
+          expect(s.tracked, `${id} ${s.step}`).toBe(recorded.has(`${s.kind}:${s.step}`));
+          if (!s.tracked) expect(s.people, `${id} ${s.step}`).toBeNull();
+        }
+        for (let i = 1; i < tracked.length; i++)
+          expect(tracked[i]!.people!, `${id} ${tracked[i]!.step}`).toBeLessThanOrEqual(tracked[i - 1]!.people!);
+      }
+      // Text messages record no opens; e-mails do.
+      const sms = funnel.find((f) => f.kind === 'sms' && f.step === 'opened')!;
+      expect(sms).toMatchObject({ tracked: false, people: null, share_of_first: null });
+      expect(funnel.find((f) => f.kind === 'email' && f.step === 'opened')!.tracked).toBe(true);
+    });
+
     it('last touch alone (ASOF join) equals last touch among all models (range join)', async () => {
       const alone = await campaignRoi.run(
         reportContext(engine),
