@@ -30,9 +30,8 @@ const firstValue = (rows: readonly Row[], measure: string): number | null => {
 export function uncovered(w: Pick<ResolvedDateRange, 'from' | 'to'>, coverage: Coverage): string | undefined {
   if (coverage.from === null || coverage.to === null) return 'no data is loaded';
   // A day's grace at each end: a fact whose first row is at 08:13 on the window's first day covers it.
-  if (coverage.from.slice(0, 10) > w.from.slice(0, 10))
-    return `the data starts on ${formatDay(coverage.from)}`;
-  if (coverage.to.slice(0, 10) < w.to.slice(0, 10)) return `the data ends on ${formatDay(coverage.to)}`;
+  if (coverage.from.slice(0, 10) > w.from.slice(0, 10)) return `no data before ${formatDay(coverage.from)}`;
+  if (coverage.to.slice(0, 10) < w.to.slice(0, 10)) return `no data after ${formatDay(coverage.to)}`;
   return undefined;
 }
 

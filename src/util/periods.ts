@@ -31,6 +31,7 @@ function wholeMonths(a: Wall, b: Wall): string {
   if (a.y === b.y && a.m === 0 && b.m === 11) return String(a.y);
   if (a.y === b.y && a.m % 3 === 0 && b.m === a.m + 2) return `Q${a.m / 3 + 1} ${a.y}`;
   if (a.y === b.y && a.m === b.m) return month(a);
+  if (a.y === b.y) return `${MONTHS[a.m]} – ${month(b)}`;
   return `${month(a)} – ${month(b)}`;
 }
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TileResult } from '../../src/dashboards/run-tile';
 import { formatCell, formatNumber } from '../../src/dashboards/web/client/core/format';
 import { DuckDbEngine, type Engine, type Row } from '../../src/engine';
+import { DEMO_AS_OF } from '../helpers/demo';
 import { ARTIFACTS, screenshot } from './support/artifacts';
 import { launchChromium, type WatchedPage, watchedPage } from './support/browser';
 import { kpiValue, openDashboard, tileSelector, waitTile } from './support/dashboard-page';
@@ -16,8 +17,12 @@ const BY_MONTH = 'revenue_by_month';
 const PARAM = `drill.${BY_REGION}`;
 /** The lines orders.revenue counts, as the cube's measure filter says. */
 const COMPLETED = "f.status = 'completed' AND f.quantity > 0 AND f.unit_price >= 0";
-/** The default period ("last 12 months" at the demo's clock, 2026-07-01). */
-const PERIOD = "f.ordered_at >= TIMESTAMP '2025-07-01' AND f.ordered_at < TIMESTAMP '2026-07-01'";
+/** The default period: "last 12 months" at the demo's clock, the 12 whole months before its month. */
+const PERIOD = (() => {
+  const end = `${DEMO_AS_OF.slice(0, 7)}-01`;
+  const start = `${Number(end.slice(0, 4)) - 1}${end.slice(4)}`;
+  return `f.ordered_at >= TIMESTAMP '${start}' AND f.ordered_at < TIMESTAMP '${end}'`;
+})();
 
 describe('dashboard navigation in a real browser', () => {
   let server: DemoServer;

@@ -3,10 +3,16 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DashboardResult } from '../../src/dashboards/run';
 import type { TileResult } from '../../src/dashboards/run-tile';
-import { formatCell, formatNumber } from '../../src/dashboards/web/client/core/format';
+import {
+  formatCell,
+  formatCompact,
+  formatNumber,
+  withUnit,
+} from '../../src/dashboards/web/client/core/format';
 import { screenshot, writeArtifact } from './support/artifacts';
 import { launchChromium, type WatchedPage, watchedPage } from './support/browser';
 import {
+  kpiShown,
   kpiValue,
   openDashboard,
   tileSelector,
@@ -101,7 +107,15 @@ describe('the web app in a real browser', () => {
             if (t.chart === 'kpi') {
               expect
                 .soft(await kpiValue(page, t.name), where)
-                .toBe(formatNumber(t.kpi!.value, t.kpi!.format));
+                .toBe(withUnit(formatNumber(t.kpi!.value, t.kpi!.format), t.kpi!.unit));
+              expect
+                .soft(await kpiShown(page, t.name), where)
+                .toBe(
+                  withUnit(
+                    formatCompact(t.kpi!.value, t.kpi!.format),
+                    t.kpi!.value === null ? undefined : t.kpi!.unit,
+                  ),
+                );
             } else if (t.chart === 'table') {
               expect
                 .soft(await page.locator(`${tileSelector(t.name)} tbody tr`).count(), where)
@@ -138,7 +152,7 @@ describe('the web app in a real browser', () => {
       const kpis = (r: DashboardResult) =>
         r.tiles
           .filter((t) => t.chart === 'kpi')
-          .map((t) => [t.name!, formatNumber(t.kpi!.value, t.kpi!.format)]);
+          .map((t) => [t.name!, withUnit(formatNumber(t.kpi!.value, t.kpi!.format), t.kpi!.unit)]);
       expect(kpis(byRegion)).not.toEqual(kpis(before));
       expect(kpis(byRange)).not.toEqual(kpis(byRegion));
       const expectKpis = async (page: Page, r: DashboardResult) => {
@@ -209,7 +223,9 @@ describe('the web app in a real browser', () => {
         const shown = await tilesOnPage(page);
         for (const t of expected.tiles) {
           if (t.chart !== 'kpi' || t.error) continue;
-          expect(await kpiValue(page, t.name), t.name).toBe(formatNumber(t.kpi!.value, t.kpi!.format));
+          expect(await kpiValue(page, t.name), t.name).toBe(
+            withUnit(formatNumber(t.kpi!.value, t.kpi!.format), t.kpi!.unit),
+          );
         }
         expect(shown.filter((t) => t.state === 'error')).toEqual([]);
       });

@@ -13,6 +13,19 @@ export interface DemoManifest {
   dirt: Record<string, Record<string, number>>;
 }
 
+/**
+ * The demo's export moment as its generator declares it (MANIFEST.json: the day after its last
+ * day): the "now" of a warehouse that holds only the demo, and the default as_of of its reports.
+ */
+export const DEMO_NOW = (() => {
+  const manifest = JSON.parse(readFileSync(join(DEMO, 'MANIFEST.json'), 'utf8')) as {
+    options: { end: string };
+  };
+  return new Date(Date.parse(`${manifest.options.end}T00:00:00Z`) + 86_400_000);
+})();
+/** DEMO_NOW as a date: 'YYYY-MM-DD'. */
+export const DEMO_AS_OF = DEMO_NOW.toISOString().slice(0, 10);
+
 export function demoManifest(): DemoManifest {
   return JSON.parse(readFileSync(join(DEMO, 'MANIFEST.json'), 'utf8')) as DemoManifest;
 }

@@ -3,12 +3,12 @@ import type { Engine } from '../../src/engine';
 import { loadJobFile, runJob } from '../../src/etl';
 import { loadModel } from '../../src/model/load';
 import type { ReportContext } from '../../src/reports/common/context';
-import { ROOT } from './demo';
+import { DEMO_NOW, ROOT } from './demo';
 import { memoryWarehouse } from './warehouse';
 
 export const ONLINE_RETAIL_CSV = join(ROOT, 'fixtures', 'online-retail', 'online_retail.csv.gz');
 
-export function reportContext(engine: Engine, now = new Date('2026-07-01T00:00:00Z')): ReportContext {
+export function reportContext(engine: Engine, now = DEMO_NOW): ReportContext {
   return { engine, model: loadModel(join(ROOT, 'cubes')), now: () => now };
 }
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine, Row } from '../../src/engine';
 import { loadModel } from '../../src/model/load';
 import { QueryService } from '../../src/reports/query/service';
-import { loadDemo, ROOT } from '../helpers/demo';
+import { DEMO_NOW, loadDemo, ROOT } from '../helpers/demo';
 
 const NOW = new Date('2026-07-01T00:00:00Z');
 const COMPLETED = "status = 'completed' AND quantity > 0 AND unit_price >= 0";
@@ -297,13 +297,15 @@ describe('cube queries on the demo warehouse equal hand-written SQL', () => {
   it('overdue receivables are read against the service clock, not the database clock', async () => {
     // The demo's export moment, and the same data read four months later: orders due in
     // between become overdue only on the later clock.
-    const later = new Date('2026-11-01T00:00:00Z');
-    const service2 = new QueryService({
-      engine,
-      model: loadModel(join(ROOT, 'cubes')),
-      version: () => version,
-      now: () => later,
-    });
+    const later = new Date(DEMO_NOW.getTime() + 120 * 86_400_000);
+    const serviceAt = (clock: Date) =>
+      new QueryService({
+        engine,
+        model: loadModel(join(ROOT, 'cubes')),
+        version: () => version,
+        now: () => clock,
+      });
+    const stamp = (t: Date) => t.toISOString().slice(0, 19).replace('T', ' ');
     const query = { measures: ['orders.overdue_amount', 'orders.overdue_orders'] };
     const at = async (clock: string) =>
       (
@@ -313,10 +315,10 @@ describe('cube queries on the demo warehouse equal hand-written SQL', () => {
         FROM (SELECT *, status = 'completed' AND paid_at IS NULL AND due_at < TIMESTAMP '${clock}' AS w
               FROM fact_order_lines)`)
       )[0]!;
-    const now = rounded(await data(query))[0];
-    const then = rounded((await service2.load(query)).results[0]!.data)[0];
-    expect(now).toEqual(rounded([await at('2026-07-01 00:00:00')])[0]);
-    expect(then).toEqual(rounded([await at('2026-11-01 00:00:00')])[0]);
+    const now = rounded((await serviceAt(DEMO_NOW).load(query)).results[0]!.data)[0];
+    const then = rounded((await serviceAt(later).load(query)).results[0]!.data)[0];
+    expect(now).toEqual(rounded([await at(stamp(DEMO_NOW))])[0]);
+    expect(then).toEqual(rounded([await at(stamp(later))])[0]);
     expect(Number(then!['orders.overdue_orders'])).toBeGreaterThan(Number(now!['orders.overdue_orders']));
   });
 

@@ -7,10 +7,10 @@ import { rfmPopulation, scoreRfm } from '../../src/reports/customer360/rfm';
 import { rfmReport } from '../../src/reports/rfm/report';
 import { segmentsReport } from '../../src/reports/segments/report';
 import { saveSegment } from '../../src/reports/target-groups/store';
-import { DEMO, loadDemo } from '../helpers/demo';
+import { DEMO, DEMO_AS_OF, loadDemo } from '../helpers/demo';
 import { reportContext } from '../helpers/reports';
 
-const AS_OF = '2026-07-01';
+const AS_OF = DEMO_AS_OF;
 
 /** Customers with the histories worth looking at, chosen by what the warehouse holds. */
 const PICKS = {
@@ -21,7 +21,7 @@ const PICKS = {
   /** A business with the most completed revenue unpaid past its due date. */
   overdue: `SELECT o.customer_id FROM fact_order_lines o
             JOIN dim_customer c ON c.customer_id = o.customer_id AND c.is_current AND c.type = 'b2b'
-            WHERE o.status = 'completed' AND o.paid_at IS NULL AND o.due_at < TIMESTAMP '2026-07-01'
+            WHERE o.status = 'completed' AND o.paid_at IS NULL AND o.due_at < TIMESTAMP '${DEMO_AS_OF}'
             GROUP BY 1 ORDER BY sum(o.revenue) DESC, 1 LIMIT 1`,
   planned: `SELECT customer_id FROM fact_interactions WHERE status = 'planned'
             GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
@@ -109,7 +109,7 @@ const RAW_ORDERS = `
   SELECT sum(q * p * (1 - d)) FILTER (WHERE status = 'completed' AND q > 0 AND p >= 0) AS revenue,
          count(DISTINCT order_id) FILTER (WHERE status = 'completed' AND q > 0 AND p >= 0) AS orders,
          coalesce(sum(q * p * (1 - d)) FILTER (WHERE status = 'completed' AND q > 0 AND p >= 0
-           AND paid IS NULL AND due < TIMESTAMP '2026-07-01'), 0) AS overdue
+           AND paid IS NULL AND due < TIMESTAMP '${DEMO_AS_OF}'), 0) AS overdue
   FROM lines`;
 
 /** Timeline entries per kind, counted by hand. */

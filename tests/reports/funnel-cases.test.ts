@@ -306,6 +306,8 @@ describe('funnel: hand-worked cases', () => {
           conversion_from_previous: null,
           conversion_from_first: 1,
           dropped: 1,
+          customers: 3,
+          customers_dropped: 1,
           median_seconds_to_step: 0,
           p90_seconds_to_step: 0,
         },
@@ -316,6 +318,8 @@ describe('funnel: hand-worked cases', () => {
           conversion_from_previous: 0.75,
           conversion_from_first: 0.75,
           dropped: 2,
+          customers: 2,
+          customers_dropped: 1,
           median_seconds_to_step: 180,
           p90_seconds_to_step: 276,
         },
@@ -325,7 +329,9 @@ describe('funnel: hand-worked cases', () => {
           actors: 1,
           conversion_from_previous: 1 / 3,
           conversion_from_first: 0.25,
-          dropped: 1,
+          dropped: null,
+          customers: 1,
+          customers_dropped: null,
           median_seconds_to_step: 120,
           p90_seconds_to_step: 120,
         },
@@ -344,7 +350,8 @@ describe('funnel: hand-worked cases', () => {
       expect(await ids(2, 'reached')).toEqual(['C1', 'C2']);
       expect(await ids(2, 'dropped')).toEqual(['C2']);
       expect(await ids(1, 'dropped')).toEqual(['C4']);
-      expect(await ids(3, 'dropped')).toEqual(['C1']);
+      expect(await ids(3, 'reached')).toEqual(['C1']);
+      await expect(ids(3, 'dropped')).rejects.toThrow(/nobody drops out at the last step/);
       await expect(funnelActors(ctx, params, { step: 4, which: 'reached' })).rejects.toMatchObject({
         code: 'VALIDATION_FAILED',
       });
@@ -423,7 +430,7 @@ describe('funnel parameters', () => {
       ]),
     ).toEqual([
       [0, null, 0, null],
-      [0, null, 0, null],
+      [0, null, null, null],
     ]);
   });
 

@@ -47,7 +47,11 @@ describe('the Customer 360 API over HTTP', () => {
         'timeline_next_before',
       ].sort(),
     );
-    expect(body.as_of).toBe('2026-07-01');
+    // as_of's default: the day after the latest completed order.
+    const { rows } = await engine.query(
+      "SELECT (max(ordered_at)::DATE + 1)::VARCHAR AS d FROM fact_order_lines WHERE status = 'completed'",
+    );
+    expect(body.as_of).toBe(rows[0]!['d']);
     expect(body.profile.customer_id).toBe(id);
     expect(body.rfm).toMatchObject({ r: expect.any(Number), cell: expect.stringMatching(/^\d{3}$/) });
     expect(body.cluster).toMatchObject({ cluster: expect.any(Number), label: expect.any(String) });

@@ -113,14 +113,14 @@ describe('KPI comparisons over HTTP', () => {
       expect(kpi.value).not.toBeNull();
       for (const c of kpi.comparisons) {
         expect(c.delta).toBeNull();
-        expect(c.reason).toBe(`the data starts on ${spoken(first)}`);
+        expect(c.reason).toBe(`no data before ${spoken(first)}`);
       }
     }
     // Read long after the export: "this year" runs past the data's end.
     const stale = await kpis(later, 'sales-executive', 'this year');
     const revenue = stale.get('revenue')!;
-    expect(revenue.window.note).toMatch(/^the data ends on /);
-    expect(revenue.comparisons.every((c) => c.delta === null && /^the data ends on /.test(c.reason!))).toBe(
+    expect(revenue.window.note).toMatch(/^no data after /);
+    expect(revenue.comparisons.every((c) => c.delta === null && /^no data after /.test(c.reason!))).toBe(
       true,
     );
   });

@@ -103,8 +103,8 @@ describe('coverage: a window the loaded data does not hold is named with the rea
     expect(uncovered(days('2024-01-01', '2026-05-14'), coverage)).toBeUndefined();
   });
   it('says where the data starts or ends', () => {
-    expect(uncovered(days('2022-05-01', '2024-04-30'), coverage)).toBe('the data starts on Jan 1, 2024');
-    expect(uncovered(days('2026-01-01', '2026-12-07'), coverage)).toBe('the data ends on May 14, 2026');
+    expect(uncovered(days('2022-05-01', '2024-04-30'), coverage)).toBe('no data before Jan 1, 2024');
+    expect(uncovered(days('2026-01-01', '2026-12-07'), coverage)).toBe('no data after May 14, 2026');
     expect(uncovered(days('2026-01-01', '2026-01-31'), { from: null, to: null })).toBe('no data is loaded');
   });
 });
@@ -115,6 +115,7 @@ describe('windows read for people, in one format', () => {
     ['2025-07-01', '2025-09-30', 'Q3 2025'],
     ['2026-04-01', '2026-04-30', 'Apr 2026'],
     ['2025-05-01', '2026-04-30', 'May 2025 – Apr 2026'],
+    ['2025-02-01', '2025-04-30', 'Feb – Apr 2025'],
     ['2026-05-01', '2026-05-14', 'May 1–14, 2026'],
     ['2026-01-01', '2026-05-14', 'Jan 1 – May 14, 2026'],
     ['2025-12-20', '2026-01-05', 'Dec 20, 2025 – Jan 5, 2026'],

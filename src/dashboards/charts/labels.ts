@@ -1,7 +1,7 @@
 import type { Row } from '../../engine';
 import { labelOf, MISSING_LABEL } from '../../util/labels';
 import type { FieldInfo, VegaLiteSpec } from './fields';
-import { esc } from './fields';
+import { d3Format, esc } from './fields';
 
 /** The suffix that names a label column made from a field (`customers.region · label`). */
 const LABEL_SUFFIX = ' · label';
@@ -59,6 +59,7 @@ export function withLabels(
 ): VegaLiteSpec {
   const nominal = fields.filter((f) => f.kind === 'nominal');
   const maps = new Map(nominal.map((f) => [esc(f.name), { field: f, map: labelMap(f, rows) }]));
+  const byEscaped = new Map(fields.map((f) => [esc(f.name), f]));
   const merged = Object.assign({}, ...[...maps.values()].map((m) => m.map)) as Record<string, string>;
   const transforms: object[] = [];
   const made = new Set<string>();
@@ -88,6 +89,12 @@ export function withLabels(
     for (const key of LEGEND_CHANNELS) {
       const c = enc[key] as Record<string, unknown> | undefined;
       if (!c || typeof c['field'] !== 'string' || c['legend'] === null) continue;
+      if (c['type'] === 'quantitative') {
+        // A colour scale of amounts reads like their axis would: €25M, not 25000000.
+        const format = d3Format(byEscaped.get(c['field'])?.format, 'axis');
+        if (format) c['legend'] = { format, ...(c['legend'] as object) };
+        continue;
+      }
       if (c['type'] !== 'nominal' && c['type'] !== 'ordinal') continue;
       c['legend'] = {
         labelExpr: labelExpr('datum.value', merged, 'datum.label'),

@@ -16,6 +16,7 @@ export const FORECAST_COLUMNS = [
   'series',
   'period',
   'actual',
+  'actual_to_date',
   'forecast',
   'lower_80',
   'upper_80',
@@ -24,11 +25,18 @@ export const FORECAST_COLUMNS = [
   'method',
 ] as const;
 
-function row(s: ForecastSeriesResult, period: string, actual: number | null, f?: ForecastPointResult): Row {
+function row(
+  s: ForecastSeriesResult,
+  period: string,
+  actual: number | null,
+  f?: ForecastPointResult,
+  toDate: number | null = null,
+): Row {
   return {
     series: s.label,
     period,
     actual,
+    actual_to_date: toDate,
     forecast: f?.forecast ?? null,
     lower_80: f?.lower80 ?? null,
     upper_80: f?.upper80 ?? null,
@@ -38,13 +46,17 @@ function row(s: ForecastSeriesResult, period: string, actual: number | null, f?:
   };
 }
 
-/** History rows with the actual, then the forecast rows (the partial period with its actual so far). */
+/**
+ * History rows with the actual, then the forecast rows. The period still running has only its
+ * actual so far (`actual_to_date`), never `actual`: a line of actuals would otherwise end in a
+ * fall that is only the days not yet lived.
+ */
 function seriesRows(s: ForecastSeriesResult): Row[] {
   const rows = s.history.map((p) => row(s, p.period, p.actual));
   const partial = s.partial;
   for (const f of s.forecast)
-    rows.push(row(s, f.period, partial?.period === f.period ? partial.actual : null, f));
-  if (s.forecast.length === 0 && partial) rows.push(row(s, partial.period, partial.actual));
+    rows.push(row(s, f.period, null, f, partial?.period === f.period ? partial.actual : null));
+  if (s.forecast.length === 0 && partial) rows.push(row(s, partial.period, null, undefined, partial.actual));
   return rows;
 }
 

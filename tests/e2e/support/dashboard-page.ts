@@ -51,7 +51,13 @@ export function tilesOnPage(page: Page): Promise<TileOnPage[]> {
   );
 }
 
+/** A KPI's exact value as its tooltip gives it (the headline shows it compact: €24.4M). */
 export async function kpiValue(page: Page, tile: string): Promise<string> {
+  return (await page.locator(`${tileSelector(tile)} .kpi-value`).getAttribute('title')) ?? '';
+}
+
+/** A KPI's headline as shown: compact, with its unit. */
+export async function kpiShown(page: Page, tile: string): Promise<string> {
   return (await page.locator(`${tileSelector(tile)} .kpi-value`).textContent()) ?? '';
 }
 

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../../../src/engine';
 import { buildApp } from '../../../src/server/app';
-import { loadDemo, ROOT } from '../../helpers/demo';
+import { DEMO_NOW, loadDemo, ROOT } from '../../helpers/demo';
 
-/** The clock the demo is read against: its data ends on 2026-06-30. */
-export const NOW = () => new Date('2026-07-01T00:00:00Z');
+/** The clock the demo is read against: its export moment, as a server holding only the demo reads it. */
+export const NOW = () => DEMO_NOW;
 
 export interface DemoServer {
   readonly url: string;
