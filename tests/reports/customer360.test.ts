@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dashboardClustering } from '../../src/dashboards/clustering';
 import type { Engine, Row } from '../../src/engine';
 import { warehouseVersion } from '../../src/etl';
 import { Customer360, type CustomerDetail, DetailParamsSchema } from '../../src/reports/customer360';
@@ -7,7 +8,7 @@ import { rfmPopulation, scoreRfm } from '../../src/reports/customer360/rfm';
 import { rfmReport } from '../../src/reports/rfm/report';
 import { segmentsReport } from '../../src/reports/segments/report';
 import { saveSegment } from '../../src/reports/target-groups/store';
-import { DEMO, DEMO_AS_OF, loadDemo } from '../helpers/demo';
+import { DEMO, DEMO_AS_OF, loadDemo, ROOT } from '../helpers/demo';
 import { reportContext } from '../helpers/reports';
 
 const AS_OF = DEMO_AS_OF;
@@ -210,6 +211,7 @@ describe('Customer 360 on the demo company', () => {
       const count = (kind: string) => d.timeline.filter((e) => e.kind === kind).length;
       for (const kind of ['order', 'interaction', 'campaign', 'web_session', 'deal', 'ticket']) {
         expect(count(kind), `${id} ${kind}`).toBe(Number(hand[kind]));
+        expect(d.timeline_totals[kind as never] ?? 0, `${id} ${kind} total`).toBe(Number(hand[kind]));
       }
       expect(d.timeline_next_before).toBeNull();
       expect(d.timeline.filter((e) => e.planned).length).toBe(Number(hand['planned']));
@@ -247,6 +249,8 @@ describe('Customer 360 on the demo company', () => {
     // One entry a page: every page is one instant, all of whose entries it must hold.
     for (let n = 0; n <= all.length; n++) {
       const d = await detail(id, { timeline_limit: 1, ...(before ? { before } : {}) });
+      // One entry per page, but the totals count the whole timeline, on every page.
+      expect(d.timeline_totals).toEqual(details.get(id)!.timeline_totals);
       pages.push(d.timeline);
       if (!d.timeline_next_before) break;
       before = d.timeline_next_before;
@@ -316,6 +320,32 @@ describe('Customer 360 on the demo company', () => {
       expect(d.cluster!.mean_monetary).toBeCloseTo(report.clusters[c]!.mean_monetary!, 6);
     }
     expect(compared).toBeGreaterThan(3);
+  });
+
+  it('with the clustering the dashboards show, the same k, cluster and name as that tile', async () => {
+    const clustering = dashboardClustering(ROOT)!;
+    expect(clustering).toMatchObject({ dashboard: 'marketing-segments', params: { k: 4 } });
+    const shown = new Customer360(reportContext(engine), {
+      version: () => warehouseVersion(engine),
+      clustering: clustering.params,
+    });
+    const report = await segmentsReport(reportContext(engine), {
+      ...clustering.params,
+      as_of: AS_OF,
+      limit: 50_000,
+    });
+    expect(report.k).toBe(4);
+    const byId = new Map(report.customers.map((c) => [String(c['customer_id']), Number(c['cluster'])]));
+    for (const id of [picks.scd2, picks.overdue, picks.web]) {
+      const d = await shown.detail(id, DetailParamsSchema.parse({ timeline_limit: 1 }));
+      const c = byId.get(id)!;
+      expect(d.cluster, id).toMatchObject({ cluster: c, k: 4, label: report.clusters[c]!.label });
+    }
+    // Named for people, and apart: no two clusters share a name.
+    const labels = report.clusters.map((c) => c.label);
+    expect(new Set(labels).size).toBe(labels.length);
+    for (const l of labels)
+      expect(l).toMatch(/^(Recent|Cooling|Lapsed), (rare|regular|frequent), (low|mid|high) spend/);
   });
 
   it('lists the saved segments the customer is a member of', async () => {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { dashboardClustering } from '../../dashboards/clustering';
 import { warehouseVersion } from '../../etl';
 import { loadModel } from '../../model/load';
 import { parseParams } from '../../reports/common/params';
@@ -32,7 +33,7 @@ async function withCustomers<T>(db: string | undefined, body: (c: Customer360) =
     body(
       new Customer360(
         { engine, model, now: (await clockOf(engine)).now },
-        { version: () => warehouseVersion(engine) },
+        { version: () => warehouseVersion(engine), clustering: dashboardClustering(projectRoot())?.params },
       ),
     ),
   );

@@ -3,11 +3,14 @@ import { type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { withTempTable } from '../common/temp';
 import { assignSql, type SegmentsFit, type SegmentsPlan } from '../segments/fit';
+import { clusterLabels } from '../segments/labels';
 import { fitSegments, planSegments } from '../segments/report';
 
 /** The segments report's default fit as of one date, with each cluster's profile. */
 export interface ClusterModel {
   readonly plan: SegmentsPlan;
+  /** Each cluster's name in words, as the segments report gives it. */
+  readonly labels: ReadonlyMap<number, string>;
   readonly fit: SegmentsFit;
   readonly k: number;
   readonly profiles: ReadonlyMap<number, Row>;
@@ -27,11 +30,15 @@ export interface CustomerCluster {
 }
 
 /**
- * Fits the segments report's default clustering (the expensive part: seconds on the demo) and
+ * Fits the segments report's clustering (its defaults, or the parameters given) (the expensive part: seconds on the demo) and
  * profiles its clusters over the whole population; null when the report finds no clusters.
  */
-export async function clusterModel(ctx: ReportContext, asOf: string): Promise<ClusterModel | null> {
-  const plan = await planSegments(ctx, { as_of: asOf, limit: 0 });
+export async function clusterModel(
+  ctx: ReportContext,
+  asOf: string,
+  params: Readonly<Record<string, unknown>> = {},
+): Promise<ClusterModel | null> {
+  const plan = await planSegments(ctx, { ...params, as_of: asOf, limit: 0 });
   return withTempTable(ctx.engine, plan.table, async (session, table) => {
     const fit = await fitSegments(session, plan, table);
     if (fit.k === null) return null;
@@ -42,8 +49,20 @@ export async function clusterModel(ctx: ReportContext, asOf: string): Promise<Cl
                avg(monetary)::DOUBLE AS mean_monetary
         FROM (${assignSql(table, fit.features, fit.centroids)}) GROUP BY cluster`)
     ).rows;
+    const ordered = [...Array(fit.k).keys()].map((c) => {
+      const p = rows.find((r) => Number(r['cluster']) === c);
+      const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+      return {
+        customers: Number(p?.['customers'] ?? 0),
+        mean_recency_days: n(p?.['mean_recency_days']),
+        mean_frequency: n(p?.['mean_frequency']),
+        mean_monetary: n(p?.['mean_monetary']),
+      };
+    });
+    const labels = clusterLabels(ordered);
     return {
       plan,
+      labels: new Map(labels.map((l, c) => [c, l])),
       fit,
       k: fit.k,
       profiles: new Map(rows.map((r) => [Number(r['cluster']), r])),
@@ -71,8 +90,8 @@ export function clusterOf(model: ClusterModel, assigned: Row): CustomerCluster {
   const p = model.profiles.get(cluster);
   return {
     cluster,
-    // The segments report numbers clusters by mean revenue (0 = highest) and names none.
-    label: `Cluster ${cluster}`,
+    // The segments report's own name for it, and its number (0 = highest mean revenue).
+    label: model.labels.get(cluster) ?? `Cluster ${cluster}`,
     k: model.k,
     customers: Number(p?.['customers'] ?? 0),
     customer_share: Number(p?.['customer_share'] ?? 0),

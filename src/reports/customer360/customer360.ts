@@ -11,7 +11,7 @@ import {
 import { customerKpis, type Kpis } from './kpis';
 import { customerSegments, type Membership } from './memberships';
 import { Memo, memoKey } from './memo';
-import type { DetailParams, SearchParams } from './params';
+import type { DetailParams, SearchParams, TimelineKind } from './params';
 import { customerProfile, type HistoryVersion, type Profile } from './profile';
 import {
   type CustomerRfm,
@@ -33,6 +33,8 @@ export interface CustomerDetail {
   cluster: CustomerCluster | null;
   segments: Membership[];
   timeline: TimelineEntry[];
+  /** Entries of each kind over the whole timeline (the page holds only the newest). */
+  timeline_totals: Partial<Record<TimelineKind, number>>;
   timeline_next_before: string | null;
   as_of: string;
 }
@@ -40,6 +42,11 @@ export interface CustomerDetail {
 export interface Customer360Options {
   /** The warehouse's data version (the ETL run id): memoised results of another version are not used. */
   readonly version: () => Promise<number>;
+  /**
+   * The segments report parameters of the clustering the dashboards show (k, features), so the
+   * customer's cluster is the one a marketer sees there [the report's defaults].
+   */
+  readonly clustering?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -84,6 +91,7 @@ export class Customer360 {
       cluster,
       segments,
       timeline: timeline.entries,
+      timeline_totals: timeline.totals,
       timeline_next_before: timeline.next_before,
       as_of: asOf,
     };
@@ -101,7 +109,7 @@ export class Customer360 {
         rfmPopulation(ctx, asOf),
       ),
       this.clusters.get(memoKey(version, asOf, this.ctx.model.access?.key ?? null), () =>
-        clusterModel(ctx, asOf),
+        clusterModel(ctx, asOf, this.options.clustering),
       ),
       customerRfmSql(ctx, asOf, customerId),
     ]);

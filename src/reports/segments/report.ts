@@ -6,6 +6,7 @@ import { defineReport } from '../common/definition';
 import { withTempTable } from '../common/temp';
 import { exactSum, rawCentroid } from './features';
 import { assignSql, fitSegments, type PhaseHook, planSegments, timed } from './fit';
+import { clusterLabels } from './labels';
 import { SEGMENTS_COLUMNS, type SegmentsParams, SegmentsParamsSchema } from './params';
 
 export { fitSegments, planSegments } from './fit';
@@ -16,6 +17,8 @@ const tempName = (what: string) => `__segments_${what}_${process.pid}_${++counte
 
 export interface ClusterProfile {
   cluster: number;
+  /** In words, against the whole population: "Recent, frequent, high spend". */
+  label: string;
   customers: number;
   customer_share: number;
   revenue: number;
@@ -114,6 +117,7 @@ export async function segmentsReport(
           const p = byCluster.get(c);
           return {
             cluster: c,
+            label: '',
             customers: Number(p?.['customers'] ?? 0),
             customer_share: Number(p?.['customer_share'] ?? 0),
             revenue: Number(p?.['revenue'] ?? 0),
@@ -125,6 +129,8 @@ export async function segmentsReport(
             inertia: Number(p?.['inertia'] ?? 0),
           };
         });
+        const labels = clusterLabels(clusters);
+        clusters = clusters.map((c, i) => ({ ...c, label: labels[i]! }));
         inertia = clusters.reduce((s, c) => s + c.inertia, 0);
         customers = (
           await session.query(

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { dashboardClustering } from '../../dashboards/clustering';
 import { warehouseVersion } from '../../etl';
 import { Customer360, DetailParamsSchema, SearchParamsSchema } from '../../reports/customer360';
 import type { AppContext } from '../deps';
@@ -9,7 +10,10 @@ import { reportContext } from './reports';
 export async function customerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   // One per app: it keeps the whole-population parts (RFM ranking, cluster fit) per warehouse
   // version, read from the run log on each request so that loads by the CLI count too.
-  const customers = new Customer360(reportContext(ctx), { version: () => warehouseVersion(ctx.engine) });
+  const customers = new Customer360(reportContext(ctx), {
+    version: () => warehouseVersion(ctx.engine),
+    clustering: dashboardClustering(ctx.root)?.params,
+  });
   app.get('/v1/customers', async (request) =>
     customers.search(parseInput(SearchParamsSchema, request.query, 'query string')),
   );

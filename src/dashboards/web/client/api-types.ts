@@ -142,7 +142,7 @@ export interface CustomerDetail {
     cell: string;
     segment: string;
   } | null;
-  readonly cluster: { cluster: number; label: string } | null;
+  readonly cluster: { cluster: number; label: string; k: number } | null;
   readonly segments: { segment_id: string; name: string }[];
   readonly timeline: TimelineEvent[];
 }

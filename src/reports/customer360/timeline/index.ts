@@ -23,6 +23,8 @@ const SOURCES: Record<TimelineKind, TimelineSource> = {
 export interface TimelinePage {
   /** Newest first; planned interactions, lying ahead, come first. */
   entries: TimelineEntry[];
+  /** Every entry of each kind the customer has (all pages), from the warehouse. */
+  totals: Partial<Record<TimelineKind, number>>;
   /** Pass as `before` for the next page; null when this page holds the oldest entry. */
   next_before: string | null;
 }
@@ -66,9 +68,16 @@ export async function customerTimeline(
       return r.rows.map((row) => s.entry(row));
     }),
   );
+  const counted = await Promise.all(
+    sources.map(async (s) => {
+      const r = await ctx.engine.query(sql`SELECT count(*) AS n FROM (${s.rows(ctx, customerId)})`);
+      return [s.kind, Number(r.rows[0]?.['n'] ?? 0)] as const;
+    }),
+  );
+  const totals = Object.fromEntries(counted.filter(([, n]) => n > 0));
   const all = fetched.flat().sort(newestFirst);
-  if (all.length <= options.limit) return { entries: all, next_before: null };
+  if (all.length <= options.limit) return { entries: all, totals, next_before: null };
   const t = all[options.limit - 1]!.at;
   const entries = all.filter((e) => e.at >= t);
-  return { entries, next_before: entries.length < all.length ? t : null };
+  return { entries, totals, next_before: entries.length < all.length ? t : null };
 }

@@ -10,7 +10,10 @@ import { profileCard } from './profile-card';
 import { scoresPanel } from './scores';
 import { Timeline } from './timeline';
 
-type Detail = CustomerDetail & { timeline_next_before?: string | null };
+type Detail = CustomerDetail & {
+  timeline_next_before?: string | null;
+  timeline_totals?: Record<string, number>;
+};
 
 const detailUrl = (id: string, params: Record<string, string> = {}) => {
   const q = new URLSearchParams(params).toString();
@@ -52,10 +55,15 @@ export async function mountCustomerPage(): Promise<void> {
     return;
   }
   document.title = `${d.profile.name ?? customerId} · rapport`;
-  const timeline = new Timeline(d.timeline, d.timeline_next_before ?? null, async (before) => {
-    const older = await getJson<Detail>(detailUrl(customerId, { before }));
-    return { events: older.timeline as TimelineEvent[], next: older.timeline_next_before ?? null };
-  });
+  const timeline = new Timeline(
+    d.timeline,
+    d.timeline_next_before ?? null,
+    async (before) => {
+      const older = await getJson<Detail>(detailUrl(customerId, { before }));
+      return { events: older.timeline as TimelineEvent[], next: older.timeline_next_before ?? null };
+    },
+    d.timeline_totals ?? {},
+  );
   replace(
     content,
     h(

@@ -7,7 +7,7 @@ type Kind = 'currency' | 'integer' | 'number' | 'date';
 /** The KPIs shown, in order; keys the API does not send are left out. */
 const KPIS: readonly [key: string, label: string, kind: Kind][] = [
   ['revenue', 'Revenue', 'currency'],
-  ['orders', 'Orders', 'integer'],
+  ['orders', 'Completed orders', 'integer'],
   ['average_order_value', 'Average order value', 'currency'],
   ['first_order_at', 'First order', 'date'],
   ['last_order_at', 'Last order', 'date'],

@@ -52,7 +52,7 @@ export function profileCard(d: CustomerDetail): HTMLElement {
       fact('E-mail', email ? h('a', { href: `mailto:${email}` }, email) : null),
       fact('Phone', phone ? h('a', { href: `tel:${phone.replace(/\s+/g, '')}` }, phone) : null),
       fact('Location', place || null),
-      fact('Industry', text(p['industry'])),
+      fact('Industry', text(p['industry']) ? humanize(String(p['industry'])) : null),
       fact('Customer since', text(p['signup_at']) ? formatTime(p['signup_at'], 'day') : null),
       fact(
         'Acquired via',

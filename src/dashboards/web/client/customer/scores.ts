@@ -32,7 +32,11 @@ export function scoresPanel(d: CustomerDetail): HTMLElement {
           h(
             'div',
             { class: 'score-row' },
-            score('R', rfm.r, `${formatNumber(rfm.recency_days, 'integer')} days since the last order`),
+            score(
+              'R',
+              rfm.r,
+              `${formatNumber(rfm.recency_days, 'integer')} ${rfm.recency_days === 1 ? 'day' : 'days'} since the last order`,
+            ),
             score('F', rfm.f, `${formatNumber(rfm.frequency, 'integer')} orders`),
             score('M', rfm.m, formatNumber(rfm.monetary, 'currency')),
           ),
@@ -40,7 +44,12 @@ export function scoresPanel(d: CustomerDetail): HTMLElement {
       : h('p', { class: 'muted' }, 'Not scored: no completed orders before the reference date.'),
     h('h2', { class: 'panel-title' }, 'Cluster'),
     d.cluster
-      ? h('p', { class: 'cluster' }, h('span', { class: 'chip neutral' }, d.cluster.label))
+      ? h(
+          'p',
+          { class: 'cluster', title: 'The k-means clustering the Marketing segments dashboard shows' },
+          h('span', { class: 'chip neutral' }, d.cluster.label),
+          h('span', { class: 'muted' }, ` cluster ${d.cluster.cluster} of ${d.cluster.k}`),
+        )
       : h('p', { class: 'muted' }, 'Not in a cluster.'),
     h('h2', { class: 'panel-title' }, 'Target groups'),
     d.segments.length > 0

@@ -3,7 +3,8 @@ import { h, replace } from '../core/dom';
 import { formatNumber, formatTime, parseTime } from '../core/format';
 
 export const KIND_LABELS: Readonly<Record<string, string>> = {
-  order: 'Orders',
+  // Every order, whatever became of it: the KPI above counts completed orders only.
+  order: 'All orders',
   interaction: 'Interactions',
   campaign: 'Campaigns',
   web_session: 'Web sessions',
@@ -77,6 +78,8 @@ export class Timeline {
     private events: TimelineEvent[],
     private next: string | null,
     private readonly loadOlder: (before: string) => Promise<OlderPage>,
+    /** Entries of each kind over the whole timeline, from the warehouse (the page holds the newest). */
+    private readonly totals: Readonly<Record<string, number>> = {},
   ) {
     this.draw();
   }
@@ -84,8 +87,9 @@ export class Timeline {
   private draw(): void {
     const sorted = [...this.events].sort((a, b) => b.at.localeCompare(a.at));
     const kinds = [...new Set([...Object.keys(KIND_LABELS), ...sorted.map((e) => e.kind)])];
-    const counts = new Map<string, number>();
-    for (const e of sorted) counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1);
+    // The chips count the whole timeline, not the entries loaded so far.
+    const counts = new Map<string, number>(Object.entries(this.totals));
+    for (const e of sorted) if (!(e.kind in this.totals)) counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1);
     const filters = h(
       'div',
       { class: 'timeline-filters', role: 'group', 'aria-label': 'Show kinds' },
