@@ -45,6 +45,7 @@ describe('the Customer 360 API over HTTP', () => {
         'segments',
         'timeline',
         'timeline_next_before',
+        'timeline_totals',
       ].sort(),
     );
     // as_of's default: the day after the latest completed order.
