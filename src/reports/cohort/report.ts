@@ -29,6 +29,7 @@ export const COHORT_COLUMNS = [
   'revenue',
   'cumulative_revenue_per_customer',
   'partial',
+  'left_censored',
 ] as const;
 
 /** Whole periods between two period starts: a calendar index difference (31 Jan → 1 Feb is 1). */
@@ -56,7 +57,8 @@ export interface CohortPlan {
  * ANALYTICS.md's cohort retention: a customer's cohort is the period of the first completed
  * order; offset k is the calendar index difference; active(c, k) counts distinct customers of c
  * with a completed order in period c + k; cells are returned only for periods that started
- * before as_of, the last flagged partial when as_of cuts it.
+ * before as_of, the last flagged partial when as_of cuts it, and the data's first cohort
+ * flagged left-censored (it holds every earlier customer who bought in that period).
  */
 export async function planCohort(ctx: ReportContext, input: unknown): Promise<CohortPlan> {
   const params = parseParams(CohortParamsSchema, input, 'cohort');
@@ -99,7 +101,10 @@ export async function planCohort(ctx: ReportContext, input: unknown): Promise<Co
            coalesce(a.active, 0) AS active_customers, coalesce(a.active, 0) / g.size AS retention,
            coalesce(a.revenue, 0)::DOUBLE AS revenue,
            (sum(coalesce(a.revenue, 0)) OVER (PARTITION BY g.cohort ORDER BY g.k) / g.size)::DOUBLE AS cumulative_revenue_per_customer,
-           g.period + ${unit} > CAST(${day} AS TIMESTAMP) AS partial, coalesce(a.orders, 0) AS orders
+           g.period + ${unit} > CAST(${day} AS TIMESTAMP) AS partial,
+           -- The first period of the data: its customers' earlier orders predate the data, so
+           -- some of them are not new (their cohort is earlier) and its retention reads too high.
+           g.cohort = (SELECT min(period) FROM lines) AS left_censored, coalesce(a.orders, 0) AS orders
     FROM grid g LEFT JOIN activity a ON a.cohort = g.cohort AND a.k = g.k
     WHERE true${maxOffset}
     ORDER BY g.cohort, g.k`;
