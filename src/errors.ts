@@ -21,6 +21,7 @@ export const ERROR_CATALOGUE = {
   CONFLICT: { status: 409, title: 'The resource already exists or is busy' },
   UNSUPPORTED_FEATURE: { status: 422, title: 'The feature is not supported here' },
   ROW_LIMIT_EXCEEDED: { status: 422, title: 'The result has more rows than allowed' },
+  WORK_LIMIT_EXCEEDED: { status: 422, title: 'The request asks for more computation than allowed' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is larger than allowed' },
   RATE_LIMITED: { status: 429, title: 'Too many requests; retry after the time given' },
   SERVER_BUSY: { status: 503, title: 'Too many queries are running; retry later' },
