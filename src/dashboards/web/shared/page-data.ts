@@ -23,6 +23,9 @@ export interface DimensionFilterDefinition {
   readonly title?: string;
   readonly multiple: boolean;
   readonly default: readonly string[];
+  /** How the dimension's values read for people (the model's labels; code-like values humanised). */
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly humanize?: boolean;
 }
 
 export type FilterDefinition = DateRangeFilterDefinition | DimensionFilterDefinition;

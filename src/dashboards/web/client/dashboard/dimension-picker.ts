@@ -1,3 +1,4 @@
+import { type LabelRule, labelOf } from '../../../../util/labels';
 import type { DimensionFilterDefinition } from '../../shared/page-data';
 import { type CloseReason, popover } from '../components/popover';
 import { isAbort } from '../core/api';
@@ -5,9 +6,9 @@ import { debounce } from '../core/debounce';
 import { h, replace } from '../core/dom';
 import { memberValues } from '../core/member-values';
 
-function summary(values: readonly string[]): string {
+function summary(values: readonly string[], rule: LabelRule): string {
   if (values.length === 0) return 'All';
-  if (values.length === 1) return values[0]!;
+  if (values.length === 1) return labelOf(values[0], rule);
   return `${values.length} selected`;
 }
 
@@ -39,7 +40,7 @@ export function dimensionPicker(
     'button',
     { type: 'button', class: ['filter-button', value.length > 0 && 'is-set'], dataset: { filter: def.name } },
     h('span', { class: 'filter-name' }, title),
-    h('span', { class: 'filter-value' }, summary(value)),
+    h('span', { class: 'filter-value' }, summary(value, def)),
   );
   const notice = h('span', { class: 'filter-notice', role: 'status' });
   const wrap = h('div', { class: 'filter' }, button, notice);
@@ -119,7 +120,7 @@ export function dimensionPicker(
                 'aria-selected': String(chosen.has(v)),
                 on: { click: () => apply([v]) },
               },
-              v,
+              labelOf(v, def),
             ),
           );
         }
@@ -135,7 +136,11 @@ export function dimensionPicker(
             },
           },
         });
-        return h('li', { role: 'option' }, h('label', { class: 'check-option' }, box, h('span', {}, v)));
+        return h(
+          'li',
+          { role: 'option' },
+          h('label', { class: 'check-option' }, box, h('span', {}, labelOf(v, def))),
+        );
       };
       let request = 0;
       const load = async (search: string) => {
