@@ -209,8 +209,45 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/v1/dashboards/{id}/tiles/{tile}': {
         get: op('One tile as NAME.svg, NAME.csv or NAME.json, filters in the query string', {
-          parameters: [pathParam('id'), pathParam('tile')],
-          responses: withErrors('SVG, CSV or JSON'),
+          description:
+            "Any other query parameter named after one of the dashboard's filters sets its value (`period=last 3 months`, `region=A,B`). " +
+            'The SVG carries a title block: the tile, the dashboard, the period in words, the filters that applied and those that did not, the units. ' +
+            'The JSON carries the same as `export` ({dashboard, period, filters, ignored}).',
+          parameters: [
+            pathParam('id'),
+            {
+              ...pathParam('tile'),
+              description: 'the tile name with the format: NAME.svg, NAME.csv or NAME.json',
+            },
+            {
+              name: 'headers',
+              in: 'query',
+              required: false,
+              description:
+                'CSV only. `names` (default): the raw column names and values scripts read. `titles`: titles with units ("Revenue (€)"), ' +
+                'values labelled for people (a missing one "(unknown)"), numbers unformatted, dates ISO, after a UTF-8 byte order mark',
+              schema: { type: 'string', enum: ['names', 'titles'], default: 'names' },
+            },
+            {
+              name: 'context',
+              in: 'query',
+              required: false,
+              description:
+                'CSV only. `1`: lines before the header, one cell each (title, dashboard and period, filters, units), then an empty line',
+              schema: { type: 'string', enum: ['0', '1'], default: '0' },
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'The tile as SVG, CSV or JSON',
+              content: {
+                'image/svg+xml': { schema: { type: 'string' } },
+                'text/csv': { schema: { type: 'string' } },
+                ...json({ type: 'object' }),
+              },
+            },
+            ...errors,
+          },
         }),
       },
       '/v1/dashboards/{id}/tiles/{tile}/drill': {

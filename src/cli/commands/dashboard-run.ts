@@ -1,8 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { exportContext } from '../../dashboards/export/context';
+import { svgSize } from '../../dashboards/export/tile';
+import { filterValues } from '../../dashboards/filters';
 import { loadDashboards } from '../../dashboards/load';
 import { compileSpec, renderSvg } from '../../dashboards/render';
 import { runDashboard } from '../../dashboards/run';
+import { exportSpec } from '../../dashboards/web/shared/export-spec';
 import { AppError } from '../../errors';
 import { warehouseVersion } from '../../etl';
 import { loadModel } from '../../model/load';
@@ -49,27 +53,29 @@ export async function render(id: string, opts: RenderOptions): Promise<void> {
     const queries = new QueryService({ engine, model, version: () => version, now });
     const bar = progress(d.tiles.length + 1, `render ${id}`);
     bar.update(0, 'querying');
-    const result = await runDashboard(
-      { queries, reports: { engine, model, now } },
-      d,
-      filterArgs(opts.filter),
-    );
+    const given = filterArgs(opts.filter);
+    const result = await runDashboard({ queries, reports: { engine, model, now } }, d, given);
+    const about = { dashboard: d, values: filterValues(d, given), model, now: now() };
     const png = opts.png ? await pngRenderer() : undefined;
     const written: { tile: string; files: string; note: string }[] = [];
     try {
       for (const [i, t] of result.tiles.entries()) {
         bar.update(i + 1, t.name);
-        if (t.error || !t.spec) {
-          written.push({ tile: t.name, files: '', note: `error ${t.error?.code}: ${t.error?.message}` });
+        // The tile as it exports: its chart under a title block (dashboard, period, filters, units).
+        const context = exportContext(about, t);
+        const spec = t.error ? undefined : exportSpec(t, context);
+        if (!spec) {
+          const note = t.error ? `error ${t.error.code}: ${t.error.message}` : 'no chart';
+          written.push({ tile: t.name, files: '', note });
           continue;
         }
-        const size = { width: t.width * 100, height: t.height * 160 };
-        const warnings = compileSpec(t.spec).warnings;
-        const svg = await renderSvg(t.spec, size);
+        const warnings = compileSpec(spec).warnings;
+        const svg = await renderSvg(spec);
         writeFileSync(join(out, `${t.name}.svg`), svg);
         const files = [`${t.name}.svg`];
         if (png) {
-          writeFileSync(join(out, `${t.name}.png`), await png.render(svg, size.width + 80, size.height + 80));
+          const size = svgSize(svg);
+          writeFileSync(join(out, `${t.name}.png`), await png.render(svg, size.width + 16, size.height + 16));
           files.push(`${t.name}.png`);
         }
         written.push({

@@ -2,15 +2,16 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { exportContext } from '../../dashboards/export/context';
+import { tileCsv, tileSvg } from '../../dashboards/export/tile';
+import { filterValues } from '../../dashboards/filters';
 import { loadDashboards } from '../../dashboards/load';
-import { renderSvg } from '../../dashboards/render';
 import { type DashboardResult, runDashboard, runDashboardTile } from '../../dashboards/run';
 import type { DrillStep } from '../../dashboards/run-tile';
 import { segmentDefinitionFor } from '../../dashboards/save-segment';
 import type { Dashboard } from '../../dashboards/schema';
 import { queryFields } from '../../dashboards/tile-data';
 import { AppError } from '../../errors';
-import { rowsToCsv } from '../../reports/common/csv';
 import { recordsQuery } from '../../reports/query/drill';
 import { saveSegment } from '../../reports/target-groups/store';
 import { allows, permissionOf } from '../auth/permissions';
@@ -56,6 +57,18 @@ const SaveBody = z
     replace: z.boolean().default(false),
   })
   .strict();
+
+/**
+ * A tile's query string: the dashboard filters' values (any parameter named after a filter), and
+ * for CSV `headers=titles` (titles with units, labelled values) and `context=1` (lines first
+ * that say what the file holds).
+ */
+const TileQuery = z
+  .object({
+    headers: z.enum(['names', 'titles']).default('names'),
+    context: z.enum(['0', '1']).default('0'),
+  })
+  .catchall(z.unknown());
 
 const ValuesQuery = z
   .object({
@@ -136,17 +149,23 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: AppContext): Pr
     async (request, reply) => {
       const m = /^(.+)\.(svg|csv|json)$/.exec(request.params.tile);
       if (!m) throw new AppError('NOT_FOUND', 'a tile is fetched as NAME.svg, NAME.csv or NAME.json');
-      const t = await tile(request.params.id, m[1]!, request.query);
-      if (m[2] === 'json') return t;
+      const { headers, context, ...filters } = parseInput(TileQuery, request.query ?? {}, 'query string');
+      const t = await tile(request.params.id, m[1]!, filters);
+      const d = find(request.params.id);
+      // What an export says around the tile (dashboard, period, filters); the page's exports read it too.
+      const about = exportContext(
+        { dashboard: d, values: filterValues(d, filters), model: ctx.model, now: reportContext(ctx).now() },
+        t,
+      );
+      if (m[2] === 'json') return { ...t, export: about };
       if (m[2] === 'csv') {
         return reply
           .type('text/csv; charset=utf-8')
-          .send(rowsToCsv({ columns: t.fields.map((f) => f.name), data: t.data }));
+          .send(tileCsv(t, about, { headers, context: context === '1' }));
       }
-      if (!t.spec) throw new AppError('NOT_FOUND', `tile "${t.name}" has no chart`);
-      return reply
-        .type('image/svg+xml')
-        .send(await renderSvg(t.spec, { width: t.width * 100, height: t.height * 160 }));
+      const svg = await tileSvg(t, about);
+      if (svg === undefined) throw new AppError('NOT_FOUND', `tile "${t.name}" has no chart`);
+      return reply.type('image/svg+xml').send(svg);
     },
   );
 

@@ -1,3 +1,4 @@
+import { humanCsv } from '../../shared/export-csv';
 import type { Field, Row } from '../api-types';
 
 function cell(value: unknown): string {
@@ -11,4 +12,12 @@ export function toCsv(fields: readonly Field[], rows: readonly Row[]): string {
   const lines = [fields.map((f) => cell(f.name)).join(',')];
   for (const r of rows) lines.push(fields.map((f) => cell(r[f.name])).join(','));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Rows as CSV for people, as the server's `?headers=titles` writes them: titles with units,
+ * labelled categories, plain numbers, ISO dates (the same code, shared with the server).
+ */
+export function toHumanCsv(fields: readonly Field[], rows: readonly Row[]): string {
+  return humanCsv(fields, rows);
 }
