@@ -79,11 +79,11 @@ describe('dashboard navigation in a real browser', () => {
       .evaluateAll((ps) => ps.map((p) => (p.getAttribute('aria-label') ?? '').split(';')[0]!).sort());
   }
 
-  /** The rows the tile holds, as its menu's "Download CSV" writes them (sorted lines). */
+  /** The rows the tile holds, as its menu's "CSV (raw values)" writes them (sorted lines). */
   async function held(page: Page, tile: string): Promise<string[]> {
     await page.locator(`${tileSelector(tile)} .icon-button`).click();
     const download = page.waitForEvent('download');
-    await page.locator('.menu-item', { hasText: 'Download CSV' }).click();
+    await page.locator('.menu-item', { hasText: 'CSV (raw values)' }).click();
     const lines = readFileSync(await (await download).path(), 'utf8')
       .trim()
       .split('\n');

@@ -248,11 +248,14 @@ describe('the web app in a real browser', () => {
         const svg = await exported('Download SVG');
         expect(svg.name).toBe('sales-executive-revenue_by_region.svg');
         expect(svg.bytes.toString('utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+        // The CSV for people: titles with units, then one row per region.
         const csv = await exported('Download CSV');
         expect(csv.name).toBe('sales-executive-revenue_by_region.csv');
-        const lines = csv.bytes.toString('utf8').trim().split('\n');
-        expect(lines[0]).toBe('customers.region,orders.revenue');
+        const lines = csv.bytes.toString('utf8').replace(/^\uFEFF/, '').trim().split('\n');
+        expect(lines[0]).toBe('Region,Revenue (€)');
         expect(lines).toHaveLength(tile.data.length + 1);
+        const raw = await exported('CSV (raw values)');
+        expect(raw.bytes.toString('utf8').trim().split('\n')[0]).toBe('customers.region,orders.revenue');
       });
     });
 
