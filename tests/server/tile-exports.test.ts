@@ -167,9 +167,9 @@ describe('exported tiles say what they show', () => {
     expect(revenue[0]).toEqual(['Region', 'Revenue (€)']);
     expect(revenue.slice(1).map((r) => r[0])).toContain('(unknown)');
     const cycle = parseCsv((await get(`${cases[3]}.csv?headers=titles`)).body.slice(1));
-    expect(cycle[0]).toEqual(['Average Sales Cycle (days)']);
+    expect(cycle[0]).toEqual(['Average sales cycle (days)']);
     const service = parseCsv((await get(`${cases[2]}.csv?headers=titles`)).body.slice(1));
-    expect(service[0]).toEqual(['Category', 'Median First Response (hours)', 'Median Resolution (hours)']);
+    expect(service[0]).toEqual(['Category', 'Median first response (hours)', 'Median resolution (hours)']);
     // A code labelled for people: deals' outcomes read "Won" and "Lost", months as ISO dates.
     const outcomes = parseCsv((await get(`${cases[1]}.csv?headers=titles`)).body.slice(1));
     expect(new Set(outcomes.slice(1).map((r) => r[1]))).toEqual(new Set(['Won', 'Lost']));
