@@ -23,6 +23,10 @@ export const ERROR_CATALOGUE = {
   ROW_LIMIT_EXCEEDED: { status: 422, title: 'The result has more rows than allowed' },
   WORK_LIMIT_EXCEEDED: { status: 422, title: 'The request asks for more computation than allowed' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is larger than allowed' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    title: 'The request body is not JSON (send Content-Type: application/json)',
+  },
   RATE_LIMITED: { status: 429, title: 'Too many requests; retry after the time given' },
   SERVER_BUSY: { status: 503, title: 'Too many queries are running; retry later' },
   WAREHOUSE_LOCKED: { status: 503, title: 'The warehouse file is in use by another process' },

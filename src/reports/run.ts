@@ -1,7 +1,7 @@
 import { tableFromJSON, tableToIPC } from 'apache-arrow';
 import type { ReportContext } from './common/context';
 import { rowsToCsv } from './common/csv';
-import type { ReportOutput } from './common/definition';
+import type { ListedValues, ReportOutput } from './common/definition';
 import { parseParams } from './common/params';
 import { getReport } from './registry';
 
@@ -13,9 +13,12 @@ export async function runReport(
   name: string,
   input: unknown,
   format: ReportFormat,
+  /** Called with each dimension whose values the output would list; throws to refuse. */
+  mayList?: (listed: ListedValues) => void,
 ): Promise<{ output?: ReportOutput; stream?: AsyncIterable<Uint8Array> }> {
   const report = getReport(name);
   const params = parseParams(report.schema, input, name);
+  for (const listed of report.lists?.(params, format) ?? []) mayList?.(listed);
   if (format !== 'json' && report.table) {
     // Per-customer outputs go straight from DuckDB to the client, never as JS objects.
     const { sql } = await report.table(ctx, params);

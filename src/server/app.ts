@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { warehouseVersion } from '../etl';
 import { loadModel } from '../model/load';
 import { QueryService } from '../reports/query/service';
@@ -10,6 +10,7 @@ import { hasActiveKeys } from './auth/users';
 import type { AppContext, AppDeps } from './deps';
 import { installErrorHandler } from './errors';
 import { installRateLimit, serverLimits } from './limits';
+import { installRequestGuards } from './request-guard';
 import { cubeCompatRoutes } from './routes/cube-compat';
 import { customerRoutes } from './routes/customers';
 import { dashboardRoutes } from './routes/dashboards';
@@ -21,6 +22,7 @@ import { reportRoutes } from './routes/reports';
 import { segmentRoutes } from './routes/segments';
 import { userRoutes } from './routes/users';
 import { webRoutes } from './routes/web';
+import { installSecurityHeaders } from './security-headers';
 
 export type { AppContext, AppDeps } from './deps';
 
@@ -34,7 +36,15 @@ declare module 'fastify' {
 /** Builds the HTTP app without listening, so tests can `inject()` requests. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const limits = serverLimits(deps.engine, deps.limits, deps.queryTimeoutMs);
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: limits.settings.bodyLimitBytes });
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: limits.settings.bodyLimitBytes,
+    // A URL fastify cannot decode (`%E0%A4%A`) answers in the catalogue's shape like any error.
+    frameworkErrors: (error, _request, reply) =>
+      (reply as unknown as FastifyReply)
+        .status(400)
+        .send({ code: 'VALIDATION_FAILED', message: error.message }),
+  });
   installErrorHandler(app);
   const verified = new VerifiedKeys();
   await installRateLimit(
@@ -42,6 +52,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     limits.settings.rateLimitPerMinute,
     (token) => verified.get(token) !== undefined,
   );
+  // Before authentication: cross-site requests, bodies that are not JSON and JSON nested too
+  // deeply are refused before any work is done for them.
+  installRequestGuards(app, { maxJsonDepth: limits.settings.maxJsonDepth });
+  installSecurityHeaders(app);
   // The route table, for the check that every API route is in the OpenAPI document.
   const routes: string[] = [];
   app.addHook('onRoute', (r) => {

@@ -58,6 +58,17 @@ export function installErrorHandler(app: FastifyInstance): void {
         message: `the request body is larger than the limit of ${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes`,
       });
     }
+    if (fe.statusCode === 415) {
+      return reply.status(415).send({
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: `the body must be JSON sent with Content-Type: application/json, not ${request.headers['content-type'] ?? 'without a type'}`,
+      });
+    }
+    // The static file server (the docs' assets) refuses a path outside its folder with 403 (or
+    // FST_STATIC_FORBIDDEN_PATH): no such file is served there, so the answer is 404.
+    if (fe.statusCode === 403 || fe.statusCode === 404 || fe.code?.startsWith('FST_STATIC_')) {
+      return reply.status(404).send({ code: 'NOT_FOUND', message: `no file ${request.url.split('?')[0]}` });
+    }
     if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.status(fe.statusCode).send({ code: 'VALIDATION_FAILED', message: fe.message });
     }

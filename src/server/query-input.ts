@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../errors';
+import { pivot } from '../reports/query/pivot';
+import type { PreparedQuery } from '../reports/query/prepare';
 import { parseInput } from './validate';
 
 const GetParams = z
@@ -54,5 +56,22 @@ export async function within<T>(work: Promise<T>, ms: number): Promise<T | undef
     return await Promise.race([work, timeout]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Refuses a `pivot` that does not place each of a query's dimensions once (a member outside the
+ * query, a hidden one included), as the load answers it, before anything runs: the SQL and
+ * dry-run routes never build the pivot, so without this they would accept what a load refuses.
+ */
+export function assertPivots(prepared: { readonly parts: readonly PreparedQuery[] }): void {
+  for (const p of prepared.parts) {
+    if (!p.query.pivot) continue;
+    pivot(
+      [],
+      p.query.pivot,
+      p.logical.dimensions.map((d) => d.alias),
+      p.logical.groups.flatMap((g) => g.measures.map((m) => m.alias)),
+    );
   }
 }

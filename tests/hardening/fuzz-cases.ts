@@ -14,6 +14,8 @@ export interface FuzzCase {
   readonly headers: Record<string, string>;
   /** The route answers SQL text by design (`/sql`): its 200 body is not checked for SQL. */
   readonly answersSql: boolean;
+  /** How deeply the JSON sent nests, when far beyond the limit: the answer must be 400 saying so. */
+  readonly depth?: number;
 }
 
 type Rand = () => number;
@@ -211,6 +213,7 @@ export class FuzzGenerator {
   next(): FuzzCase {
     const r = this.r;
     if (chance(r, 0.02)) return this.garbage();
+    if (chance(r, 0.01)) return this.deep();
     const query = chance(r, 0.04)
       ? Array.from({ length: int(r, 0, chance(r, 0.2) ? 40 : 4) }, () => this.query())
       : this.query();
@@ -269,6 +272,44 @@ export class FuzzGenerator {
       raw,
       headers: { 'content-type': 'application/json' },
       answersSql: false,
+    };
+  }
+
+  /**
+   * JSON nested far deeper than any query needs (objects and lists mixed, as a whole body, as
+   * the query, or as a `?query=` value): a recursive validator or JSON.stringify would overflow
+   * its stack on it. Built as text: JSON.stringify cannot write such values either.
+   */
+  private deep(): FuzzCase {
+    const r = this.r;
+    const get = chance(r, 0.3);
+    // A URL stays under Node's 16 KB limit on request heads.
+    const depth = get ? int(r, 65, 1500) : pick(r, [65, 100, 1000, 5000, 20_000, int(r, 65, 50_000)]);
+    const opens: string[] = [];
+    for (let i = 0; i < depth; i++)
+      opens.push(get || chance(r, 0.5) ? '[' : `{"${pick(r, ['and', 'or', 'query', 'x'])}":`);
+    const closes = opens.map((o) => (o === '[' ? ']' : '}')).reverse();
+    const leaf = pick(r, ['1', '"orders.count"', 'null', '{}', '[]']);
+    const inner = `${opens.join('')}${leaf}${closes.join('')}`;
+    const extra = leaf === '{}' || leaf === '[]' ? 1 : 0;
+    const route = pick(r, ['/v1/query', '/cubejs-api/v1/load', '/v1/sql', '/cubejs-api/v1/dry-run']);
+    if (get) {
+      return {
+        method: 'GET',
+        url: `${route}?query=${encodeURIComponent(inner)}`,
+        headers: {},
+        answersSql: false,
+        depth: depth + extra,
+      };
+    }
+    const whole = chance(r, 0.3);
+    return {
+      method: 'POST',
+      url: route,
+      raw: whole ? inner : `{"query":${inner}}`,
+      headers: { 'content-type': 'application/json' },
+      answersSql: false,
+      depth: depth + extra + (whole ? 0 : 1),
     };
   }
 

@@ -12,9 +12,9 @@ import { prng } from './support';
 /**
  * Thousands of generated requests — valid queries, invalid ones and attacks (SQL
  * metacharacters, comments and unicode in member names and values, wrong types, huge and
- * negative limits, deep and/or nesting, unknown members, bad granularities and date ranges,
- * oversized arrays) — against the query routes of a demo warehouse. RAPPORT_FUZZ_SEED
- * reproduces a run; RAPPORT_FUZZ_CASES sets its size.
+ * negative limits, deep and/or nesting, JSON nested up to 50,000 levels deep, unknown members,
+ * bad granularities and date ranges, oversized arrays) — against the query routes of a demo
+ * warehouse. RAPPORT_FUZZ_SEED reproduces a run; RAPPORT_FUZZ_CASES sets its size.
  */
 const SEED = Number(process.env['RAPPORT_FUZZ_SEED'] ?? 20261124);
 const CASES = Number(process.env['RAPPORT_FUZZ_CASES'] ?? 10_000);
@@ -85,6 +85,12 @@ describe('fuzzing the query routes', () => {
     const body = res.body;
     if (res.statusCode >= 500 && res.statusCode !== 504 && res.statusCode !== 503) {
       return `status ${res.statusCode}`;
+    }
+    if (c.depth !== undefined) {
+      const said = `is nested ${c.depth} levels deep; at most 64 are allowed`;
+      return res.statusCode === 400 && body.includes(said)
+        ? undefined
+        : `JSON nested ${c.depth} deep answered ${res.statusCode}, not 400 saying "${said}"`;
     }
     if (body.includes(SECRET) || body.includes('987654321.5')) return 'a value from outside the model';
     if (body.includes(engineVersion)) return 'a DuckDB system function result';
@@ -177,6 +183,8 @@ describe('fuzzing the query routes', () => {
     // The mix really exercised both sides: answers with rows and refusals.
     expect(statuses.get(200) ?? 0).toBeGreaterThan(CASES / 10);
     expect(statuses.get(400) ?? 0).toBeGreaterThan(CASES / 10);
+    // Deeply nested JSON was among them.
+    expect(cases.filter((c) => c.depth !== undefined).length).toBeGreaterThan(CASES / 200);
   }, 600_000);
 });
 

@@ -467,6 +467,7 @@ describe('limit settings', () => {
       rateLimitPerMinute: 0,
       maxConcurrentQueries: 4,
       queueTimeoutMs: 7000,
+      maxJsonDepth: 64,
     });
   });
 

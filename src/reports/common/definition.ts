@@ -18,6 +18,13 @@ export interface ReportOutput {
   readonly footer?: string;
 }
 
+/** A dimension whose values a report's output lists, and which parameter makes it so. */
+export interface ListedValues {
+  readonly member: string;
+  /** Why, for the user refused: e.g. "breakdown: its values are the series". */
+  readonly because: string;
+}
+
 /**
  * A report: a name, a zod schema for its parameters (the HTTP body; CLI flags map onto it),
  * and `run`. Reports with a per-customer output also give `table`: the SQL of every row, which
@@ -29,6 +36,11 @@ export interface ReportDefinition<P = unknown> {
   readonly schema: z.ZodType<P>;
   run(ctx: ReportContext, params: P): Promise<ReportOutput>;
   table?(ctx: ReportContext, params: P): Promise<{ sql: SqlNode; columns: readonly string[] }>;
+  /**
+   * The dimensions whose values the output lists for these parameters (a breakdown's values as
+   * series keys, customer ids as rows): the server checks that the user may list them.
+   */
+  lists?(params: P, format: 'json' | 'csv' | 'arrow'): readonly ListedValues[];
 }
 
 export function defineReport<P>(d: ReportDefinition<P>): ReportDefinition<P> {

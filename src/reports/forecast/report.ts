@@ -124,6 +124,9 @@ export const forecast = defineReport<ForecastParams>({
   description:
     'Forecast of a measure by period (per breakdown value): seasonal naive, Holt-Winters or trend + seasonal dummies, chosen by backtest',
   schema: ForecastParamsSchema,
+  // The breakdown's values are the series keys.
+  lists: ({ breakdown }) =>
+    breakdown === undefined ? [] : [{ member: breakdown, because: 'breakdown: its values are the series' }],
   async run(ctx, params) {
     const json = await forecastReport(ctx, params);
     return {

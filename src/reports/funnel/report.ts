@@ -123,6 +123,15 @@ export const funnel = defineReport<FunnelParams>({
   description:
     'Conversion funnel over web events, campaign responses or deal stages: actors per step, conversion, drop-off and time to step',
   schema: FunnelParamsSchema,
+  // The breakdown's values key the steps (`source` or `web_events.source`, a dimension of the
+  // source cube; any other name is refused when the report runs).
+  lists: ({ breakdown, source }) => {
+    if (breakdown === undefined) return [];
+    const short = breakdown.startsWith(`${source}.`) ? breakdown.slice(source.length + 1) : breakdown;
+    return short.includes('.')
+      ? []
+      : [{ member: `${source}.${short}`, because: 'breakdown: its values key the steps' }];
+  },
   async run(ctx, params) {
     const json = await funnelReport(ctx, params);
     const rows = json.breakdown

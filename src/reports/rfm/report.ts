@@ -163,6 +163,16 @@ export const rfm = defineReport<RfmParams>({
   name: 'rfm',
   description: 'Recency, frequency and monetary scores per customer, RFM cells and named segments',
   schema: RfmParamsSchema,
+  // One row per customer: a JSON answer lists `limit` customer ids, CSV and Arrow all of them.
+  lists: (params, format) =>
+    format !== 'json' || params.limit > 0
+      ? [
+          {
+            member: 'customers.customer_id',
+            because: 'its rows are customers; ask for JSON with limit 0 for the summary without them',
+          },
+        ]
+      : [],
   async run(ctx, params) {
     const json = await rfmReport(ctx, params);
     return {

@@ -218,6 +218,16 @@ export const segments = defineReport<SegmentsParams>({
   description:
     'k-means clusters of customers on standardised log R, F, M (and chosen measures), k by silhouette',
   schema: SegmentsParamsSchema,
+  // One row per customer: a JSON answer lists `limit` customer ids, CSV and Arrow all of them.
+  lists: (params, format) =>
+    format !== 'json' || params.limit > 0
+      ? [
+          {
+            member: 'customers.customer_id',
+            because: 'its rows are customers; ask for JSON with limit 0 for the summary without them',
+          },
+        ]
+      : [],
   async run(ctx, params) {
     const json = await segmentsReport(ctx, params);
     return {

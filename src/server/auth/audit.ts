@@ -19,6 +19,57 @@ export interface AuditEntry {
 
 const MAX_PENDING = 10_000;
 const MAX_BODY = 1_000_000;
+/** Levels of a request's query kept in the log; deeper values are replaced by a marker. */
+const MAX_QUERY_DEPTH = 32;
+/** Characters of a request's query kept in the log; a longer one is kept as its head. */
+const MAX_QUERY_CHARS = 64 * 1024;
+
+/**
+ * A copy of `value` with objects and arrays nested deeper than `maxDepth` replaced by a marker
+ * string. Iterative: the value may be nested deeper than the call stack allows.
+ */
+function pruned(value: unknown, maxDepth: number): unknown {
+  const root: { value?: unknown } = {};
+  const stack: { from: unknown; put: (v: unknown) => void; depth: number }[] = [
+    { from: value, put: (v) => (root.value = v), depth: 1 },
+  ];
+  while (stack.length > 0) {
+    const { from, put, depth } = stack.pop()!;
+    if (from === null || typeof from !== 'object') put(from);
+    else if (depth > maxDepth) put(`[truncated: nested deeper than ${maxDepth} levels]`);
+    else if (Array.isArray(from)) {
+      const out: unknown[] = new Array(from.length).fill(null);
+      put(out);
+      from.forEach((child, i) => {
+        stack.push({ from: child, put: (v) => (out[i] = v), depth: depth + 1 });
+      });
+    } else {
+      const entries = Object.entries(from);
+      // Keys are set now, so the copy keeps their order whatever order the stack fills them in.
+      const out: Record<string, unknown> = Object.fromEntries(entries.map(([k]) => [k, null]));
+      put(out);
+      for (const [k, child] of entries)
+        stack.push({ from: child, put: (v) => (out[k] = v), depth: depth + 1 });
+    }
+  }
+  return root.value;
+}
+
+/**
+ * The JSON text the log keeps of a request's query: never throws, never recurses deeper than
+ * MAX_QUERY_DEPTH levels, never longer than about MAX_QUERY_CHARS (a longer text is kept as
+ * `{"truncated": true, "chars": n, "head": "…"}`).
+ */
+export function auditJson(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(pruned(value, MAX_QUERY_DEPTH)) ?? 'null';
+  } catch (err) {
+    return JSON.stringify({ unserialisable: String((err as Error)?.message ?? err) });
+  }
+  if (text.length <= MAX_QUERY_CHARS) return text;
+  return JSON.stringify({ truncated: true, chars: text.length, head: text.slice(0, MAX_QUERY_CHARS) });
+}
 
 /** Rows a JSON answer carries: `data`, or the sum over Cube's `results[].data`. */
 export function rowsOf(body: string | undefined): number | null {
@@ -49,6 +100,7 @@ export class AuditLog {
     private readonly warn: (message: string, err?: unknown) => void,
     intervalMs = 1000,
   ) {
+    // flush() never rejects: nothing thrown here may reach the timer (an uncaught exception).
     this.timer = setInterval(() => void this.flush(), intervalMs);
     this.timer.unref();
   }
@@ -62,9 +114,20 @@ export class AuditLog {
     }
   }
 
-  /** Writes what is pending; resolves when written (or failed and kept for later). */
+  /**
+   * Writes what is pending; resolves when written (or failed and kept for later). Never
+   * rejects: every error of a write goes to the log.
+   */
   flush(): Promise<void> {
-    this.writing = this.writing.then(() => this.write());
+    this.writing = this.writing
+      .then(() => this.write())
+      .catch((err: unknown) => {
+        try {
+          this.warn('audit log: flush failed', err);
+        } catch {
+          // A failing logger must not break the chain either.
+        }
+      });
     return this.writing;
   }
 
@@ -78,22 +141,31 @@ export class AuditLog {
     if (batch.length === 0) return;
     this.pending = [];
     const params: SqlValue[] = [];
-    const rows = batch.map((e) => {
+    const rows: string[] = [];
+    for (const e of batch) {
+      let values: SqlValue[];
+      try {
+        values = [
+          e.at.toISOString().slice(0, 23),
+          e.user,
+          e.role,
+          e.method,
+          e.route,
+          e.url,
+          e.query === undefined ? null : auditJson(e.query),
+          rowsOf(e.body) ?? e.streamedRows ?? null,
+          e.durationMs,
+          e.status,
+        ];
+      } catch (err) {
+        this.warn(`audit log: dropped an entry that could not be written (${e.method} ${e.route})`, err);
+        continue;
+      }
       const base = params.length;
-      params.push(
-        e.at.toISOString().slice(0, 23),
-        e.user,
-        e.role,
-        e.method,
-        e.route,
-        e.url,
-        e.query === undefined ? null : JSON.stringify(e.query),
-        rowsOf(e.body) ?? e.streamedRows ?? null,
-        e.durationMs,
-        e.status,
-      );
-      return `(${Array.from({ length: 10 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
-    });
+      params.push(...values);
+      rows.push(`(${values.map((_, i) => `$${base + i + 1}`).join(', ')})`);
+    }
+    if (rows.length === 0) return;
     try {
       await this.engine.query({
         text: `INSERT INTO rapport_audit (logged_at, user_name, role, method, route, url, query, rows, duration_ms, status) VALUES ${rows.join(', ')}`,

@@ -22,6 +22,8 @@ export async function userOf(
   engine: Engine,
   jwtSecret: string | undefined,
   verified: VerifiedKeys,
+  /** The attributes the model's access rules read (a JWT claim naming one in another case is refused). */
+  attributesRead?: ReadonlySet<string>,
 ): Promise<SecurityContext | undefined> {
   const token = tokenOf(request);
   if (!token) return undefined;
@@ -32,6 +34,6 @@ export async function userOf(
     if (user) verified.set(token, user);
     return user;
   }
-  if (jwtSecret && request.url.startsWith('/cubejs-api/')) return userOfJwt(token, jwtSecret);
+  if (jwtSecret && request.url.startsWith('/cubejs-api/')) return userOfJwt(token, jwtSecret, attributesRead);
   return undefined;
 }

@@ -6,6 +6,7 @@ import type { Model } from '../../model/types';
 import { AuditLog } from './audit';
 import { tokenOf, userOf } from './credentials';
 import { FailedAttempts } from './failed-attempts';
+import { attributesReadBy } from './jwt';
 import { VerifiedKeys } from './key-cache';
 import { assertLoopbackHost } from './local-mode';
 import { allows, permissionOf } from './permissions';
@@ -61,6 +62,7 @@ export function installAuth(
   const models = new ScopedModels(options.model);
   const verified = options.verified ?? new VerifiedKeys();
   const failures = options.failedAttempts ?? new FailedAttempts();
+  const attributesRead = attributesReadBy(options.model);
   app.decorate('localMode', options.local);
   const audit = options.audit
     ? new AuditLog(options.engine, (message, err) => app.log.warn({ err }, message))
@@ -93,7 +95,7 @@ export function installAuth(
         { failedPerMinute: failures.perMinute, retryAfterSeconds: failures.retryAfterSeconds() },
       );
     }
-    const user = await userOf(request, options.engine, options.jwtSecret, verified);
+    const user = await userOf(request, options.engine, options.jwtSecret, verified, attributesRead);
     if (!user && token) failures.record(request.ip);
     if (!user) {
       if (permission === 'public') return;

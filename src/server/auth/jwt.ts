@@ -1,6 +1,7 @@
 import { errors, jwtVerify } from 'jose';
 import { AppError } from '../../errors';
 import { isRole, type SecurityContext } from '../../model/access/types';
+import type { Model } from '../../model/types';
 
 /** Registered claims that are not user attributes. */
 const RESERVED = new Set([
@@ -61,13 +62,52 @@ function attributeValue(claim: string, v: unknown): string {
   throw malformed(`claim "${claim}" must be a non-empty string or a number`, claim);
 }
 
+/** The user attributes the model's access rules read (`{ securityContext.x }`), by name. */
+export function attributesReadBy(model: Model): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const cube of model.cubes.values()) {
+    for (const p of cube.accessPolicies ?? []) {
+      for (const c of p.conditions) names.add(c.attribute);
+      for (const f of p.rowFilters)
+        for (const v of f.values) if (v.kind === 'context') names.add(v.attribute);
+    }
+  }
+  return names;
+}
+
+/**
+ * Refuses a claim whose name differs only by case from another claim, from a registered claim
+ * (`Role`) or from an attribute the access rules read (`Region` for `region`): attribute names
+ * are case-sensitive, so such a claim would be kept under a name no rule reads while the rule
+ * that needs `region` is lifted.
+ */
+function assertDistinctNames(claims: Record<string, unknown>, read: ReadonlySet<string>): void {
+  const known = new Map<string, string>();
+  for (const name of [...RESERVED, ...read]) known.set(name.toLowerCase(), name);
+  const seen = new Map<string, string>();
+  for (const k of Object.keys(claims)) {
+    const lower = k.toLowerCase();
+    const expected = known.get(lower);
+    if (expected !== undefined && expected !== k)
+      throw malformed(`claim "${k}" differs only by case from "${expected}"; send it as "${expected}"`, k);
+    const other = seen.get(lower);
+    if (other !== undefined) throw malformed(`claims "${other}" and "${k}" differ only by case`, k);
+    seen.set(lower, k);
+  }
+}
+
 /**
  * The user an HS256 token signed with `secret` describes: `role` (required) and every other
  * claim as an attribute. Undefined for a bad signature, a missing `exp`, an expired token or a
  * missing or unknown role; UNAUTHENTICATED naming the claim for a signed token whose claims are
  * malformed or conflict.
  */
-export async function userOfJwt(token: string, secret: string): Promise<SecurityContext | undefined> {
+export async function userOfJwt(
+  token: string,
+  secret: string,
+  /** The attributes the access rules read: a claim naming one in another case is refused. */
+  attributesRead: ReadonlySet<string> = new Set(),
+): Promise<SecurityContext | undefined> {
   let payload: Record<string, unknown>;
   try {
     ({ payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
@@ -80,6 +120,7 @@ export async function userOfJwt(token: string, secret: string): Promise<Security
     throw e;
   }
   const claims = flat(payload);
+  assertDistinctNames(claims, attributesRead);
   const role = claims['role'];
   if (typeof role !== 'string' || !isRole(role)) return undefined;
   const attributes: Record<string, string> = {};

@@ -16,6 +16,8 @@ export interface LimitSettings {
   readonly maxConcurrentQueries: number;
   /** How long a query may wait in that queue before the server answers SERVER_BUSY. */
   readonly queueTimeoutMs: number;
+  /** Levels of objects and arrays a JSON body or a JSON query-string value may nest. */
+  readonly maxJsonDepth: number;
 }
 
 export const DEFAULT_LIMITS: LimitSettings = {
@@ -26,6 +28,7 @@ export const DEFAULT_LIMITS: LimitSettings = {
   rateLimitPerMinute: 1200,
   maxConcurrentQueries: 4,
   queueTimeoutMs: 30_000,
+  maxJsonDepth: 64,
 };
 
 /** One setting's command-line flag, environment variable and the unit both are written in. */
@@ -36,6 +39,8 @@ interface SettingSource {
   readonly description: string;
   /** The smallest value accepted (0 where 0 means "off"). */
   readonly min: number;
+  /** The largest value accepted, where a larger one would undo the limit's purpose. */
+  readonly max?: number;
 }
 
 export const LIMIT_SOURCES: Record<keyof LimitSettings, SettingSource> = {
@@ -88,6 +93,15 @@ export const LIMIT_SOURCES: Record<keyof LimitSettings, SettingSource> = {
     description: 'seconds a query may wait for its turn (503 SERVER_BUSY)',
     min: 0,
   },
+  maxJsonDepth: {
+    flag: 'max-json-depth',
+    env: 'RAPPORT_MAX_JSON_DEPTH',
+    unit: 'count',
+    description: 'levels of objects and arrays a JSON body or query may nest (400 VALIDATION_FAILED)',
+    min: 1,
+    // Deeper values reach recursive code (validation, the query compiler) that can run out of stack.
+    max: 512,
+  },
 };
 
 /** Parses one setting as written on the command line or in the environment. */
@@ -95,10 +109,18 @@ export function parseLimit(key: keyof LimitSettings, text: string, where: string
   const source = LIMIT_SOURCES[key];
   const n = Number(text.trim());
   const integral = source.unit !== 'seconds';
-  if (text.trim() === '' || !Number.isFinite(n) || n < source.min || (integral && !Number.isInteger(n))) {
+  if (
+    text.trim() === '' ||
+    !Number.isFinite(n) ||
+    n < source.min ||
+    n > (source.max ?? Number.POSITIVE_INFINITY) ||
+    (integral && !Number.isInteger(n))
+  ) {
+    const range =
+      source.max === undefined ? `of at least ${source.min}` : `from ${source.min} to ${source.max}`;
     throw new AppError(
       'CONFIG_INVALID',
-      `${where} must be ${integral ? 'a whole number' : 'a number of seconds'} of at least ${source.min}, got "${text}"`,
+      `${where} must be ${integral ? 'a whole number' : 'a number of seconds'} ${range}, got "${text}"`,
       { setting: source.flag },
     );
   }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import type { AppContext } from '../deps';
-import { queryInput, within } from '../query-input';
+import { assertPivots, queryInput, within } from '../query-input';
 import { parseInput } from '../validate';
 
 const ARROW = 'application/vnd.apache.arrow.stream';
@@ -41,6 +41,7 @@ export async function answerLoad(ctx: AppContext, request: FastifyRequest, reply
       .send(Readable.from(stream));
   }
   const prepared = ctx.queries.prepare(input.query);
+  assertPivots(prepared);
   const fresh = input.cache === 'no-cache' || input.cache === 'must-revalidate';
   const key = ctx.queries.responseKey(input.query, prepared, input.multi ? 'multi' : 'single');
   const cached = fresh ? undefined : ctx.queries.cachedResponse(key);
@@ -56,6 +57,18 @@ export async function answerLoad(ctx: AppContext, request: FastifyRequest, reply
   return reply.type('application/json; charset=utf-8').send(body);
 }
 
+/** The SQL of a query, refused as a load would refuse it (a pivot outside the query too). */
+export function sqlOf(ctx: AppContext, query: unknown) {
+  assertPivots(ctx.queries.prepare(query));
+  return ctx.queries.sql(query);
+}
+
+/** Cube's dry run of a query, refused as a load would refuse it. */
+export function dryRunOf(ctx: AppContext, query: unknown) {
+  assertPivots(ctx.queries.prepare(query));
+  return ctx.queries.dryRun(query);
+}
+
 const DrillBody = z
   .object({ query: z.unknown(), member: z.string().min(1), row: z.record(z.string(), z.unknown()) })
   .strict();
@@ -64,8 +77,8 @@ export async function queryRoutes(app: FastifyInstance, ctx: AppContext): Promis
   app.get('/v1/meta', async () => ctx.queries.meta());
   app.get('/v1/query', (request, reply) => answerLoad(ctx, request, reply));
   app.post('/v1/query', (request, reply) => answerLoad(ctx, request, reply));
-  app.post('/v1/sql', async (request) => ctx.queries.sql(queryInput(request).query));
-  app.get('/v1/sql', async (request) => ctx.queries.sql(queryInput(request).query));
+  app.post('/v1/sql', async (request) => sqlOf(ctx, queryInput(request).query));
+  app.get('/v1/sql', async (request) => sqlOf(ctx, queryInput(request).query));
   app.post('/v1/drill', async (request) => {
     const body = parseInput(DrillBody, request.body, 'body');
     return { query: ctx.queries.drill(body.query, body.member, body.row) };

@@ -1,10 +1,14 @@
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { loadDashboards } from '../../dashboards/load';
 import { AppError } from '../../errors';
 import type { ReportContext } from '../../reports/common/context';
+import type { ListedValues } from '../../reports/common/definition';
 import { readAhead } from '../../reports/query/service';
 import { REPORTS } from '../../reports/registry';
 import { runReport } from '../../reports/run';
+import { assertMayListValues } from '../auth/values';
 import type { AppContext } from '../deps';
 import { negotiate } from './query';
 
@@ -23,6 +27,7 @@ const ARROW = 'application/vnd.apache.arrow.stream';
 
 /** `POST /v1/reports/:name` with the parameters as the JSON body; CSV or Arrow by Accept. */
 export async function reportRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const dashboards = join(ctx.root, 'dashboards');
   app.get('/v1/reports', async () => ({
     data: [...REPORTS.values()].map((r) => ({
       name: r.name,
@@ -32,7 +37,23 @@ export async function reportRoutes(app: FastifyInstance, ctx: AppContext): Promi
   }));
   app.post<{ Params: { name: string } }>('/v1/reports/:name', async (request, reply) => {
     const format = negotiate(request);
-    const result = await runReport(reportContext(ctx), request.params.name, request.body ?? {}, format);
+    // A parameter whose values become output (a breakdown, per-customer rows) follows the rule
+    // of GET /v1/meta/values: executives list the dimensions of dashboard filters only.
+    const mayList = ({ member, because }: ListedValues) => {
+      try {
+        assertMayListValues(member, () => loadDashboards(dashboards));
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        throw new AppError(e.code, `${e.message} (${request.params.name} ${because})`, e.details);
+      }
+    };
+    const result = await runReport(
+      reportContext(ctx),
+      request.params.name,
+      request.body ?? {},
+      format,
+      mayList,
+    );
     if (format === 'json') {
       const rows = result.output!.rows.data.length;
       if (rows > ctx.limits.maxRows) {
