@@ -26,12 +26,17 @@ const firstValue = (rows: readonly Row[], measure: string): number | null => {
   return v === undefined || v === null ? null : Number(v);
 };
 
+/** The calendar day after a wall time's day: 'YYYY-MM-DD'. */
+const dayAfter = (t: string) =>
+  new Date(Date.parse(`${t.slice(0, 10)}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
 /** Why the data cannot say what happened in `w`, or undefined when it covers it. */
 export function uncovered(w: Pick<ResolvedDateRange, 'from' | 'to'>, coverage: Coverage): string | undefined {
   if (coverage.from === null || coverage.to === null) return 'no data is loaded';
-  // A day's grace at each end: a fact whose first row is at 08:13 on the window's first day covers it.
-  if (coverage.from.slice(0, 10) > w.from.slice(0, 10)) return `no data before ${formatDay(coverage.from)}`;
-  if (coverage.to.slice(0, 10) < w.to.slice(0, 10)) return `no data after ${formatDay(coverage.to)}`;
+  // A day's grace at each end: a fact whose first row is on the day after the window starts
+  // still covers it, and a read at 10:30 before today's load still covers "this month".
+  if (coverage.from.slice(0, 10) > dayAfter(w.from)) return `no data before ${formatDay(coverage.from)}`;
+  if (dayAfter(coverage.to) < w.to.slice(0, 10)) return `no data after ${formatDay(coverage.to)}`;
   return undefined;
 }
 

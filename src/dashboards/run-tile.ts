@@ -142,6 +142,8 @@ async function reportTile(
     filters: [...((base['filters'] as unknown[]) ?? []), ...extra],
   });
   const accepted: unknown[] = [];
+  /** The accepted filters, by dashboard filter name and whether it is the date filter. */
+  const acceptedBy: { name: string; dated: boolean; extra: unknown }[] = [];
   for (const f of filters) {
     const extra =
       f.range !== undefined
@@ -156,6 +158,7 @@ async function reportTile(
     try {
       parseParams(report.schema, population([...accepted, extra]), report.name);
       accepted.push(extra);
+      acceptedBy.push({ name: f.filter.name, dated: f.range !== undefined, extra });
       out.applied.push(f.filter.name);
     } catch {
       out.ignored.push(f.filter.name);
@@ -163,8 +166,22 @@ async function reportTile(
   }
   let params = parseParams(report.schema, population(accepted), report.name);
   const output = await report.run(s.reports, params).catch(async (e: unknown) => {
-    // A dimension filter the report's fact does not reach: run without the dashboard filters.
+    // A dimension filter the report's fact does not reach: run without the dimension filters,
+    // keeping the period (a tile must not silently show all time), else without any.
     if (!(e instanceof AppError) || e.code !== 'INVALID_QUERY' || accepted.length === 0) throw e;
+    const dated = acceptedBy.filter((a) => a.dated);
+    if (dated.length > 0 && dated.length < acceptedBy.length) {
+      try {
+        params = parseParams(report.schema, population(dated.map((a) => a.extra)), report.name);
+        const result = await report.run(s.reports, params);
+        const dropped = acceptedBy.filter((a) => !a.dated).map((a) => a.name);
+        out.applied.splice(0, out.applied.length, ...out.applied.filter((n) => !dropped.includes(n)));
+        out.ignored.push(...dropped);
+        return result;
+      } catch (again) {
+        if (!(again instanceof AppError) || again.code !== 'INVALID_QUERY') throw again;
+      }
+    }
     out.ignored.push(...out.applied.splice(0));
     params = parseParams(report.schema, base, report.name);
     return report.run(s.reports, params);

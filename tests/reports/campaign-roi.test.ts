@@ -9,7 +9,7 @@ import { memoryWarehouse, scratchDir } from '../helpers/warehouse';
 type Model = 'last_touch' | 'first_touch' | 'linear' | 'time_decay' | 'position';
 const MODELS: Model[] = ['last_touch', 'first_touch', 'linear', 'time_decay', 'position'];
 
-/** Shares of one order's touches (sorted by time, then campaign) under a model, straight from ANALYTICS.md. */
+/** Shares of one order's touches (sorted by time, then campaign) under a model, straight from docs/analytics.md. */
 function shares(
   model: Model,
   touches: { campaign: string; t: number }[],
@@ -176,7 +176,9 @@ describe('campaign ROI', () => {
           if (!s.tracked) expect(s.people, `${id} ${s.step}`).toBeNull();
         }
         for (let i = 1; i < tracked.length; i++)
-          expect(tracked[i]!.people!, `${id} ${tracked[i]!.step}`).toBeLessThanOrEqual(tracked[i - 1]!.people!);
+          expect(tracked[i]!.people!, `${id} ${tracked[i]!.step}`).toBeLessThanOrEqual(
+            tracked[i - 1]!.people!,
+          );
       }
       // Text messages record no opens; e-mails do.
       const sms = funnel.find((f) => f.kind === 'sms' && f.step === 'opened')!;

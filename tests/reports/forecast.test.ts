@@ -94,7 +94,7 @@ function expectSameCells(got: PipelineResult, hand: Row[]) {
 }
 
 let engine: Engine;
-/** as_of's default, as ANALYTICS.md defines it: the day after the latest order (and deal stage). */
+/** as_of's default, as docs/analytics.md defines it: the day after the latest order (and deal stage). */
 let ordersAsOf: string;
 let dealsAsOf: string;
 /** The first period forecast: the partial month holding as_of, or as_of's month when it is a 1st. */

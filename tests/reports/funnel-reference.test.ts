@@ -13,7 +13,7 @@ import { reportContext } from '../helpers/reports';
 import { memoryWarehouse } from '../helpers/warehouse';
 
 /**
- * A brute-force funnel, written straight from ANALYTICS.md "Funnel" and sharing nothing with the
+ * A brute-force funnel, written straight from docs/analytics.md "Funnel" and sharing nothing with the
  * SQL: it enumerates every chain (ordered, strict) or every assignment of steps to distinct
  * events (unordered) of one actor. Only for small inputs (a dozen events per actor).
  */

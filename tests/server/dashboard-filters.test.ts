@@ -5,8 +5,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDashboardFile } from '../../src/dashboards/check';
 import { loadDashboards } from '../../src/dashboards/load';
+import { runTile } from '../../src/dashboards/run-tile';
+import { TileSchema } from '../../src/dashboards/schema';
 import type { Engine } from '../../src/engine';
 import { loadModel } from '../../src/model/load';
+import { QueryService } from '../../src/reports/query/service';
 import { buildApp } from '../../src/server/app';
 import { loadDemo, ROOT } from '../helpers/demo';
 
@@ -83,5 +86,43 @@ describe('dashboard filters reach their tiles', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a report tile a dimension filter cannot reach keeps the period and says which filter it ignored', async () => {
+    const tile = TileSchema.parse({
+      name: 'rfm',
+      title: 'RFM',
+      chart: 'table',
+      report: 'rfm',
+      time: 'orders.ordered_at',
+    });
+    const period = {
+      filter: { name: 'period', type: 'date_range' },
+      range: ['2025-03-01', '2025-03-31'],
+    } as never;
+    const category = {
+      filter: { name: 'category', type: 'dimension', dimension: 'tickets.category' },
+      cube: { member: 'tickets.category', operator: 'equals', values: ['billing'] },
+    } as never;
+    const services = {
+      queries: new QueryService({
+        engine,
+        model: loadModel(join(ROOT, 'cubes')),
+        version: () => 1,
+        now: () => NOW,
+      }),
+      reports: { engine, model: loadModel(join(ROOT, 'cubes')), now: () => NOW },
+    };
+    const out = await runTile(services, tile, [period, category]);
+    expect(out.error).toBeUndefined();
+    expect(out.applied).toEqual(['period']);
+    expect(out.ignored).toEqual(['category']);
+    // The customers counted are those with orders in the period only.
+    const { rows } = await engine.query(`
+      SELECT count(DISTINCT customer_id) AS n FROM fact_order_lines
+      WHERE status = 'completed' AND quantity > 0 AND unit_price >= 0 AND customer_id IS NOT NULL
+        AND ordered_at >= TIMESTAMP '2025-03-01' AND ordered_at < TIMESTAMP '2025-04-01'`);
+    expect(Number(rows[0]!['n'])).toBeLessThan(1000);
+    expect(out.data.length).toBe(Number(rows[0]!['n']));
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = join(import.meta.dirname, '..', '..', 'src');
 
-/** DESIGN.md's table: which layers a layer may import (errors and util are leaves for all). */
+/** docs/architecture.md's table: which layers a layer may import (errors and util are leaves for all). */
 const ALLOWED: Record<string, readonly string[]> = {
   errors: [],
   util: ['errors'],
@@ -44,7 +44,7 @@ function resolveImport(from: string, spec: string): string {
   return candidates.find((c) => c.endsWith('.ts') && files(dirname(c)).includes(c)) ?? `${base}.ts`;
 }
 
-describe('imports point one way, as DESIGN.md lays out', () => {
+describe('imports point one way, as docs/architecture.md lays out', () => {
   const all = files(SRC);
 
   it('every layer imports only the layers below it', () => {
@@ -53,7 +53,7 @@ describe('imports point one way, as DESIGN.md lays out', () => {
       const layer = layerOf(file);
       const allowed = ALLOWED[layer];
       if (!allowed) {
-        violations.push(`${relative(SRC, file)}: layer "${layer}" is not in DESIGN.md's table`);
+        violations.push(`${relative(SRC, file)}: layer "${layer}" is not in docs/architecture.md's table`);
         continue;
       }
       for (const spec of importsOf(file)) {

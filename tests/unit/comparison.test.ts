@@ -101,6 +101,13 @@ describe('coverage: a window the loaded data does not hold is named with the rea
   const coverage = { from: '2024-01-01T08:13:00.000', to: '2026-05-14T23:41:00.000' };
   it('accepts windows inside the data, with a day of grace at each end', () => {
     expect(uncovered(days('2024-01-01', '2026-05-14'), coverage)).toBeUndefined();
+    // Read at 10:30 on May 15, before that day's load: the data still covers "this month".
+    expect(
+      uncovered({ from: '2026-05-01T00:00:00.000', to: '2026-05-15T10:29:59.999' }, coverage),
+    ).toBeUndefined();
+    expect(uncovered(days('2023-12-31', '2026-05-15'), coverage)).toBeUndefined();
+    expect(uncovered(days('2023-12-30', '2026-05-14'), coverage)).toBe('no data before Jan 1, 2024');
+    expect(uncovered(days('2026-05-01', '2026-05-16'), coverage)).toBe('no data after May 14, 2026');
   });
   it('says where the data starts or ends', () => {
     expect(uncovered(days('2022-05-01', '2024-04-30'), coverage)).toBe('no data before Jan 1, 2024');

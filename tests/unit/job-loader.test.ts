@@ -14,7 +14,7 @@ function problems(yaml: string) {
 }
 
 describe('job files are validated with file, line and field', () => {
-  it('accepts the job shape DESIGN.md shows', () => {
+  it('accepts the job shape docs/architecture.md shows', () => {
     const job = parseJobText(
       `name: shop-orders
 source:

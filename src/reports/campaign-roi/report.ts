@@ -32,7 +32,7 @@ export interface CampaignRoiPlan {
 }
 
 /**
- * ANALYTICS.md's campaign ROI: reach from the target group's responses, orders attributed from
+ * docs/analytics.md's campaign ROI: reach from the target group's responses, orders attributed from
  * touches in [ordered_at − window, ordered_at] under five models, ROI, ROMI on margin where
  * product unit costs are known, CAC over customers whose first order the campaign earned, and
  * uplift against control groups. Control members are not contacted, so their events are never

@@ -54,7 +54,7 @@ export interface CohortPlan {
 }
 
 /**
- * ANALYTICS.md's cohort retention: a customer's cohort is the period of the first completed
+ * docs/analytics.md's cohort retention: a customer's cohort is the period of the first completed
  * order; offset k is the calendar index difference; active(c, k) counts distinct customers of c
  * with a completed order in period c + k; cells are returned only for periods that started
  * before as_of, the last flagged partial when as_of cuts it, and the data's first cohort

@@ -1,6 +1,6 @@
 import type { Row } from '../../engine';
 import { type SqlNode, sql } from '../../sql';
-import type { ReportContext } from '../common/context';
+import { computeOf, type ReportContext } from '../common/context';
 import { withTempTable } from '../common/temp';
 import { assignSql, type SegmentsFit, type SegmentsPlan } from '../segments/fit';
 import { clusterLabels } from '../segments/labels';
@@ -40,7 +40,7 @@ export async function clusterModel(
 ): Promise<ClusterModel | null> {
   const plan = await planSegments(ctx, { ...params, as_of: asOf, limit: 0 });
   return withTempTable(ctx.engine, plan.table, async (session, table) => {
-    const fit = await fitSegments(session, plan, table);
+    const fit = await fitSegments(session, plan, table, undefined, computeOf(ctx));
     if (fit.k === null) return null;
     const rows = (
       await session.query(sql`

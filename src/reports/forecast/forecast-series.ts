@@ -3,7 +3,7 @@ import { type Interval, intervalOf, stepWidths, type WidthSource } from './inter
 import { METHOD_NAMES, METHODS, type MethodName } from './methods';
 import type { FittedModel } from './methods/types';
 
-/** ANALYTICS.md: h-step forecasts from at least this many origins where the series allows. */
+/** docs/analytics.md: h-step forecasts from at least this many origins where the series allows. */
 export const MIN_ORIGINS = 6;
 
 export interface SeriesForecastOptions {

@@ -51,7 +51,7 @@ export interface PipelinePlan {
 }
 
 /**
- * ANALYTICS.md's pipeline forecast. A deal's state at as_of is its latest stage entered before
+ * docs/analytics.md's pipeline forecast. A deal's state at as_of is its latest stage entered before
  * as_of (amount, probability and expected close of that stage row); it is open unless that stage
  * is won or lost. The win rate from a stage = won / closed among deals that entered the stage and
  * closed before as_of; a stage no closed deal passed through falls back to the overall win rate.

@@ -1,14 +1,14 @@
 import type { Row } from '../../engine';
-import type { ReportContext } from '../common/context';
+import { computeOf, type ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
 import { parseParams } from '../common/params';
 import { formatFooter } from './footer';
-import { forecastSeries } from './forecast-series';
 import { INTERVALS_DESCRIPTION } from './intervals';
 import { type ForecastParams, ForecastParamsSchema } from './params';
 import { addPeriods } from './periods';
 import type { ForecastPointResult, ForecastResult, ForecastSeriesResult } from './result';
 import { loadSeries } from './series';
+import { checkWorkload } from './workload';
 
 export type { ForecastResult, ForecastSeriesResult } from './result';
 
@@ -61,7 +61,7 @@ function seriesRows(s: ForecastSeriesResult): Row[] {
 }
 
 /**
- * ANALYTICS.md's forecast: each series (complete periods, zero-filled) is backtested from rolling
+ * docs/analytics.md's forecast: each series (complete periods, zero-filled) is backtested from rolling
  * origins with every applicable method, forecast h periods past its last complete period with the
  * chosen one, with 80% / 95% intervals from the backtest errors per step.
  */
@@ -88,13 +88,26 @@ export async function forecastReport(ctx: ReportContext, input: unknown): Promis
     };
   }
   const g = params.granularity;
-  const series = loaded.series.map((s): ForecastSeriesResult => {
-    const f = forecastSeries(s.values, {
-      seasonLength: loaded.seasonLength,
-      horizon: params.horizon,
-      method: params.method,
-      backtestOrigins: params.backtest_origins,
-    });
+  checkWorkload(
+    params,
+    loaded.series.map((s) => s.values.length),
+  );
+  const compute = computeOf(ctx);
+  const fits = await Promise.all(
+    loaded.series.map((s) =>
+      compute.run('forecast', {
+        values: s.values,
+        options: {
+          seasonLength: loaded.seasonLength,
+          horizon: params.horizon,
+          method: params.method,
+          backtestOrigins: params.backtest_origins,
+        },
+      }),
+    ),
+  );
+  const series = loaded.series.map((s, i): ForecastSeriesResult => {
+    const f = fits[i]!;
     return {
       ...f,
       key: s.key,

@@ -7,6 +7,7 @@ import type { ReportContext } from '../common/context';
 import { parseQuery, prepareQuery } from '../query/prepare';
 import type { ForecastParams } from './params';
 import { addDays, addPeriods, periodRange, periodStart, SEASON_LENGTH } from './periods';
+import { checkWorkload } from './workload';
 
 /** The most rows a series query may return (series × periods, before max_series applies). */
 export const MAX_SERIES_ROWS = 200_000;
@@ -39,11 +40,15 @@ export interface LoadedSeries {
   readonly query: CubeQueryInput;
 }
 
-/** The default time dimension: the first public time dimension declared in the measure's cube. */
+/**
+ * The default time dimension: the one the measure's cube declares (`time_dimension`), else its
+ * first public time dimension.
+ */
 export function mainTimeDimension(model: Model, measure: string): string {
   const m = findMeasure(model, measure, 'measure');
   const cube = model.cubes.get(m.cube)!;
-  const d = [...cube.dimensions.values()].find((x) => x.type === 'time' && x.public);
+  const declared = cube.timeDimension === undefined ? undefined : cube.dimensions.get(cube.timeDimension);
+  const d = declared ?? [...cube.dimensions.values()].find((x) => x.type === 'time' && x.public);
   if (!d) {
     throw new AppError(
       'VALIDATION_FAILED',
@@ -63,19 +68,30 @@ async function runQuery(ctx: ReportContext, input: CubeQueryInput) {
   return (await ctx.engine.query(prepared.sql)).rows;
 }
 
-/** The day after the latest day of the time dimension among the population's rows. */
-async function defaultAsOf(ctx: ReportContext, params: ForecastParams, time: string): Promise<string | null> {
+/** The first or last day of the time dimension among the population's rows. */
+async function edgeDay(
+  ctx: ReportContext,
+  params: ForecastParams,
+  time: string,
+  which: 'first' | 'last',
+): Promise<string | null> {
   const rows = await runQuery(ctx, {
     measures: [params.measure],
     timeDimensions: [{ dimension: time, granularity: 'day' }],
     filters: params.filters,
     segments: params.segments,
     timezone: params.timezone,
-    order: [[time, 'desc']],
+    order: [[time, which === 'last' ? 'desc' : 'asc']],
     limit: 1,
   });
   const day = rows[0]?.[`${time}.day`];
-  return typeof day === 'string' ? addDays(day.slice(0, 10), 1) : null;
+  return typeof day === 'string' ? day.slice(0, 10) : null;
+}
+
+/** The day after the latest day of the time dimension among the population's rows. */
+async function defaultAsOf(ctx: ReportContext, params: ForecastParams, time: string): Promise<string | null> {
+  const day = await edgeDay(ctx, params, time, 'last');
+  return day === null ? null : addDays(day, 1);
 }
 
 const labelOf = (key: JsonValue, measure: string, breakdown: string | undefined) =>
@@ -96,6 +112,14 @@ export async function loadSeries(ctx: ReportContext, params: ForecastParams): Pr
   const from = params.from === undefined ? '1900-01-01' : periodStart(params.from, g);
   if (from >= asOf) {
     throw new AppError('VALIDATION_FAILED', `from (${params.from}) must lie before as_of (${asOf})`);
+  }
+  // Refuse a forecast that asks for too much work before its series are even read: at most
+  // max_series series (one without a breakdown), each at most as long as the data.
+  const first = await edgeDay(ctx, params, time, 'first');
+  if (first !== null && first < asOf) {
+    const start = periodStart([first, from].sort().at(-1)!, g);
+    const length = start <= lastComplete ? periodRange(start, lastComplete, g).length : 0;
+    checkWorkload(params, Array(params.breakdown === undefined ? 1 : params.max_series).fill(length));
   }
   const query: CubeQueryInput = {
     measures: [params.measure],

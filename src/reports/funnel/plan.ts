@@ -11,7 +11,7 @@ import { FUNNEL_SOURCES, type FunnelParams, FunnelParamsSchema, parseDuration } 
 import { bit, type CompiledSteps, compileSteps, countUpTo, int, maskExpr } from './steps';
 
 /**
- * The SQL of a funnel (ANALYTICS.md "Funnel"). Every algorithm below computes, per actor and
+ * The SQL of a funnel (docs/analytics.md, "Funnel"). Every algorithm below computes, per actor and
  * level k, the latest start of a valid chain whose k-th event lies in each timestamp group
  * ("landing at k"); see README.md in this folder for the semantics and the proofs they rest on.
  */

@@ -65,7 +65,7 @@ function segmentCase(map: SegmentMap): SqlNode {
 }
 
 /**
- * ANALYTICS.md's RFM: per customer with a completed order before as_of, R = days from the last
+ * docs/analytics.md's RFM: per customer with a completed order before as_of, R = days from the last
  * completed order to as_of, F = orders, M = revenue; scores 1 + floor(bins·(rank−1)/n) with
  * ties at the lowest rank, R ranked descending; the segment from the map, first match wins.
  */

@@ -3,6 +3,7 @@ import { AppError } from '../../errors';
 import { ident, list, param, type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { parseParams } from '../common/params';
+import { type Compute, computePool } from '../compute/pool';
 import { planRfm } from '../rfm/report';
 import {
   centreFeatures,
@@ -15,9 +16,9 @@ import {
   standardised,
   statsSql,
 } from './features';
-import { chooseK, distinctPoints, fitKMeans, type KMeansFit } from './kmeans';
+import { distinctPoints, type KMeansFit } from './kmeans';
 import { type SegmentsParams, SegmentsParamsSchema } from './params';
-import { meanSilhouette, type Points } from './silhouette';
+import type { Points } from './silhouette';
 
 export interface SegmentsPlan {
   readonly params: SegmentsParams;
@@ -110,6 +111,8 @@ export async function fitSegments(
   plan: SegmentsPlan,
   source: SqlNode,
   hook?: PhaseHook,
+  /** Where k-means and silhouettes run: worker threads, never the caller's event loop. */
+  compute: Compute = computePool(),
 ): Promise<SegmentsFit & { sampleIds: string[]; sampleLabels: Int32Array }> {
   const { params } = plan;
   const stats = await timed(
@@ -170,7 +173,7 @@ export async function fitSegments(
         `segments: ${n} sampled customers with ${distinct} distinct feature values cannot form ${params.k_min} or more clusters`,
       );
     }
-    const choice = await timed(hook, 'choose_k', () => chooseK(points, ks, options, hook));
+    const choice = await timed(hook, 'choose_k', () => compute.run('chooseK', { points, ks, options }));
     fit = choice.fit;
     tried = choice.tried.map((t) => ({ k: t.k, silhouette: t.silhouette, sample_inertia: t.inertia }));
     silhouette = choice.tried.find((t) => t.k === choice.k)!.silhouette;
@@ -182,9 +185,9 @@ export async function fitSegments(
         `segments: ${n} sampled customers with ${distinct} distinct feature values cannot form ${k} clusters`,
       );
     }
-    fit = await timed(hook, 'kmeans', () => fitKMeans(points, k, options));
-    silhouette =
-      k < n ? await timed(hook, 'silhouette', () => meanSilhouette(points, { k, labels: fit.labels })) : null;
+    const fixed = await timed(hook, 'kmeans', () => compute.run('fixedK', { points, k, options }));
+    fit = fixed.fit;
+    silhouette = fixed.silhouette;
     tried = [{ k, silhouette, sample_inertia: fit.inertia }];
   }
   // Number the clusters by mean monetary over the whole population, highest first.

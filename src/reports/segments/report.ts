@@ -1,7 +1,7 @@
 import type { Row } from '../../engine';
 import { AppError } from '../../errors';
 import { ident, list, param, raw, type SqlNode, sql } from '../../sql';
-import type { ReportContext } from '../common/context';
+import { computeOf, type ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
 import { withTempTable } from '../common/temp';
 import { exactSum, rawCentroid } from './features';
@@ -83,7 +83,7 @@ export async function segmentsReport(
       await timed(hook, 'features', () =>
         session.exec(sql`CREATE OR REPLACE TEMP TABLE ${features} AS ${plan.table}`),
       );
-      const fit = await fitSegments(session, plan, features, hook);
+      const fit = await fitSegments(session, plan, features, hook, computeOf(ctx));
       const extra = fit.features.filter((f) => f.perCustomer !== undefined);
       let clusters: ClusterProfile[] = [];
       let customers: Row[] = [];
@@ -189,7 +189,7 @@ export async function segmentsReport(
 async function assignedSql(ctx: ReportContext, input: unknown): Promise<{ sql: SqlNode; k: number | null }> {
   const plan = await planSegments(ctx, input);
   const fit = await withTempTable(ctx.engine, plan.table, (session, table) =>
-    fitSegments(session, plan, table),
+    fitSegments(session, plan, table, undefined, computeOf(ctx)),
   );
   if (fit.k === null) {
     return {

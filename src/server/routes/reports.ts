@@ -20,6 +20,7 @@ export function reportContext(ctx: AppContext): ReportContext {
       return ctx.model;
     },
     now: ctx.now ?? (() => new Date()),
+    computeTimeoutMs: ctx.limits.queryTimeoutMs,
   };
 }
 

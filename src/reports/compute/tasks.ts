@@ -1,0 +1,30 @@
+import { type SeriesForecast, type SeriesForecastOptions, forecastSeries } from '../forecast/forecast-series';
+import { chooseK, fitKMeans, type KChoice, type KMeansFit, type KMeansOptions } from '../segments/kmeans';
+import { meanSilhouette, type Points } from '../segments/silhouette';
+
+/**
+ * The JavaScript number crunching of the reports, as plain functions of plain data: run in a
+ * worker thread (src/reports/compute/pool.ts) so that a heavy fit never holds the server's event
+ * loop. Arguments and results cross threads by structured clone (typed arrays included).
+ */
+export const TASKS = {
+  forecast(args: { values: readonly number[]; options: SeriesForecastOptions }): SeriesForecast {
+    return forecastSeries(args.values, args.options);
+  },
+  chooseK(args: { points: Points; ks: readonly number[]; options: KMeansOptions }): KChoice {
+    return chooseK(args.points, args.ks, args.options);
+  },
+  fixedK(args: { points: Points; k: number; options: KMeansOptions }): {
+    fit: KMeansFit;
+    silhouette: number | null;
+  } {
+    const fit = fitKMeans(args.points, args.k, args.options);
+    const silhouette =
+      args.k < args.points.n ? meanSilhouette(args.points, { k: args.k, labels: fit.labels }) : null;
+    return { fit, silhouette };
+  },
+} as const;
+
+export type TaskName = keyof typeof TASKS;
+export type TaskArgs<T extends TaskName> = Parameters<(typeof TASKS)[T]>[0];
+export type TaskResult<T extends TaskName> = ReturnType<(typeof TASKS)[T]>;
