@@ -251,7 +251,11 @@ describe('the web app in a real browser', () => {
         // The CSV for people: titles with units, then one row per region.
         const csv = await exported('Download CSV');
         expect(csv.name).toBe('sales-executive-revenue_by_region.csv');
-        const lines = csv.bytes.toString('utf8').replace(/^\uFEFF/, '').trim().split('\n');
+        const lines = csv.bytes
+          .toString('utf8')
+          .replace(/^\uFEFF/, '')
+          .trim()
+          .split('\n');
         expect(lines[0]).toBe('Region,Revenue (€)');
         expect(lines).toHaveLength(tile.data.length + 1);
         const raw = await exported('CSV (raw values)');

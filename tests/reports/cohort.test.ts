@@ -81,7 +81,9 @@ describe('cohort retention on Online Retail equals a naive computation, cell by 
     );
     expect(got.filter((r) => r['partial']).length).toBe(13);
     // The data starts in December 2010: that cohort holds every earlier customer who bought then.
-    expect([...new Set(got.filter((r) => r['left_censored']).map((r) => r['cohort']))]).toEqual(['2010-12-01']);
+    expect([...new Set(got.filter((r) => r['left_censored']).map((r) => r['cohort']))]).toEqual([
+      '2010-12-01',
+    ]);
     console.info(
       `Online Retail: ${new Set(got.map((r) => r['cohort'])).size} monthly cohorts, ${got.length} cells; 2010-12 month-1 retention ${got[1]!['retention']}`,
     );

@@ -1,4 +1,4 @@
-import { type SeriesForecast, type SeriesForecastOptions, forecastSeries } from '../forecast/forecast-series';
+import { forecastSeries, type SeriesForecast, type SeriesForecastOptions } from '../forecast/forecast-series';
 import { chooseK, fitKMeans, type KChoice, type KMeansFit, type KMeansOptions } from '../segments/kmeans';
 import { meanSilhouette, type Points } from '../segments/silhouette';
 
