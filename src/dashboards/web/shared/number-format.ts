@@ -42,18 +42,29 @@ export function formatNumber(value: unknown, format?: string): string {
   return f.format(n);
 }
 
-const COMPACT: Record<NumberFormat | 'plain', Intl.NumberFormat> = {
-  currency: new Intl.NumberFormat(LOCALE, {
-    style: 'currency',
-    currency: CURRENCY,
-    notation: 'compact',
-    maximumFractionDigits: 1,
-  }),
-  percent: formatters.percent,
-  integer: new Intl.NumberFormat(LOCALE, { notation: 'compact', maximumFractionDigits: 1 }),
-  number: new Intl.NumberFormat(LOCALE, { notation: 'compact', maximumFractionDigits: 1 }),
-  plain: new Intl.NumberFormat(LOCALE, { notation: 'compact', maximumFractionDigits: 1 }),
-};
+/** One decimal at most, written the same by every engine (compact notation is not: ICUs differ). */
+const ONE_DECIMAL = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 1 });
+const SCALES: readonly [number, string][] = [
+  [1e12, 'T'],
+  [1e9, 'B'],
+  [1e6, 'M'],
+  [1e3, 'K'],
+];
+
+/** 29,882,574 → "29.9M", 167,012 → "167K"; with the euro sign for amounts ("€29.9M", "−€1.2M"). */
+function compact(n: number, currency: boolean): string {
+  const abs = Math.abs(n);
+  const [scale, suffix] = SCALES.find(([s]) => abs >= s) ?? [1, ''];
+  // 999,960 reads "1M", not "1,000K".
+  let text = ONE_DECIMAL.format(abs / scale);
+  let unit = suffix;
+  const next = SCALES[SCALES.findIndex(([s]) => s === scale) - 1];
+  if (next && text === '1,000') {
+    text = '1';
+    unit = next[1];
+  }
+  return `${n < 0 ? '−' : ''}${currency ? '€' : ''}${text}${unit}`;
+}
 
 const WHOLE_CURRENCY = new Intl.NumberFormat(LOCALE, {
   style: 'currency',
@@ -70,7 +81,7 @@ export function formatCompact(value: unknown, format?: string): string {
   if (n === null) return formatNumber(value, format);
   const f = (format as NumberFormat | undefined) ?? 'plain';
   if (f === 'percent') return formatters.percent.format(n);
-  if (Math.abs(n) >= 100_000) return (COMPACT[f] ?? COMPACT.plain).format(n);
+  if (Math.abs(n) >= 100_000) return compact(n, f === 'currency');
   if (f === 'currency' && Math.abs(n) >= 1000) return WHOLE_CURRENCY.format(n);
   if (f === 'number' || f === 'plain')
     return new Intl.NumberFormat(LOCALE, { maximumFractionDigits: Math.abs(n) >= 100 ? 0 : 1 }).format(n);
