@@ -14,8 +14,7 @@ import { queryFields } from '../../dashboards/tile-data';
 import { AppError } from '../../errors';
 import { recordsQuery } from '../../reports/query/drill';
 import { saveSegment } from '../../reports/target-groups/store';
-import { allows, permissionOf } from '../auth/permissions';
-import { scopes } from '../auth/scope';
+import { assertMayListValues } from '../auth/values';
 import type { AppContext } from '../deps';
 import { parseInput } from '../validate';
 import { negotiate } from './query';
@@ -77,28 +76,6 @@ const ValuesQuery = z
     limit: z.coerce.number().int().min(1).max(10_000).default(500),
   })
   .strict();
-
-/**
- * Whether the requesting user may list a dimension's values: a user who may run queries may list
- * any; the others (executives) only those of dashboard filters, which their pages offer, so the
- * route does not enumerate customer names or interaction subjects for them.
- */
-function assertMayListValues(member: string, dashboards: readonly Dashboard[]): void {
-  const role = scopes.getStore()?.user.role;
-  if (role === undefined || allows(permissionOf('POST', '/v1/query'), role)) return;
-  const filtered = dashboards.some((d) =>
-    d.filters.some((f) => f.type === 'dimension' && f.dimension === member),
-  );
-  if (!filtered)
-    throw new AppError(
-      'FORBIDDEN',
-      `role ${role} may list the values of dashboard filters only, not ${member}`,
-      {
-        role,
-        member,
-      },
-    );
-}
 
 /**
  * Dashboards as data: `/v1/dashboards/:id` answers every tile's Vega-Lite spec with its rows
