@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { formatTable } from '../src/cli/table';
 import { DuckDbEngine, type Engine } from '../src/engine';
 import { loadModel } from '../src/model/load';
+import { forgetFits } from '../src/reports/clv/report';
 import type { ReportContext } from '../src/reports/common/context';
 import { REPORTS } from '../src/reports/registry';
 import { runReport } from '../src/reports/run';
@@ -18,6 +19,8 @@ interface Case {
   readonly params: object;
   readonly format?: 'json' | 'csv';
   readonly sql: string;
+  /** Called before each timed run of the report: forgets what it keeps between runs. */
+  readonly fresh?: () => void;
 }
 
 const CASES: Case[] = [
@@ -134,6 +137,22 @@ const CASES: Case[] = [
       FROM c, (SELECT avg(r) ar, stddev_pop(r) sr, avg(f) af, stddev_pop(f) sf, avg(m) am, stddev_pop(m) sm FROM c)`,
   },
   {
+    // The baseline is the summary the fit reads: every customer's repeat purchase days x, the
+    // day of the last (t_x) and the days observed (T), grouped. The report adds the BG/NBD and
+    // Gamma-Gamma fits (JavaScript, in a compute worker), every customer scored against them
+    // and the summaries; the fit it keeps between runs is forgotten before each run.
+    name: 'clv: BG/NBD + Gamma-Gamma (baseline: the (x, t_x, T) summary SQL)',
+    report: 'clv',
+    params: { as_of: '2026-07-01', limit: 0 },
+    fresh: forgetFits,
+    sql: `
+      WITH d AS (SELECT customer_id, ordered_at::DATE AS day FROM fact_order_lines
+                 WHERE ${DONE} AND ordered_at < '2026-07-01' AND customer_id IS NOT NULL GROUP BY 1, 2),
+           c AS (SELECT count(*) - 1 AS x, date_diff('day', min(day), max(day)) AS tx,
+                        date_diff('day', min(day), DATE '2026-06-30') AS t FROM d GROUP BY customer_id)
+      SELECT x, tx, t, count(*) AS n FROM c GROUP BY ALL`,
+  },
+  {
     name: 'funnel: web, 4 steps ordered, 7 days',
     report: 'funnel',
     params: {
@@ -188,6 +207,7 @@ export async function main(args: string[]): Promise<void> {
     for (const c of CASES.filter((x) => !only || x.report === only)) {
       if (!REPORTS.has(c.report)) continue;
       const report = async () => {
+        c.fresh?.();
         const r = await runReport(ctx, c.report, c.params, c.format ?? 'json');
         if (r.stream) await drain(r.stream);
       };

@@ -31,6 +31,7 @@ export const REPORT_MODULES: Readonly<Record<string, () => Promise<ReportHelpSou
   'pipeline-forecast': async () => (await import('../reports/forecast/pipeline')).pipelineForecast,
   segments: async () => (await import('../reports/segments/report')).segments,
   funnel: async () => (await import('../reports/funnel/report')).funnel,
+  clv: async () => (await import('../reports/clv/report')).clv,
 };
 
 export const REPORT_NAMES: readonly string[] = Object.keys(REPORT_MODULES);

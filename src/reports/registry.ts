@@ -1,5 +1,6 @@
 import { AppError } from '../errors';
 import { campaignRoi } from './campaign-roi/report';
+import { clv } from './clv/report';
 import { cohort } from './cohort/report';
 import type { ReportDefinition } from './common/definition';
 import { pipelineForecast } from './forecast/pipeline';
@@ -21,6 +22,7 @@ export const REPORTS: ReadonlyMap<string, ReportDefinition<unknown>> = new Map(
     erase(pipelineForecast),
     erase(segments),
     erase(funnel),
+    erase(clv),
   ].map((d) => [d.name, d]),
 );
 

@@ -30,11 +30,12 @@ describe('every shipped dashboard on the demo warehouse', () => {
   });
   afterAll(() => engine.close());
 
-  it('ships the seven dashboards of the issue', () => {
+  it('ships the seven dashboards of the issue and Customer value', () => {
     expect(dashboards.map((d) => d.id).sort()).toEqual([
       'campaigns',
       'contacts',
       'customer-behaviour',
+      'customer-value',
       'marketing-segments',
       'sales-executive',
       'sales-team',

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardClustering } from '../../src/dashboards/clustering';
 import type { Engine, Row } from '../../src/engine';
 import { warehouseVersion } from '../../src/etl';
+import { clvReport } from '../../src/reports/clv/report';
 import { Customer360, type CustomerDetail, DetailParamsSchema } from '../../src/reports/customer360';
 import { rfmPopulation, scoreRfm } from '../../src/reports/customer360/rfm';
 import { rfmReport } from '../../src/reports/rfm/report';
@@ -299,6 +300,32 @@ describe('Customer 360 on the demo company', () => {
     });
     expect(report.customers.length).toBe(report.customers_total);
     expect(mismatches).toEqual([]);
+  });
+
+  it("shows the clv report's P(alive), expected purchases, expected value and CLV for the customer", async () => {
+    const report = await clvReport(reportContext(engine), { as_of: AS_OF, limit: 50_000 });
+    const byId = new Map(report.customers.map((c) => [String(c['customer_id']), c]));
+    let compared = 0;
+    for (const [id, d] of details) {
+      const c = byId.get(id);
+      if (!c) {
+        expect(d.clv, id).toBeNull();
+        continue;
+      }
+      compared++;
+      expect(d.clv, id).toMatchObject({ frequency: c['frequency'], unit: 'week', horizon: 52 });
+      for (const key of [
+        'recency',
+        'T',
+        'p_alive',
+        'expected_purchases',
+        'expected_avg_value',
+        'clv',
+      ] as const) {
+        expect(d.clv![key], `${id} ${key}`).toBeCloseTo(Number(c[key]), 9);
+      }
+    }
+    expect(compared).toBeGreaterThan(3);
   });
 
   it("puts each customer in the segments report's cluster", async () => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine';
+import { clvReport } from '../../src/reports/clv/report';
 import { rfmReport } from '../../src/reports/rfm/report';
 import { segmentsReport } from '../../src/reports/segments/report';
 import { buildApp } from '../../src/server/app';
@@ -85,6 +86,39 @@ describe('saved segments (target groups)', () => {
     });
     expect(missing.statusCode).toBe(400);
     expect(missing.json().message).toContain('clusters are 0..2');
+  });
+
+  it('saves valuable customers at risk (high past value, low P(alive)): the clv report’s customers of that slice', async () => {
+    const params = { unit: 'month' };
+    const report = await clvReport(reportContext(engine, NOW), { ...params, limit: 50_000 });
+    expect(report.customers).toHaveLength(report.customers_total);
+    // High past value: the top fifth by revenue; at risk: P(alive) at most one half.
+    const revenues = report.customers.map((c) => Number(c['revenue'])).sort((a, b) => b - a);
+    const minValue = revenues[Math.floor(revenues.length / 5)]!;
+    const expected = report.customers
+      .filter((c) => Number(c['revenue']) >= minValue && Number(c['p_alive']) <= 0.5)
+      .map((c) => String(c['customer_id']))
+      .sort();
+    expect(expected.length).toBeGreaterThan(0);
+    const r = await post('/v1/segments', {
+      name: 'Valuable at risk',
+      definition: { source: 'clv', params, min_value: minValue, max_p_alive: 0.5 },
+    });
+    expect(r.statusCode).toBe(201);
+    expect(r.json()).toMatchObject({ segment_id: 'valuable-at-risk', member_count: expected.length });
+    const members = await app.inject({
+      method: 'GET',
+      url: '/v1/segments/valuable-at-risk/members',
+      headers: { accept: 'application/json' },
+    });
+    expect(
+      members
+        .json()
+        .data.map((m: { customer_id: string }) => m.customer_id)
+        .sort(),
+    ).toEqual(expected);
+    const unbounded = await post('/v1/segments', { name: 'Everyone', definition: { source: 'clv' } });
+    expect(unbounded.statusCode).toBe(400);
   });
 
   it('saves those who dropped out of a funnel step: as many as the funnel counts', async () => {

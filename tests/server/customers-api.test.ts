@@ -38,6 +38,7 @@ describe('the Customer 360 API over HTTP', () => {
       [
         'as_of',
         'cluster',
+        'clv',
         'history',
         'kpis',
         'profile',
@@ -56,6 +57,7 @@ describe('the Customer 360 API over HTTP', () => {
     expect(body.profile.customer_id).toBe(id);
     expect(body.rfm).toMatchObject({ r: expect.any(Number), cell: expect.stringMatching(/^\d{3}$/) });
     expect(body.cluster).toMatchObject({ cluster: expect.any(Number), label: expect.any(String) });
+    expect(body.clv).toMatchObject({ p_alive: expect.any(Number), clv: expect.any(Number), unit: 'week' });
     expect(body.timeline.length).toBeGreaterThanOrEqual(5);
     for (const e of body.timeline) {
       expect(Object.keys(e).sort()).toEqual(

@@ -1,3 +1,4 @@
+import { type ClvFitInput, type ClvFitOutput, fitClv } from '../clv/fit';
 import { forecastSeries, type SeriesForecast, type SeriesForecastOptions } from '../forecast/forecast-series';
 import { chooseK, fitKMeans, type KChoice, type KMeansFit, type KMeansOptions } from '../segments/kmeans';
 import { meanSilhouette, type Points } from '../segments/silhouette';
@@ -22,6 +23,10 @@ export const TASKS = {
     const silhouette =
       args.k < args.points.n ? meanSilhouette(args.points, { k: args.k, labels: fit.labels }) : null;
     return { fit, silhouette };
+  },
+  /** BG/NBD and Gamma-Gamma by maximum likelihood, then every distinct (x, t_x, T) scored. */
+  clv(args: ClvFitInput): ClvFitOutput {
+    return fitClv(args);
   },
 } as const;
 

@@ -1,4 +1,5 @@
 import { AppError } from '../../errors';
+import type { ClvModel } from '../clv/report';
 import type { ReportContext } from '../common/context';
 import { planRfm } from '../rfm/report';
 import {
@@ -8,6 +9,7 @@ import {
   clusterModel,
   clusterOf,
 } from './cluster';
+import { type CustomerClv, clvPopulationModel, customerClv } from './clv';
 import { customerKpis, type Kpis } from './kpis';
 import { customerSegments, type Membership } from './memberships';
 import { Memo, memoKey } from './memo';
@@ -31,6 +33,8 @@ export interface CustomerDetail {
   kpis: Kpis;
   rfm: CustomerRfm | null;
   cluster: CustomerCluster | null;
+  /** The CLV report's P(alive), expected purchases, expected value and CLV (its defaults). */
+  clv: CustomerClv | null;
   segments: Membership[];
   timeline: TimelineEntry[];
   /** Entries of each kind over the whole timeline (the page holds only the newest). */
@@ -58,6 +62,7 @@ export class Customer360 {
   private readonly asOfs = new Memo<string | null>(4);
   private readonly rfms = new Memo<RfmPopulation>(8);
   private readonly clusters = new Memo<ClusterModel | null>(4);
+  private readonly clvs = new Memo<ClvModel>(4);
 
   constructor(
     private readonly ctx: ReportContext,
@@ -74,9 +79,10 @@ export class Customer360 {
     if (!found) throw new AppError('NOT_FOUND', `no customer "${customerId}"`, { customer_id: customerId });
     const version = await this.options.version();
     const asOf = params.as_of ?? (await this.defaultAsOf(version));
-    const [kpis, { rfm, cluster }, segments, timeline] = await Promise.all([
+    const [kpis, { rfm, cluster }, clv, segments, timeline] = await Promise.all([
       customerKpis(ctx, customerId, asOf),
       this.scores(customerId, version, asOf),
+      this.value(customerId, version, asOf),
       customerSegments(ctx, customerId),
       customerTimeline(ctx, customerId, {
         limit: params.timeline_limit,
@@ -89,6 +95,7 @@ export class Customer360 {
       kpis,
       rfm,
       cluster,
+      clv,
       segments,
       timeline: timeline.entries,
       timeline_totals: timeline.totals,
@@ -119,6 +126,14 @@ export class Customer360 {
       rfm: row ? scoreRfm(population, rfmValues(row)) : null,
       cluster: row && model ? clusterOf(model, row) : null,
     };
+  }
+
+  /** P(alive), expected purchases and CLV: the fit memoised, the customer's own part two small queries. */
+  private async value(customerId: string, version: number, asOf: string): Promise<CustomerClv | null> {
+    const model = await this.clvs.get(memoKey(version, asOf, this.ctx.model.access?.key ?? null), () =>
+      clvPopulationModel(this.ctx, asOf),
+    );
+    return customerClv(this.ctx, model, customerId, asOf);
   }
 
   /**

@@ -1,4 +1,5 @@
 export type { CustomerCluster } from './cluster';
+export type { CustomerClv } from './clv';
 export { Customer360, type Customer360Options, type CustomerDetail } from './customer360';
 export type { Kpis } from './kpis';
 export type { Membership } from './memberships';

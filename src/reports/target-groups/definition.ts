@@ -42,6 +42,26 @@ export const SegmentDefinitionSchema = z.discriminatedUnion('source', [
       cohort: IsoDate,
     })
     .strict(),
+  /**
+   * A slice of the CLV report under its parameters, e.g. valuable customers at risk: past revenue
+   * at least `min_value` and P(alive) at most `max_p_alive`. Every bound given must hold.
+   */
+  z
+    .object({
+      source: z.literal('clv'),
+      params: z.record(z.string(), z.unknown()).default({}),
+      /** The customer's revenue before as_of (the report's `revenue`) at least this. */
+      min_value: z.number().min(0).optional(),
+      /** P(alive) at most this. */
+      max_p_alive: z.number().min(0).max(1).optional(),
+      /** Expected value over the horizon (the report's `clv`) at least this. */
+      min_clv: z.number().min(0).optional(),
+    })
+    .strict()
+    .refine(
+      (d) => d.min_value !== undefined || d.max_p_alive !== undefined || d.min_clv !== undefined,
+      'name min_value, max_p_alive or min_clv',
+    ),
   /** Customers whose id a cube query returns: its dimensions must include a `*.customer_id`. */
   z.object({ source: z.literal('query'), query: CubeQuerySchema }).strict(),
   z

@@ -3,6 +3,7 @@ import type { LogicalQuery } from '../../model/logical-query';
 import { resolveQuery } from '../../query/resolve';
 import { ident, list, type SqlNode, sql } from '../../sql';
 import { compileQuery } from '../../sql/compile/query';
+import { clvMembers } from '../clv/report';
 import { planCohort } from '../cohort/report';
 import type { ReportContext } from '../common/context';
 import { funnelActors } from '../funnel/report';
@@ -46,5 +47,7 @@ export async function membersSql(ctx: ReportContext, d: SegmentDefinition): Prom
       return segmentMembers(ctx, d.params, d.cluster);
     case 'funnel':
       return funnelActors(ctx, d.params, { step: d.step, which: d.which });
+    case 'clv':
+      return clvMembers(ctx, d.params, d);
   }
 }

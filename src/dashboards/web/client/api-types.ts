@@ -143,6 +143,18 @@ export interface CustomerDetail {
     segment: string;
   } | null;
   readonly cluster: { cluster: number; label: string; k: number } | null;
+  /** The CLV report's answer for the customer (weeks, a 52-week horizon, no discount). */
+  readonly clv: {
+    frequency: number;
+    recency: number;
+    T: number;
+    p_alive: number;
+    expected_purchases: number | null;
+    expected_avg_value: number | null;
+    clv: number | null;
+    unit: string;
+    horizon: number;
+  } | null;
   readonly segments: { segment_id: string; name: string }[];
   readonly timeline: TimelineEvent[];
 }

@@ -12,7 +12,37 @@ function score(label: string, value: number, detail: string): HTMLElement {
   );
 }
 
-/** RFM cell and segment, k-means cluster, and the saved target groups the customer is in. */
+function fact(label: string, value: string, title?: string): HTMLElement {
+  return h('div', { class: 'fact', ...(title ? { title } : {}) }, h('dt', {}, label), h('dd', {}, value));
+}
+
+const plural = (n: number, unit: string) => `${n} ${n === 1 ? unit : `${unit}s`}`;
+
+/**
+ * The CLV report's answer: P(alive) (BG/NBD), purchases expected over the horizon, the expected
+ * value of a purchase (Gamma-Gamma) and the customer's value over the horizon.
+ */
+function valueBlock(d: CustomerDetail): HTMLElement {
+  const v = d.clv;
+  if (!v) return h('p', { class: 'muted' }, 'Not valued: no completed orders before the reference date.');
+  const horizon = plural(v.horizon, v.unit);
+  return h(
+    'dl',
+    { class: 'facts customer-value', 'aria-label': 'Customer value' },
+    fact(
+      'P(alive)',
+      formatNumber(v.p_alive, 'percent'),
+      v.frequency === 0
+        ? 'No repeat purchase yet: under BG/NBD a customer can only drop out after a repeat purchase'
+        : `Probability the customer still buys (BG/NBD), ${formatNumber(v.frequency, 'integer')} repeat purchase days`,
+    ),
+    fact(`Expected purchases, next ${horizon}`, formatNumber(v.expected_purchases, 'number')),
+    fact('Expected value per purchase', formatNumber(v.expected_avg_value, 'currency'), 'Gamma-Gamma'),
+    fact(`CLV, next ${horizon}`, formatNumber(v.clv, 'currency')),
+  );
+}
+
+/** RFM cell and segment, k-means cluster, customer value, and the saved target groups the customer is in. */
 export function scoresPanel(d: CustomerDetail): HTMLElement {
   const rfm = d.rfm;
   return h(
@@ -51,6 +81,8 @@ export function scoresPanel(d: CustomerDetail): HTMLElement {
           h('span', { class: 'muted' }, ` cluster ${d.cluster.cluster} of ${d.cluster.k}`),
         )
       : h('p', { class: 'muted' }, 'Not in a cluster.'),
+    h('h2', { class: 'panel-title' }, 'Customer value'),
+    valueBlock(d),
     h('h2', { class: 'panel-title' }, 'Target groups'),
     d.segments.length > 0
       ? h(

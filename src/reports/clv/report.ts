@@ -1,0 +1,685 @@
+import { createHash } from 'node:crypto';
+import type { Row, Session } from '../../engine';
+import { AppError } from '../../errors';
+import { ident, list, param, raw, type SqlNode, sql } from '../../sql';
+import { resolveAsOf } from '../common/as-of';
+import { computeOf, type ReportContext } from '../common/context';
+import { defineReport } from '../common/definition';
+import { parseParams } from '../common/params';
+import { col, localTime, population, populationRows } from '../common/population';
+import { withTempTable } from '../common/temp';
+import type { BgNbdParams } from './bgnbd';
+import type { ClvFitInput, ClvFitOutput, PairBrackets } from './fit';
+import { type GammaGammaParams, populationMeanSpend } from './gamma-gamma';
+import { type ClvParams, ClvParamsSchema, type ClvUnit, horizonOf, UNIT_DAYS } from './params';
+
+export { type ClvParams, ClvParamsSchema } from './params';
+
+/** One row per customer, in this order. */
+export const CLV_COLUMNS = [
+  'customer_id',
+  'frequency',
+  'recency',
+  'T',
+  'p_alive',
+  'expected_purchases',
+  'expected_avg_value',
+  'clv',
+  'revenue',
+] as const;
+
+/** With a calibration end, each customer's hold-out transactions, actual and expected. */
+export const HOLDOUT_COLUMNS = [...CLV_COLUMNS, 'holdout_actual', 'holdout_expected'] as const;
+
+const COMPLETED = (p: Parameters<typeof col>[0]) =>
+  sql`${col(p, 'status')} = 'completed' AND ${col(p, 'quantity')} > 0 AND ${col(p, 'unit_price')} >= 0`;
+
+export interface ClvPlan {
+  readonly params: ClvParams;
+  readonly asOf: string | null;
+  readonly calibrationEnd: string | null;
+  readonly unit: ClvUnit;
+  readonly unitDays: number;
+  readonly horizon: number;
+  /** The hold-out's length in days (as_of − calibration_end), with a calibration end. */
+  readonly holdoutDays: number | null;
+  /**
+   * One row per customer with a purchase day before the cut (calibration_end, else as_of):
+   * customer_id, x (repeat purchase days), tx_days, t_days, revenue, repeat_value, holdout_x.
+   */
+  readonly customers: SqlNode;
+  /** Completed lines and orders before as_of without a customer id (left out). */
+  readonly excluded: SqlNode;
+  /** Customers whose first purchase day lies in the hold-out (not scored). */
+  readonly newInHoldout: SqlNode;
+}
+
+const days = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
+
+/**
+ * docs/analytics.md's CLV: the customers with a completed order line before as_of, their
+ * purchase days (calendar days in the report's zone; several orders on a day are one
+ * transaction, worth the day's revenue), and per customer x = purchase days before the cut − 1,
+ * t_x = days from the first to the last of them, T = days from the first to the day before the
+ * cut (a purchase day counts at its end), the revenue before the cut and the value of the repeat
+ * days (all but the first).
+ */
+export async function planClv(ctx: ReportContext, input: unknown): Promise<ClvPlan> {
+  const params = parseParams(ClvParamsSchema, input, 'clv');
+  const p = population(ctx, 'orders', params);
+  const rows = populationRows(ctx, p, [
+    { expr: col(p, 'customer_id'), alias: 'customer_id' },
+    { expr: col(p, 'order_id'), alias: 'order_id' },
+    { expr: localTime(p, 'ordered_at'), alias: 'ts' },
+    { expr: col(p, 'revenue'), alias: 'revenue' },
+    { expr: COMPLETED(p), alias: 'completed' },
+  ]);
+  const asOf = await resolveAsOf(ctx.engine, params.as_of, rows, 'ts');
+  const calibrationEnd = params.calibration_end ?? null;
+  if (calibrationEnd !== null && asOf !== null && calibrationEnd >= asOf) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `invalid clv parameters: calibration_end (${calibrationEnd}) must be before as_of (${asOf})`,
+      { issues: [{ path: 'calibration_end', message: 'must be before as_of' }] },
+    );
+  }
+  const day = asOf ?? '1970-01-01';
+  const cut = calibrationEnd ?? day;
+  const lines = sql`SELECT * FROM (${rows}) WHERE completed AND ts < CAST(${day} AS TIMESTAMP)`;
+  const purchaseDays = sql`
+    SELECT customer_id, CAST(ts AS DATE) AS day, sum(revenue) AS value
+    FROM (${lines}) WHERE customer_id IS NOT NULL GROUP BY ALL`;
+  const before = sql`day < CAST(${cut} AS DATE)`;
+  const customers = sql`
+    SELECT customer_id,
+           CAST(count(*) FILTER (WHERE ${before}) - 1 AS INTEGER) AS x,
+           CAST(date_diff('day', min(day), max(day) FILTER (WHERE ${before})) AS INTEGER) AS tx_days,
+           CAST(date_diff('day', min(day), CAST(${cut} AS DATE) - 1) AS INTEGER) AS t_days,
+           sum(value) FILTER (WHERE ${before}) AS revenue,
+           sum(value) FILTER (WHERE ${before}) - arg_min(value, day) AS repeat_value,
+           CAST(count(*) FILTER (WHERE NOT (${before})) AS INTEGER) AS holdout_x
+    FROM (${purchaseDays}) GROUP BY customer_id HAVING min(day) < CAST(${cut} AS DATE)`;
+  const excluded = sql`SELECT count(*) AS lines, count(DISTINCT order_id) AS orders FROM (${lines}) WHERE customer_id IS NULL`;
+  const newInHoldout = sql`
+    SELECT count(*) AS customers FROM (
+      SELECT customer_id FROM (${purchaseDays}) GROUP BY customer_id HAVING min(day) >= CAST(${cut} AS DATE))`;
+  return {
+    params,
+    asOf,
+    calibrationEnd,
+    unit: params.unit,
+    unitDays: UNIT_DAYS[params.unit],
+    horizon: horizonOf(params),
+    holdoutDays: calibrationEnd !== null && asOf !== null ? days(calibrationEnd, asOf) : null,
+    customers,
+    excluded,
+    newInHoldout,
+  };
+}
+
+/** The fitted model: its parameters and the brackets of every (x, T) of the population. */
+export interface ClvModel {
+  readonly plan: ClvPlan;
+  readonly fit: ClvFitOutput | null;
+  readonly customers: number;
+  readonly distinctTriples: number;
+  /** Customers with repeat purchases whose repeat days are worth nothing: not in the spend fit. */
+  readonly zeroRepeatSpend: number;
+}
+
+/** A column of numbers as one bound text parameter, cast to a list in SQL (NaN for non-finite). */
+function column(values: ArrayLike<number>, type: 'DOUBLE' | 'INTEGER'): SqlNode {
+  const text = Array.from(values, (v) => (Number.isFinite(v) ? String(v) : 'NaN')).join(',');
+  return sql`CAST(string_split(${text}, ',') AS ${raw(type)}[])`;
+}
+
+/** The brackets per (x, t_days) as a FROM item (one bound text parameter per column). */
+function bracketsSql(pairs: PairBrackets): SqlNode {
+  const lists = [
+    sql`${column(pairs.x, 'INTEGER')} AS x`,
+    sql`${column(pairs.tDays, 'INTEGER')} AS t_days`,
+    sql`${column(pairs.horizon, 'DOUBLE')} AS b_horizon`,
+    sql`${column(pairs.discounted, 'DOUBLE')} AS b_discounted`,
+    ...(pairs.holdout ? [sql`${column(pairs.holdout, 'DOUBLE')} AS b_holdout`] : []),
+  ];
+  const names = ['x', 't_days', 'b_horizon', 'b_discounted', ...(pairs.holdout ? ['b_holdout'] : [])];
+  if (pairs.x.length === 0) {
+    const types = ['INTEGER', 'INTEGER', 'DOUBLE', 'DOUBLE', 'DOUBLE'];
+    return sql`(SELECT ${list(names.map((n, i) => sql`CAST(NULL AS ${raw(types[i]!)}) AS ${ident(n)}`))} WHERE false)`;
+  }
+  const unnested = list(names.map((n) => sql`unnest(${ident(n)}) AS ${ident(n)}`));
+  const nan = (n: string) => sql`CASE WHEN isnan(${ident(n)}) THEN NULL ELSE ${ident(n)} END AS ${ident(n)}`;
+  return sql`(SELECT x, t_days, ${list(names.slice(2).map(nan))} FROM (SELECT ${unnested} FROM (SELECT ${list(lists)})))`;
+}
+
+/** Sums the triples and spend groups of a customers table (a FROM item) out of SQL. */
+async function fitInput(
+  session: Session,
+  plan: ClvPlan,
+  source: SqlNode,
+): Promise<{ input: ClvFitInput; customers: number; zeroRepeatSpend: number }> {
+  // Ordered, so that the same customers always give the same fit to the last bit (sums in the
+  // same order). Rows rather than list() aggregates: four ordered lists cost four sorts.
+  const triples = (
+    await session.query(sql`
+      SELECT x, tx_days, t_days, count(*) AS n FROM ${source} GROUP BY ALL ORDER BY x, tx_days, t_days`)
+  ).rows;
+  const spend = (
+    await session.query(sql`
+      SELECT x, CAST(repeat_value AS DOUBLE) AS s, count(*) AS n FROM ${source}
+      WHERE x > 0 AND repeat_value > 0 GROUP BY x, repeat_value ORDER BY x, repeat_value`)
+  ).rows;
+  const [zero] = (
+    await session.query(sql`SELECT count(*) AS n FROM ${source} WHERE x > 0 AND NOT repeat_value > 0`)
+  ).rows;
+  const column = (rows: readonly Row[], key: string) => Float64Array.from(rows, (r) => Number(r[key]));
+  const n = column(triples, 'n');
+  return {
+    input: {
+      triples: {
+        x: column(triples, 'x'),
+        txDays: column(triples, 'tx_days'),
+        tDays: column(triples, 't_days'),
+        n,
+      },
+      spend: { x: column(spend, 'x'), s: column(spend, 's'), n: column(spend, 'n') },
+      unitDays: plan.unitDays,
+      horizon: plan.horizon,
+      discountRate: plan.params.discount_rate,
+      holdout: plan.holdoutDays === null ? null : plan.holdoutDays / plan.unitDays,
+    },
+    customers: n.reduce((a, b) => a + b, 0),
+    zeroRepeatSpend: Number(zero?.['n'] ?? 0),
+  };
+}
+
+/**
+ * Fits BG/NBD and Gamma-Gamma on the customers of `source` (a FROM item holding the plan's
+ * customers) in a compute worker: the triples and spend groups come out of SQL, the optimiser
+ * never runs on the event loop.
+ */
+export async function fitModel(
+  ctx: ReportContext,
+  session: Session,
+  plan: ClvPlan,
+  source: SqlNode,
+): Promise<ClvModel> {
+  const { input, customers, zeroRepeatSpend } = await fitInput(session, plan, source);
+  if (customers === 0) return { plan, fit: null, customers: 0, distinctTriples: 0, zeroRepeatSpend };
+  const fit = await cachedFit(input, () => computeOf(ctx).run('clv', input));
+  return { plan, fit, customers, distinctTriples: input.triples.x.length, zeroRepeatSpend };
+}
+
+/** Recent fits by the digest of their input: the same customers and options give the same fit. */
+const FITS = new Map<string, Promise<ClvFitOutput>>();
+const FITS_KEPT = 8;
+
+/** Forgets the kept fits (benchmarks time the fit itself). */
+export function forgetFits(): void {
+  FITS.clear();
+}
+
+/**
+ * A fit is a pure function of its input, so it is kept by a digest of the input's bytes: the
+ * tiles of a dashboard, Customer 360 and a target group on the same population share one fit,
+ * and a changed warehouse changes the input (no version to track). A failed fit is not kept.
+ */
+function cachedFit(input: ClvFitInput, compute: () => Promise<ClvFitOutput>): Promise<ClvFitOutput> {
+  const hash = createHash('sha256');
+  const { triples, spend } = input;
+  for (const a of [triples.x, triples.txDays, triples.tDays, triples.n, spend.x, spend.s, spend.n]) {
+    hash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    hash.update('|');
+  }
+  hash.update(JSON.stringify([input.unitDays, input.horizon, input.discountRate, input.holdout]));
+  const key = hash.digest('hex');
+  const hit = FITS.get(key);
+  if (hit) {
+    FITS.delete(key);
+    FITS.set(key, hit);
+    return hit;
+  }
+  const work = compute();
+  FITS.set(key, work);
+  work.catch(() => {
+    if (FITS.get(key) === work) FITS.delete(key);
+  });
+  while (FITS.size > FITS_KEPT) FITS.delete(FITS.keys().next().value!);
+  return work;
+}
+
+/** Plans and fits on a temp table of the customers. */
+export async function clvModel(ctx: ReportContext, input: unknown): Promise<ClvModel> {
+  const plan = await planClv(ctx, input);
+  return withTempTable(ctx.engine, plan.customers, (session, t) => fitModel(ctx, session, plan, t));
+}
+
+const num = (v: number) => param(v, 'DOUBLE');
+
+/**
+ * Each customer of `source` scored (HOLDOUT_COLUMNS with a calibration end, else CLV_COLUMNS):
+ * P(alive) in closed form from the fitted parameters, expected purchases as
+ * (a+b+x−1) · P(alive) · the bracket of the customer's (x, T), the expected average value by
+ * Gamma-Gamma, CLV = discounted expected purchases × expected average value.
+ */
+export function scoredSql(model: ClvModel, source: SqlNode, pairs?: PairBrackets): SqlNode {
+  const { plan, fit } = model;
+  const holdout = plan.calibrationEnd !== null;
+  const columns = holdout ? HOLDOUT_COLUMNS : CLV_COLUMNS;
+  if (!fit) {
+    return sql`SELECT ${list(columns.map((c) => sql`NULL AS ${ident(c)}`))} WHERE false`;
+  }
+  const { r, alpha, a, b }: BgNbdParams = fit.bgnbd.params;
+  const u = num(plan.unitDays);
+  const logOdds = sql`(ln(${num(a)}) - ln(${num(b)} + x - 1)
+      + (${num(r)} + x) * (ln(${num(alpha)} + t_days / ${u}) - ln(${num(alpha)} + tx_days / ${u})))`;
+  const pAlive = sql`CASE WHEN x = 0 THEN 1.0
+      WHEN ${logOdds} > 0 THEN exp(-${logOdds}) / (1 + exp(-${logOdds})) ELSE 1 / (1 + exp(${logOdds})) END`;
+  const gg: GammaGammaParams | null = fit.gammaGamma?.params ?? null;
+  const value =
+    gg && populationMeanSpend(gg) !== null
+      ? sql`CASE WHEN x > 0 THEN ${num(gg.p)} * (${num(gg.gamma)} + CAST(repeat_value AS DOUBLE)) / (${num(gg.p)} * x + ${num(gg.q)} - 1)
+            ELSE ${num(populationMeanSpend(gg)!)} END`
+      : sql`CAST(NULL AS DOUBLE)`;
+  const holdoutColumns = holdout
+    ? sql`, holdout_x AS holdout_actual, scale * b_holdout AS holdout_expected`
+    : sql``;
+  return sql`
+    SELECT customer_id, x AS frequency, tx_days / ${u} AS recency, t_days / ${u} AS "T", p_alive,
+           scale * b_horizon AS expected_purchases, expected_avg_value,
+           scale * b_discounted * expected_avg_value AS clv, revenue${holdoutColumns}
+    FROM (
+      SELECT c.customer_id, c.x, c.tx_days, c.t_days, CAST(c.revenue AS DOUBLE) AS revenue, c.holdout_x,
+             ${pAlive} AS p_alive, (${num(a + b - 1)} + x) * (${pAlive}) AS scale, ${value} AS expected_avg_value,
+             v.b_horizon, v.b_discounted${holdout ? sql`, v.b_holdout` : sql``}
+      FROM ${source} c JOIN ${bracketsSql(pairs ?? fit.pairs)} v USING (x, t_days))`;
+}
+
+/** The brackets of one (x, T days) alone: enough to score the customers who have it. */
+export function pairOf(pairs: PairBrackets, x: number, tDays: number): PairBrackets {
+  const i = pairs.x.findIndex((v, k) => v === x && pairs.tDays[k] === tDays);
+  const at = (a: Float64Array) => (i < 0 ? new Float64Array(0) : a.subarray(i, i + 1));
+  return {
+    x: at(pairs.x),
+    tDays: at(pairs.tDays),
+    horizon: at(pairs.horizon),
+    discounted: at(pairs.discounted),
+    holdout: pairs.holdout ? at(pairs.holdout) : null,
+  };
+}
+
+let counter = 0;
+
+const ORDER = sql`ORDER BY clv DESC NULLS LAST, customer_id`;
+
+/** The frequency bands of the P(alive) grid and the hold-out table. */
+const FREQUENCY_BANDS = sql`CASE WHEN frequency >= 10 THEN 10 WHEN frequency >= 6 THEN 6 WHEN frequency >= 4 THEN 4 ELSE frequency END`;
+const FREQUENCY_LABEL = sql`CASE WHEN frequency >= 10 THEN '10+' WHEN frequency >= 6 THEN '6–9' WHEN frequency >= 4 THEN '4–5'
+  ELSE CAST(frequency AS VARCHAR) END`;
+
+/** Days since the last purchase day, in bands a marketer reads (whatever the unit). */
+const SINCE_BANDS: readonly (readonly [number, string])[] = [
+  [0, '< 1 month'],
+  [30, '1–3 months'],
+  [91, '3–6 months'],
+  [182, '6–12 months'],
+  [365, '1–2 years'],
+  [730, '2+ years'],
+];
+
+function sinceBand(daysSince: SqlNode): { order: SqlNode; label: SqlNode } {
+  const cases = [...SINCE_BANDS].reverse();
+  return {
+    order: sql`CASE ${list(
+      cases.map(
+        ([d], i) =>
+          sql`WHEN ${daysSince} >= ${param(d, 'INTEGER')} THEN ${param(cases.length - 1 - i, 'INTEGER')}`,
+      ),
+      ' ',
+    )} END`,
+    label: sql`CASE ${list(
+      cases.map(([d, l]) => sql`WHEN ${daysSince} >= ${param(d, 'INTEGER')} THEN ${l}`),
+      ' ',
+    )} END`,
+  };
+}
+
+/** A step of 1, 2, 2.5 or 5 × 10^k near `raw`. */
+function niceStep(raw: number): number {
+  if (!(raw > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const m = raw / p;
+  return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 2.5 ? 2.5 : m <= 5 ? 5 : 10) * p;
+}
+
+const DISTRIBUTION_BINS = 20;
+
+async function distribution(session: Session, table: SqlNode): Promise<Row[]> {
+  const [q] = (
+    await session.query(sql`SELECT quantile_cont(clv, 0.99) AS p99 FROM ${table} WHERE clv IS NOT NULL`)
+  ).rows;
+  const p99 = Number(q?.['p99'] ?? 0);
+  if (!(p99 > 0)) {
+    return (
+      await session.query(sql`SELECT 0.0 AS value_from, 0.0 AS value_to, count(*) AS customers,
+        coalesce(sum(clv), 0) AS total_value, false AS open_ended FROM ${table} WHERE clv IS NOT NULL HAVING count(*) > 0`)
+    ).rows;
+  }
+  const step = niceStep(p99 / DISTRIBUTION_BINS);
+  const last = Math.ceil(p99 / step);
+  return (
+    await session.query(sql`
+      SELECT bin * ${num(step)} AS value_from, (bin + 1) * ${num(step)} AS value_to, count(*) AS customers,
+             sum(clv) AS total_value, bin = ${param(last, 'INTEGER')} AS open_ended
+      FROM (SELECT least(CAST(floor(clv / ${num(step)}) AS INTEGER), ${param(last, 'INTEGER')}) AS bin, clv
+            FROM ${table} WHERE clv IS NOT NULL)
+      GROUP BY bin ORDER BY bin`)
+  ).rows;
+}
+
+async function aliveGrid(session: Session, table: SqlNode, unitDays: number): Promise<Row[]> {
+  const since = sinceBand(sql`CAST(round((T - recency) * ${num(unitDays)}) AS INTEGER)`);
+  return (
+    await session.query(sql`
+      SELECT ${FREQUENCY_LABEL} AS frequency_band, ${FREQUENCY_BANDS} AS frequency_order,
+             ${since.label} AS since_last_purchase, ${since.order} AS since_order,
+             count(*) AS customers, avg(p_alive) AS mean_p_alive, avg(clv) AS mean_future_value, sum(revenue) AS revenue
+      FROM ${table} GROUP BY ALL ORDER BY frequency_order, since_order`)
+  ).rows;
+}
+
+/** P(alive) bands of the value × risk grid: upper bounds (the last inclusive) and labels. */
+const ALIVE_BANDS: readonly (readonly [number, string])[] = [
+  [0.25, '< 25 %'],
+  [0.5, '25–50 %'],
+  [0.75, '50–75 %'],
+  [1, '75–100 %'],
+];
+
+const VALUE_LABELS = ['Bottom 20 %', '20–40 %', '40–60 %', '60–80 %', 'Top 20 %'];
+
+/**
+ * Customers by past value (revenue before the cut, in fifths: a band starts at a quantile, so
+ * "Top 20 %" is revenue ≥ the 80th percentile, the `min_value` that saves it) × P(alive) band.
+ * High value with low P(alive) is the valuable customers at risk.
+ */
+async function valueRisk(session: Session, table: SqlNode): Promise<Row[]> {
+  const [q] = (
+    await session.query(sql`SELECT quantile_disc(revenue, [0.2, 0.4, 0.6, 0.8]) AS bounds FROM ${table}`)
+  ).rows;
+  const bounds = ((q?.['bounds'] as number[] | null) ?? []).map(Number);
+  if (bounds.length === 0) return [];
+  const band = sql`(1 + ${list(
+    bounds.map((b) => sql`CAST(revenue >= ${num(b)} AS INTEGER)`),
+    ' + ',
+  )})`;
+  const from = sql`CASE ${list(
+    bounds.map((b, i) => sql`WHEN past_band = ${param(i + 2, 'INTEGER')} THEN ${num(b)}`),
+    ' ',
+  )} ELSE 0.0 END`;
+  const alive = sql`CASE ${list(
+    ALIVE_BANDS.slice(0, -1).map(([max], i) => sql`WHEN p_alive < ${num(max)} THEN ${param(i, 'INTEGER')}`),
+    ' ',
+  )} ELSE ${param(ALIVE_BANDS.length - 1, 'INTEGER')} END`;
+  const pick = (values: readonly (string | number)[], at: SqlNode) =>
+    sql`[${list(values.map((v) => (typeof v === 'number' ? num(v) : sql`${v}`)))}][${at} + 1]`;
+  return (
+    await session.query(sql`
+      SELECT past_band, ${pick(VALUE_LABELS, sql`past_band - 1`)} AS past_label, ${from} AS past_value_from,
+             alive_band, ${pick(
+               ALIVE_BANDS.map(([, l]) => l),
+               sql`alive_band`,
+             )} AS p_alive_band, ${pick(
+               ALIVE_BANDS.map(([m]) => m),
+               sql`alive_band`,
+             )} AS p_alive_max,
+             count(*) AS customers, sum(revenue) AS revenue, sum(clv) AS future_value, avg(p_alive) AS mean_p_alive
+      FROM (SELECT *, ${band} AS past_band, ${alive} AS alive_band FROM ${table})
+      GROUP BY past_band, alive_band ORDER BY past_band DESC, alive_band`)
+  ).rows;
+}
+
+async function holdoutCheck(
+  session: Session,
+  table: SqlNode,
+  plan: ClvPlan,
+): Promise<Record<string, unknown>> {
+  const [totals] = (
+    await session.query(sql`
+      SELECT count(*) AS customers, sum(holdout_actual) AS actual, sum(holdout_expected) AS expected FROM ${table}`)
+  ).rows;
+  const byFrequency = (
+    await session.query(sql`
+      SELECT CASE WHEN frequency >= 7 THEN '7+' ELSE CAST(frequency AS VARCHAR) END AS frequency,
+             least(frequency, 7) AS frequency_min, count(*) AS customers,
+             avg(holdout_actual) AS actual_mean, avg(holdout_expected) AS expected_mean,
+             sum(holdout_actual) AS actual, sum(holdout_expected) AS expected
+      FROM ${table} GROUP BY ALL ORDER BY frequency_min`)
+  ).rows;
+  return {
+    from: plan.calibrationEnd,
+    to: plan.asOf,
+    length: plan.holdoutDays! / plan.unitDays,
+    customers: Number(totals?.['customers'] ?? 0),
+    actual: Number(totals?.['actual'] ?? 0),
+    expected: Number(totals?.['expected'] ?? 0),
+    by_frequency: byFrequency,
+  };
+}
+
+export interface ClvResult {
+  params: Omit<ClvParams, 'limit'> & { horizon: number };
+  as_of: string | null;
+  calibration_end: string | null;
+  unit: ClvUnit;
+  horizon: number;
+  discount_rate: number;
+  population: {
+    customers: number;
+    one_time_buyers: number;
+    distinct_triples: number;
+    excluded_lines_without_customer: number;
+    excluded_orders_without_customer: number;
+    first_purchase_in_holdout?: number;
+  };
+  model: {
+    bgnbd: Record<string, unknown>;
+    gamma_gamma: Record<string, unknown> | null;
+  } | null;
+  totals: Row;
+  distribution: Row[];
+  alive_grid: Row[];
+  value_risk: Row[];
+  holdout?: Record<string, unknown>;
+  customers: Row[];
+  customers_total: number;
+  notes: string[];
+}
+
+function modelJson(model: ClvModel): ClvResult['model'] {
+  const fit = model.fit;
+  if (!fit) return null;
+  const { bgnbd, gammaGamma } = fit;
+  return {
+    bgnbd: {
+      ...bgnbd.params,
+      log_likelihood: bgnbd.log_likelihood,
+      customers: bgnbd.customers,
+      converged: bgnbd.converged,
+      iterations: bgnbd.iterations,
+      evaluations: bgnbd.evaluations,
+      starts: bgnbd.starts,
+      start_sample: bgnbd.start_sample,
+      gradient_max: bgnbd.gradient_max,
+    },
+    gamma_gamma: gammaGamma
+      ? {
+          ...gammaGamma.params,
+          log_likelihood: gammaGamma.log_likelihood,
+          customers: gammaGamma.customers,
+          excluded_zero_repeat_spend: model.zeroRepeatSpend,
+          population_mean_value: populationMeanSpend(gammaGamma.params),
+          converged: gammaGamma.converged,
+          iterations: gammaGamma.iterations,
+          evaluations: gammaGamma.evaluations,
+          starts: gammaGamma.starts,
+          start_sample: gammaGamma.start_sample,
+          gradient_max: gammaGamma.gradient_max,
+        }
+      : null,
+  };
+}
+
+function notesOf(model: ClvModel): string[] {
+  const notes: string[] = [];
+  const fit = model.fit;
+  if (!fit) return notes;
+  if (!fit.bgnbd.converged) notes.push('BG/NBD: the optimiser stopped before converging');
+  if (fit.gammaGamma && !fit.gammaGamma.converged)
+    notes.push('Gamma-Gamma: the optimiser stopped before converging');
+  if (!fit.gammaGamma)
+    notes.push('no customer has repeat purchases worth more than 0: no expected value or CLV');
+  else if (populationMeanSpend(fit.gammaGamma.params) === null) {
+    notes.push('Gamma-Gamma fitted q <= 1: the mean spend is infinite, no expected value or CLV');
+  }
+  if (fit.notComputable > 0) {
+    notes.push(
+      `${fit.notComputable} (frequency, T) pairs: the expectation's series did not converge (left empty)`,
+    );
+  }
+  return notes;
+}
+
+/** The CLV report as JSON: the fitted models, totals, the tiles' summaries and the first `limit` customers. */
+export async function clvReport(ctx: ReportContext, input: unknown): Promise<ClvResult> {
+  const plan = await planClv(ctx, input);
+  const { limit, ...rest } = plan.params;
+  const [excluded] = (await ctx.engine.query(plan.excluded)).rows;
+  return withTempTable(ctx.engine, plan.customers, async (session, t) => {
+    const model = await fitModel(ctx, session, plan, t);
+    const scored = ident(`__clv_scored_${process.pid}_${++counter}`);
+    await session.exec(sql`CREATE OR REPLACE TEMP TABLE ${scored} AS ${scoredSql(model, t)}`);
+    try {
+      const [totals] = (
+        await session.query(sql`
+          SELECT count(*) AS customers, count(*) FILTER (WHERE frequency = 0) AS one_time_buyers,
+                 avg(p_alive) AS mean_p_alive, sum(expected_purchases) AS expected_purchases,
+                 sum(clv) AS clv, avg(clv) AS mean_clv, sum(revenue) AS revenue
+          FROM ${scored}`)
+      ).rows;
+      const customers = (await session.query(sql`SELECT * FROM ${scored} ${ORDER} LIMIT ${param(limit)}`))
+        .rows;
+      const total = Number(totals?.['customers'] ?? 0);
+      const newInHoldout =
+        plan.calibrationEnd !== null
+          ? Number((await ctx.engine.query(plan.newInHoldout)).rows[0]?.['customers'] ?? 0)
+          : undefined;
+      return {
+        params: { ...rest, horizon: plan.horizon },
+        as_of: plan.asOf,
+        calibration_end: plan.calibrationEnd,
+        unit: plan.unit,
+        horizon: plan.horizon,
+        discount_rate: plan.params.discount_rate,
+        population: {
+          customers: total,
+          one_time_buyers: Number(totals?.['one_time_buyers'] ?? 0),
+          distinct_triples: model.distinctTriples,
+          excluded_lines_without_customer: Number(excluded?.['lines'] ?? 0),
+          excluded_orders_without_customer: Number(excluded?.['orders'] ?? 0),
+          ...(newInHoldout !== undefined ? { first_purchase_in_holdout: newInHoldout } : {}),
+        },
+        model: modelJson(model),
+        totals: totals ?? {},
+        distribution: await distribution(session, scored),
+        alive_grid: await aliveGrid(session, scored, plan.unitDays),
+        value_risk: await valueRisk(session, scored),
+        ...(plan.calibrationEnd !== null ? { holdout: await holdoutCheck(session, scored, plan) } : {}),
+        customers,
+        customers_total: total,
+        notes: notesOf(model),
+      };
+    } finally {
+      await session.exec(sql`DROP TABLE IF EXISTS ${scored}`);
+    }
+  });
+}
+
+/**
+ * Every scored customer as SQL (the population's customers recomputed, the brackets bound):
+ * what CSV and Arrow stream, target groups select from and Customer 360 reads one row of.
+ */
+export async function clvTable(
+  ctx: ReportContext,
+  input: unknown,
+): Promise<{ sql: SqlNode; model: ClvModel }> {
+  const model = await clvModel(ctx, input);
+  return { sql: scoredSql(model, sql`(${model.plan.customers})`), model };
+}
+
+/** The customers of a CLV slice: past revenue at least `min_value`, P(alive) at most `max_p_alive`, CLV at least `min_clv`. */
+export async function clvMembers(
+  ctx: ReportContext,
+  params: unknown,
+  slice: { min_value?: number; max_p_alive?: number; min_clv?: number },
+): Promise<SqlNode> {
+  const { sql: scored } = await clvTable(ctx, { ...(params as object), limit: 0 });
+  const conditions: SqlNode[] = [raw('true')];
+  if (slice.min_value !== undefined) conditions.push(sql`revenue >= ${num(slice.min_value)}`);
+  if (slice.max_p_alive !== undefined) conditions.push(sql`p_alive <= ${num(slice.max_p_alive)}`);
+  if (slice.min_clv !== undefined) conditions.push(sql`clv >= ${num(slice.min_clv)}`);
+  return sql`SELECT customer_id FROM (${scored}) WHERE ${list(conditions, ' AND ')}`;
+}
+
+export const clv = defineReport<ClvParams>({
+  name: 'clv',
+  description:
+    'Customer lifetime value: BG/NBD purchases and P(alive), Gamma-Gamma spend, per customer over a horizon',
+  schema: ClvParamsSchema,
+  lists: (params, format) =>
+    format !== 'json' || params.limit > 0
+      ? [
+          {
+            member: 'customers.customer_id',
+            because: 'its rows are customers; ask for JSON with limit 0 for the summary without them',
+          },
+        ]
+      : [],
+  async run(ctx, params) {
+    const json = await clvReport(ctx, params);
+    return {
+      json: json as unknown as Record<string, unknown>,
+      rows: { columns: json.calibration_end ? HOLDOUT_COLUMNS : CLV_COLUMNS, data: json.customers },
+      footer: footerOf(json),
+    };
+  },
+  async table(ctx, params) {
+    const { sql: scored, model } = await clvTable(ctx, params);
+    return {
+      sql: sql`SELECT * FROM (${scored}) ${ORDER}`,
+      columns: model.plan.calibrationEnd ? HOLDOUT_COLUMNS : CLV_COLUMNS,
+    };
+  },
+});
+
+function footerOf(json: ClvResult): string {
+  const m = json.model;
+  if (!m) return 'no customers';
+  const f = (v: unknown, d = 3) => (typeof v === 'number' ? v.toFixed(d) : String(v));
+  const bg = m.bgnbd;
+  const lines = [
+    `BG/NBD: r ${f(bg['r'])}, alpha ${f(bg['alpha'])}, a ${f(bg['a'])}, b ${f(bg['b'])}; log-likelihood ${f(bg['log_likelihood'], 1)}; ${bg['customers']} customers; ${bg['converged'] ? 'converged' : 'NOT converged'} in ${bg['iterations']} iterations`,
+  ];
+  const gg = m.gamma_gamma;
+  if (gg) {
+    lines.push(
+      `Gamma-Gamma: p ${f(gg['p'])}, q ${f(gg['q'])}, gamma ${f(gg['gamma'])}; log-likelihood ${f(gg['log_likelihood'], 1)}; ${gg['customers']} customers; ${gg['converged'] ? 'converged' : 'NOT converged'} in ${gg['iterations']} iterations`,
+    );
+  }
+  if (json.holdout) {
+    lines.push(
+      `Hold-out ${json.holdout['from']} to ${json.holdout['to']}: ${f(json.holdout['actual'], 0)} repeat transactions, ${f(json.holdout['expected'], 1)} expected`,
+    );
+  }
+  return [...lines, ...json.notes].join('\n');
+}
