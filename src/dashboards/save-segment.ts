@@ -31,6 +31,22 @@ export function segmentDefinitionFor(tile: TileResult, value: unknown): SegmentD
     }
     case 'cohort':
       return { source: 'cohort', params, cohort: String(value).slice(0, 10) };
+    case 'clv': {
+      // A cell of the value × P(alive) grid: its bounds are in its row.
+      const row = tile.data.find((r) => String(r['cell']) === String(value));
+      if (!row) throw bad(`"${value}" is not a cell of the grid`);
+      const n = (k: string) => (row[k] === null || row[k] === undefined ? undefined : Number(row[k]));
+      const from = n('past_value_from');
+      const pMin = n('p_alive_min');
+      return {
+        source: 'clv',
+        params,
+        ...(from ? { min_value: from } : {}),
+        ...(n('past_value_to') !== undefined ? { max_value: n('past_value_to') } : {}),
+        ...(pMin ? { min_p_alive: pMin } : {}),
+        max_p_alive: n('p_alive_max') ?? 1,
+      };
+    }
     default:
       throw bad(`a ${tile.report ?? 'query'} tile cannot be saved as a target group`);
   }

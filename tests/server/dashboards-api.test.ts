@@ -137,6 +137,24 @@ describe('dashboards over HTTP', () => {
     expect(members.body.trim().split('\n')).toHaveLength(Number(champions['customers']) + 1);
   });
 
+  it('saves a cell of the value × P(alive) grid as exactly the customers the cell counts', async () => {
+    const t = (await get('/v1/dashboards/customer-value/tiles/value_risk.json')).json() as Tile;
+    // The valuable customers at risk: the top fifth by revenue with the lowest P(alive) that has any.
+    const atRisk = t.data
+      .filter((r) => r['past_band'] === 5)
+      .sort((a, b) => Number(a['alive_band']) - Number(b['alive_band']))[0]!;
+    // And a middle cell, bounded on all four sides.
+    const middle = t.data.find((r) => r['past_band'] === 3 && r['alive_band'] === 2)!;
+    for (const cell of [atRisk, middle]) {
+      const r = await post('/v1/dashboards/customer-value/tiles/value_risk/segment', {
+        value: cell['cell'],
+        name: `CLV cell ${cell['cell']}`,
+      });
+      expect(r.statusCode).toBe(201);
+      expect(r.json().member_count, String(cell['cell'])).toBe(Number(cell['customers']));
+    }
+  });
+
   it('serves a tile as SVG and CSV, and filter values for pickers', async () => {
     const svg = await get(
       '/v1/dashboards/sales-executive/tiles/revenue_by_region.svg?region=Northern%20Europe',

@@ -54,8 +54,16 @@ function printDetail(d: CustomerDetail): void {
     console.log(
       `\nRFM ${d.rfm.cell} (${d.rfm.segment}): R ${d.rfm.recency_days} days, F ${d.rfm.frequency}, M ${d.rfm.monetary}`,
     );
-  if (d.cluster)
-    console.log(`cluster ${d.cluster.cluster} (k = ${d.cluster.k}, numbered by mean revenue, 0 = highest)`);
+  if (d.cluster) console.log(`cluster ${d.cluster.cluster} of ${d.cluster.k}: ${d.cluster.label}`);
+  if (d.clv) {
+    const c = d.clv;
+    const money = (v: number | null) =>
+      v === null ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: 2 });
+    console.log(
+      `value: P(alive) ${(c.p_alive * 100).toFixed(1)}%, ${money(c.expected_purchases)} purchases expected over ` +
+        `the next ${c.horizon} ${c.unit}s at ${money(c.expected_avg_value)} each, CLV ${money(c.clv)}`,
+    );
+  }
   if (d.segments.length > 0) console.log(`segments: ${d.segments.map((s) => s.name).join(', ')}`);
   if (d.history.length > 1) {
     console.log('\nhistory');

@@ -388,9 +388,12 @@ async function aliveGrid(session: Session, table: SqlNode, unitDays: number): Pr
   ).rows;
 }
 
-/** P(alive) bands of the value × risk grid: upper bounds (the last inclusive) and labels. */
+/**
+ * P(alive) bands of the value × risk grid: inclusive upper bounds and labels; a band holds
+ * P(alive) above the previous bound and at most its own, as a target group's slice reads them.
+ */
 const ALIVE_BANDS: readonly (readonly [number, string])[] = [
-  [0.25, '< 25 %'],
+  [0.25, '≤ 25 %'],
   [0.5, '25–50 %'],
   [0.75, '50–75 %'],
   [1, '75–100 %'],
@@ -417,8 +420,12 @@ async function valueRisk(session: Session, table: SqlNode): Promise<Row[]> {
     bounds.map((b, i) => sql`WHEN past_band = ${param(i + 2, 'INTEGER')} THEN ${num(b)}`),
     ' ',
   )} ELSE 0.0 END`;
+  const to = sql`CASE ${list(
+    bounds.map((b, i) => sql`WHEN past_band = ${param(i + 1, 'INTEGER')} THEN ${num(b)}`),
+    ' ',
+  )} END`;
   const alive = sql`CASE ${list(
-    ALIVE_BANDS.slice(0, -1).map(([max], i) => sql`WHEN p_alive < ${num(max)} THEN ${param(i, 'INTEGER')}`),
+    ALIVE_BANDS.slice(0, -1).map(([max], i) => sql`WHEN p_alive <= ${num(max)} THEN ${param(i, 'INTEGER')}`),
     ' ',
   )} ELSE ${param(ALIVE_BANDS.length - 1, 'INTEGER')} END`;
   const pick = (values: readonly (string | number)[], at: SqlNode) =>
@@ -426,6 +433,8 @@ async function valueRisk(session: Session, table: SqlNode): Promise<Row[]> {
   return (
     await session.query(sql`
       SELECT past_band, ${pick(VALUE_LABELS, sql`past_band - 1`)} AS past_label, ${from} AS past_value_from,
+             ${to} AS past_value_to, past_band || '-' || alive_band AS cell,
+             ${pick([0, ...ALIVE_BANDS.slice(0, -1).map(([m]) => m)], sql`alive_band`)} AS p_alive_min,
              alive_band, ${pick(
                ALIVE_BANDS.map(([, l]) => l),
                sql`alive_band`,
@@ -621,11 +630,19 @@ export async function clvTable(
 export async function clvMembers(
   ctx: ReportContext,
   params: unknown,
-  slice: { min_value?: number; max_p_alive?: number; min_clv?: number },
+  slice: {
+    min_value?: number;
+    max_value?: number;
+    min_p_alive?: number;
+    max_p_alive?: number;
+    min_clv?: number;
+  },
 ): Promise<SqlNode> {
   const { sql: scored } = await clvTable(ctx, { ...(params as object), limit: 0 });
   const conditions: SqlNode[] = [raw('true')];
   if (slice.min_value !== undefined) conditions.push(sql`revenue >= ${num(slice.min_value)}`);
+  if (slice.max_value !== undefined) conditions.push(sql`revenue < ${num(slice.max_value)}`);
+  if (slice.min_p_alive !== undefined) conditions.push(sql`p_alive > ${num(slice.min_p_alive)}`);
   if (slice.max_p_alive !== undefined) conditions.push(sql`p_alive <= ${num(slice.max_p_alive)}`);
   if (slice.min_clv !== undefined) conditions.push(sql`clv >= ${num(slice.min_clv)}`);
   return sql`SELECT customer_id FROM (${scored}) WHERE ${list(conditions, ' AND ')}`;

@@ -52,6 +52,10 @@ export const SegmentDefinitionSchema = z.discriminatedUnion('source', [
       params: z.record(z.string(), z.unknown()).default({}),
       /** The customer's revenue before as_of (the report's `revenue`) at least this. */
       min_value: z.number().min(0).optional(),
+      /** Revenue before as_of below this (a value band's exclusive end). */
+      max_value: z.number().min(0).optional(),
+      /** P(alive) above this (a band's exclusive start). */
+      min_p_alive: z.number().min(0).max(1).optional(),
       /** P(alive) at most this. */
       max_p_alive: z.number().min(0).max(1).optional(),
       /** Expected value over the horizon (the report's `clv`) at least this. */
@@ -59,8 +63,13 @@ export const SegmentDefinitionSchema = z.discriminatedUnion('source', [
     })
     .strict()
     .refine(
-      (d) => d.min_value !== undefined || d.max_p_alive !== undefined || d.min_clv !== undefined,
-      'name min_value, max_p_alive or min_clv',
+      (d) =>
+        d.min_value !== undefined ||
+        d.max_value !== undefined ||
+        d.min_p_alive !== undefined ||
+        d.max_p_alive !== undefined ||
+        d.min_clv !== undefined,
+      'name min_value, max_value, min_p_alive, max_p_alive or min_clv',
     ),
   /** Customers whose id a cube query returns: its dimensions must include a `*.customer_id`. */
   z.object({ source: z.literal('query'), query: CubeQuerySchema }).strict(),
