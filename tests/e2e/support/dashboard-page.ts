@@ -30,7 +30,7 @@ export interface TileOnPage {
   readonly name: string;
   readonly chart: string;
   readonly state: string;
-  /** Data marks drawn in its SVG (bars, points, cells, lines, areas). */
+  /** Data marks drawn in its SVG (bars, points, cells, lines, areas) that cover some area. */
   readonly marks: number;
   readonly error: string;
 }
@@ -42,9 +42,16 @@ export function tilesOnPage(page: Page): Promise<TileOnPage[]> {
         name: t.getAttribute('data-tile') ?? '',
         chart: t.getAttribute('data-chart') ?? '',
         state: t.getAttribute('data-state') ?? '',
-        marks: t.querySelectorAll(
-          '.vega-embed svg g.role-mark > path, .vega-embed svg g.role-mark > rect, .vega-embed svg g.role-mark > symbol',
-        ).length,
+        // A bar drawn zero wide is in the SVG but not on the screen: count what covers an area.
+        marks: [
+          ...t.querySelectorAll(
+            '.vega-embed svg g.role-mark > path, .vega-embed svg g.role-mark > rect, .vega-embed svg g.role-mark > symbol',
+          ),
+        ].filter((m) => {
+          // Runs in the page: an SVG element has getBBox (the tests' types know no DOM).
+          const box = (m as unknown as { getBBox(): { width: number; height: number } }).getBBox();
+          return box.width > 0 && box.height > 0;
+        }).length,
         error: [...t.querySelectorAll('.state-error p')].map((p) => p.textContent).join(': '),
       };
     }),

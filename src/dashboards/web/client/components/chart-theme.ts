@@ -31,7 +31,8 @@ export const CHART_CONFIG = {
     ramp: { scheme: 'blues' },
     heatmap: { scheme: 'blues' },
   },
-  bar: { color: '#2f5bea', cornerRadiusEnd: 2 },
+  // No cornerRadiusEnd: vega-lite draws ranged bars (x and x2, binned) zero wide with it.
+  bar: { color: '#2f5bea' },
   line: { color: '#2f5bea', strokeWidth: 2 },
   point: { color: '#2f5bea' },
   area: { color: '#2f5bea' },
