@@ -14,7 +14,7 @@ import { writeRejects } from './load/rejects';
 import { applySoftDeletes, setAsideDeletedRows } from './load/soft-delete';
 import { dropTempObjects } from './load/temp-objects';
 import { nextRunId, type RunRecord, readWatermark, writeRunRecord, writeWatermark } from './run-log';
-import { MALFORMED, prepareSource, sourceLabel } from './sources';
+import { MALFORMED, prepareSource, type RowSource, sourceLabel } from './sources';
 import { storageType } from './transform/cast-sql';
 import { resolveMapping } from './transform/mapping';
 import { defineTypedRows } from './transform/typed-rows';
@@ -104,6 +104,7 @@ async function runInSession(job: Job, effects: EtlEffects, session: Session): Pr
   };
   await dropTempObjects(session);
   let inTransaction = false;
+  let rowSource: RowSource | undefined;
   try {
     // Reading, casting and checking only fill temp tables and happen before the transaction:
     // rows inserted inside a DuckDB transaction get provisional rowids, and CSV line numbers
@@ -111,7 +112,7 @@ async function runInSession(job: Job, effects: EtlEffects, session: Session): Pr
     await step('stage');
     const incremental = def.incremental?.key;
     const previousMark = incremental ? await readWatermark(session, def.name, incremental) : undefined;
-    const rowSource = await prepareSource(session, job, effects.root, previousMark);
+    rowSource = await prepareSource(session, job, effects.root, previousMark);
 
     await step('map');
     const mapped = await resolveMapping(session, job, rowSource);
@@ -134,7 +135,12 @@ async function runInSession(job: Job, effects: EtlEffects, session: Session): Pr
     );
 
     await step('validate');
-    await session.exec(plan.statement);
+    try {
+      await session.exec(plan.statement);
+    } catch (e) {
+      // A read that fails on the file (a damaged page, a truncated stream) names the file.
+      throw (await rowSource.explainReadError?.(e)) ?? e;
+    }
     await defineTypedRows(session, rowSource, plan.deriveLineNo);
     const deletedRows = def.soft_delete ? await setAsideDeletedRows(ctx, def.soft_delete) : 0;
     // An extract's staging copy is no longer read: free it before the merge.
@@ -231,6 +237,7 @@ async function runInSession(job: Job, effects: EtlEffects, session: Session): Pr
       { cause: e },
     );
   } finally {
+    rowSource?.close?.();
     await dropTempObjects(session).catch(() => undefined);
   }
 }

@@ -42,6 +42,7 @@ export const REJECT_REASONS = [
   'out_of_range',
   'negative_quantity',
   'malformed_record',
+  'field_too_long',
 ] as const;
 
 export type RejectReason = (typeof REJECT_REASONS)[number];

@@ -28,7 +28,9 @@ export async function writeRejects(
     const catalogue = checks.map((c) => sql`(${c.index}, ${c.reason}, ${c.field}, ${c.message})`);
     parts.push(sql`
       SELECT t.__line AS line, c.reason, c.field,
-             c.message || CASE WHEN t.__bad IS NULL THEN '' ELSE ': ' || to_json(t.__bad)::VARCHAR END AS message,
+             c.message || CASE WHEN t.__bad IS NULL THEN ''
+                               WHEN strlen(t.__bad) > 200 THEN ': ' || to_json(left(t.__bad, 200) || '…')::VARCHAR
+                               ELSE ': ' || to_json(t.__bad)::VARCHAR END AS message,
              t.__raw AS raw
       FROM ${raw(TYPED_ROWS)} t
       JOIN (VALUES ${list(catalogue)}) c(idx, reason, field, message) ON c.idx = t.__err
@@ -36,7 +38,7 @@ export async function writeRejects(
   }
   if (malformed > 0) {
     parts.push(
-      sql`SELECT line, 'malformed_record' AS reason, NULL AS field, message, raw FROM ${raw(MALFORMED)}`,
+      sql`SELECT line, coalesce(reason, 'malformed_record') AS reason, field, message, raw FROM ${raw(MALFORMED)}`,
     );
   }
   await session.exec(sql`

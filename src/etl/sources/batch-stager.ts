@@ -1,6 +1,6 @@
 import type { AppendValue, Session } from '../../engine';
 import { ident, list, raw, type SqlNode, sql } from '../../sql';
-import { MALFORMED } from './staged-source';
+import { MALFORMED, MALFORMED_COLUMNS } from './staged-source';
 
 /** Text staging table: `__line` plus one VARCHAR per source column, appended batch by batch. */
 export const STAGE_TEXT = '__src_text';
@@ -92,9 +92,7 @@ export class BatchStager {
         c.type === 'VARCHAR' ? sql`${text(i)} AS ${ident(c.name)}` : sql`${typed(c, i)} AS ${ident(c.name)}`,
       ),
     ];
-    await this.session.exec(
-      `CREATE OR REPLACE TEMP TABLE ${MALFORMED} (line BIGINT, raw JSON, message VARCHAR)`,
-    );
+    await this.session.exec(`CREATE OR REPLACE TEMP TABLE ${MALFORMED} (${MALFORMED_COLUMNS})`);
     if (castable.length > 0) {
       await this.session.exec(sql`
         CREATE OR REPLACE TEMP TABLE __src_failures AS
@@ -103,7 +101,7 @@ export class BatchStager {
         ? sql`json_object(${list(columns.map((c, i) => sql`${c.name}, ${text(i)}`))})`
         : sql`'{}'::JSON`;
       await this.session.exec(sql`
-        INSERT INTO ${raw(MALFORMED)}
+        INSERT INTO ${raw(MALFORMED)} (line, raw, message)
         SELECT t.__line, ${record}, f.message
         FROM ${raw(STAGE_TEXT)} t JOIN __src_failures f USING (__line)`);
     }

@@ -220,6 +220,6 @@ export async function expandRecords(session: Session, mapped: readonly string[])
     SELECT __line AS line_no, __rec AS line, coalesce(json_type(__rec) = 'OBJECT', false) AS ok FROM ${STAGE}`);
   await expandJsonObjects(session, mapped, STAGE);
   await session.exec(
-    `INSERT INTO ${MALFORMED} SELECT line_no, to_json({'_record': line}), 'the record is not a JSON object' FROM __lines WHERE NOT ok`,
+    `INSERT INTO ${MALFORMED} (line, raw, message) SELECT line_no, to_json({'_record': line}), 'the record is not a JSON object' FROM __lines WHERE NOT ok`,
   );
 }

@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Session } from '../../engine';
 import { AppError } from '../../errors';
 import type { Job } from '../job/load';
 import { type FileSource, isRemoteSource } from '../job/schema';
 import { csvReader } from './csv';
+import { SourceDamage } from './file-stream';
 import { jsonlReader } from './jsonl';
 import { parquetReader } from './parquet';
 import { prepareRemoteSource, remoteSourceLabel } from './remote';
@@ -53,16 +54,26 @@ export async function prepareSource(
   }
   const reader = READERS[source.type];
   if (!reader) throw new Error(`no reader for source type ${source.type}`);
+  const line = job.lineOf(['source']);
+  const label = sourceLabel(job, root);
+  const fail = (message: string, cause?: unknown) =>
+    new AppError(
+      'SOURCE_INVALID',
+      `${job.file}:${line}: ${message}`,
+      { file: job.file, line, field: 'source' },
+      cause === undefined ? undefined : { cause },
+    );
+  // A file with nothing in it is what an export that died leaves behind: it never loads as
+  // "no rows" (a CSV with only its header does).
+  if (statSync(path).size === 0) throw fail(`${label} is empty (0 bytes)`);
   try {
     const mapped = Object.values(job.definition.mapping).filter((m): m is string => typeof m === 'string');
-    return await reader.prepare(session, source, path, mapped);
+    return await reader.prepare(session, source, { path, label, mapped, fail });
   } catch (e) {
     if (e instanceof AppError && e.code !== 'ENGINE_FAILED') throw e;
-    throw new AppError(
-      'SOURCE_INVALID',
-      `${job.file}:${job.lineOf(['source'])}: cannot read ${source.type} source ${path}: ${(e as Error).message}`,
-      { file: job.file, line: job.lineOf(['source']), field: 'source' },
-      { cause: e },
-    );
+    if (e instanceof SourceDamage) throw fail(e.message, e);
+    // The engine's own text is not for users: say which file could not be read, and keep the
+    // engine's error as the cause.
+    throw fail(`cannot read ${label} as ${source.type}`, e);
   }
 }

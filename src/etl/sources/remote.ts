@@ -90,7 +90,6 @@ export async function prepareRemoteSource(
     relation,
     columns: await describeRelation(session, relation),
     lineColumn: true,
-    firstLine: 1,
     position: 'row',
     watermarkCap: watermarkCap(job, outcome),
     // Database rows cannot be malformed; HTTP records that are not objects were collected above.

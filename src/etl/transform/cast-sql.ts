@@ -67,7 +67,8 @@ export function castField(
     checks.push({
       reason: 'missing_required',
       message: `${name} is required`,
-      when: (t) => sql`${t} IS NULL`,
+      // A text value is also missing when nothing but NUL characters was there.
+      when: spec.type === 'string' ? (_t, v) => sql`${v} IS NULL` : (t) => sql`${t} IS NULL`,
     });
   }
   const unparseable = (reason: RejectReason, what: string): FieldCheck => ({
@@ -77,9 +78,15 @@ export function castField(
   });
   let value: Expr;
   switch (spec.type) {
-    case 'string':
-      value = spec.fold ? (t) => sql`lower(${t})` : (t) => t;
+    case 'string': {
+      // A NUL character (a JSON "\u0000", a NUL byte in a CSV field) is dropped from text: no
+      // one types it, screens and exports mangle it, PostgreSQL cannot store it. One check per
+      // value; the rare value holding one is trimmed again.
+      const clean: Expr = (t) =>
+        sql`CASE WHEN contains(${t}, chr(0)) THEN NULLIF(trim(replace(${t}, chr(0), '')), '') ELSE ${t} END`;
+      value = spec.fold ? (t) => sql`lower(${clean(t)})` : clean;
       break;
+    }
     case 'enum': {
       const allowed = (spec.values ?? []).map(literal);
       value = (t) => sql`CASE WHEN ${t} IN (${list(allowed)}) THEN ${t} ELSE lower(${t}) END`;

@@ -1,6 +1,7 @@
 import { ident, list, raw, type SqlNode, sql } from '../../sql';
 import type { LandingContract, RejectReason } from '../contracts';
 import type { RowSource } from '../sources';
+import { cutRawNode } from '../sources/staged-source';
 import { type CastOptions, castField, storageType } from './cast-sql';
 import type { MappedField } from './mapping';
 
@@ -56,6 +57,24 @@ export function typedStage(
   };
   const deriveLineNo = contract.name === 'orders' && !byField.has('line_no');
   const present = (f: string) => byField.has(f) || contract.defaults?.[f] !== undefined;
+  // Checked before any other: a mapped text value too long to keep (a runaway field in a text
+  // file) rejects its row, naming the field; the value is not repeated in the message.
+  const tooLong = new Set<number>();
+  const firstConditions: SqlNode[] = [];
+  const addTooLong = (field: string) => {
+    const limit = source.maxFieldBytes;
+    if (limit === undefined) return;
+    checks.push({
+      index: checks.length + 1,
+      field,
+      reason: 'field_too_long',
+      message: `${field} is longer than ${limit.toLocaleString('en-US')} bytes, the most a value may hold`,
+    });
+    tooLong.add(checks.length);
+    firstConditions.push(
+      sql`WHEN strlen(${t(field)}) > ${raw(String(limit))} THEN ${raw(String(checks.length))}`,
+    );
+  };
 
   for (const field of fields) {
     const spec = contract.fields[field]!;
@@ -73,6 +92,7 @@ export function typedStage(
     textSelect.push(sql`${cast.text(ident(field))} AS ${ident(field)}`);
     valueSelect.push(sql`${ident(field)} AS ${t(field)}`, sql`${cast.value(ident(field))} AS ${v(field)}`);
     finalSelect.push(sql`TRY_CAST(${v(field)} AS ${storage}) AS ${ident(field)}`);
+    if (m === undefined || m.type === 'VARCHAR') addTooLong(field);
     for (const c of cast.checks) addCheck(field, c.reason, c.message, c.when(t(field), v(field)));
     if (spec.type === 'integer') {
       addCheck(
@@ -90,10 +110,11 @@ export function typedStage(
     );
     addCheck(rule.field, rule.reason, rule.message, raw(typedRule));
   }
-  const err = checks.length > 0 ? sql`CASE ${list(conditions, ' ')} END` : sql`NULL`;
+  const allConditions = [...firstConditions, ...conditions];
+  const err = allConditions.length > 0 ? sql`CASE ${list(allConditions, ' ')} END` : sql`NULL`;
   finalSelect.push(sql`CAST(${err} AS SMALLINT) AS __err`);
   const badCases = checks.map((c) => {
-    const bad = present(c.field) ? sql`CAST(${t(c.field)} AS VARCHAR)` : sql`NULL`;
+    const bad = present(c.field) && !tooLong.has(c.index) ? sql`CAST(${t(c.field)} AS VARCHAR)` : sql`NULL`;
     return sql`WHEN ${raw(String(c.index))} THEN ${bad}`;
   });
   finalSelect.push(
@@ -101,9 +122,12 @@ export function typedStage(
       ? sql`CAST(CASE __err ${list(badCases, ' ')} END AS VARCHAR) AS __bad`
       : sql`CAST(NULL AS VARCHAR) AS __bad`,
   );
+  // The raw record keeps at most RAW_VALUE_CHARS characters of a text value.
+  const rawValue = (r: { col: SqlNode }, i: number) =>
+    source.columns[i]?.type === 'VARCHAR' ? cutRawNode(r.col) : r.col;
   const record =
     rawColumns.length > 0
-      ? sql`to_json(struct_pack(${list(rawColumns.map((r) => sql`${ident(r.name)} := ${r.col}`))}))`
+      ? sql`to_json(struct_pack(${list(rawColumns.map((r, i) => sql`${ident(r.name)} := ${rawValue(r, i)}`))}))`
       : sql`to_json({})`;
   finalSelect.push(sql`CASE WHEN __err IS NOT NULL THEN ${record} END AS __raw`);
   finalSelect.push(
