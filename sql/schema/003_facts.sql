@@ -78,6 +78,7 @@ CREATE TABLE IF NOT EXISTS fact_web_events (
   medium       VARCHAR,
   campaign_key BIGINT,
   duration_s   BIGINT,
+  properties   JSON,
   row_hash     UBIGINT NOT NULL,
   run_id       BIGINT NOT NULL
 );
@@ -115,3 +116,6 @@ CREATE TABLE IF NOT EXISTS fact_tickets (
   row_hash          UBIGINT NOT NULL,
   run_id            BIGINT NOT NULL
 );
+
+-- Warehouses made before events carried properties gain the column (empty for their rows).
+ALTER TABLE fact_web_events ADD COLUMN IF NOT EXISTS properties JSON;

@@ -93,6 +93,7 @@ function cubeFrom(def: CubeDefinition, at: At, problems: Problem[]): Cube {
       segmentMembership: d.segment_membership ?? false,
       labels: d.labels,
       humanize: d.humanize ?? d.type === 'string',
+      json: d.json ?? false,
       public: d.public ?? true,
       format: d.format,
       description: d.description,

@@ -50,6 +50,60 @@ function suggestion(model: Model, name: string, kind?: FoundMember['kind']): str
   return best.length > 0 ? `; did you mean ${best.join(', ')}?` : '';
 }
 
+/**
+ * A key of a JSON object dimension read as a dimension of its own: `properties.plan`, or
+ * `properties.utm.source` for a nested object. Keys are as the data has them (`$browser` too),
+ * except that a dot separates levels; a key never reaches SQL as text, only in a bound path.
+ */
+function jsonKeyDimension(cube: Cube, short: string, name: string, where: string): Dimension | undefined {
+  const dot = short.indexOf('.');
+  const parent = dot > 0 ? cube.dimensions.get(short.slice(0, dot)) : undefined;
+  if (!parent?.json) return undefined;
+  const path = short.slice(dot + 1).split('.');
+  const bad = path.find((k) => k.length === 0 || k.length > 200 || hasQuoteOrControl(k));
+  if (bad !== undefined) {
+    throw new AppError(
+      'UNKNOWN_MEMBER',
+      `"${name}" in ${where}: a property key is 1 to 200 characters without quotes, backslashes or control characters`,
+      { member: name, where },
+    );
+  }
+  const key = path.join('.');
+  return {
+    ...parent,
+    name: short,
+    fullName: `${cube.name}.${short}`,
+    title: `${parent.title}: ${key}`,
+    shortTitle: key,
+    description: `The "${key}" property of ${parent.fullName}`,
+    sql: {
+      source: `${parent.sql.source} -> ${key}`,
+      parts: [{ kind: 'json_text', of: parent.sql.parts, path }],
+    },
+    primaryKey: false,
+    json: false,
+    jsonParent: parent.name,
+    labels: undefined,
+    // Property values are shown as the data has them (PostHog does the same).
+    humanize: false,
+  };
+}
+
+function hasQuoteOrControl(key: string): boolean {
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 0x20 || key[i] === '"' || key[i] === '\\') return true;
+  }
+  return false;
+}
+
+/** `cube.member`, or `cube.json_dimension.key…`: the cube's name and the rest. */
+function splitName(name: string): [string, string] | undefined {
+  const dot = name.indexOf('.');
+  if (dot <= 0 || dot === name.length - 1) return undefined;
+  return [name.slice(0, dot), name.slice(dot + 1)];
+}
+
 /** Finds a member by `cube.member`; a user's unknown name is UNKNOWN_MEMBER with suggestions. */
 export function findMember(
   model: Model,
@@ -57,18 +111,21 @@ export function findMember(
   expected?: FoundMember['kind'],
   where = 'query',
 ): FoundMember {
-  const split = splitMemberName(name);
+  const split = splitMemberName(name) ?? splitName(name);
   const cube = split ? model.cubes.get(split[0]) : undefined;
   const short = split?.[1] ?? '';
-  const found: FoundMember | undefined = !cube
-    ? undefined
-    : cube.measures.has(short)
-      ? { kind: 'measure', cube, member: cube.measures.get(short)! }
-      : cube.dimensions.has(short)
-        ? { kind: 'dimension', cube, member: cube.dimensions.get(short)! }
-        : cube.segments.has(short)
-          ? { kind: 'segment', cube, member: cube.segments.get(short)! }
-          : undefined;
+  const jsonKey = cube && short.includes('.') ? jsonKeyDimension(cube, short, name, where) : undefined;
+  const found: FoundMember | undefined = jsonKey
+    ? { kind: 'dimension', cube: cube!, member: jsonKey }
+    : !cube || short.includes('.')
+      ? undefined
+      : cube.measures.has(short)
+        ? { kind: 'measure', cube, member: cube.measures.get(short)! }
+        : cube.dimensions.has(short)
+          ? { kind: 'dimension', cube, member: cube.dimensions.get(short)! }
+          : cube.segments.has(short)
+            ? { kind: 'segment', cube, member: cube.segments.get(short)! }
+            : undefined;
   if (!found?.member.public) {
     const what = expected ?? 'member';
     throw new AppError(
@@ -80,7 +137,11 @@ export function findMember(
       },
     );
   }
-  if (model.access?.hidden.has(found.member.fullName)) {
+  const guarded =
+    found.kind === 'dimension' && found.member.jsonParent
+      ? `${found.cube.name}.${found.member.jsonParent}`
+      : found.member.fullName;
+  if (model.access?.hidden.has(guarded)) {
     throw new AppError('MEMBER_FORBIDDEN', `${name} in ${where} is not visible to this user`, {
       member: name,
       where,

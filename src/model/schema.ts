@@ -25,11 +25,14 @@ const DimensionSchema = z
     labels: z.record(z.string(), z.string().min(1)).optional(),
     /** Whether code-like values (`closed_won`, `in_person`) are shown in words [true]. */
     humanize: z.boolean().optional(),
+    /** A JSON object column whose keys are members too: `web_events.properties.plan`. */
+    json: z.boolean().optional(),
   })
   .strict()
   .refine((d) => !d.calendar_date || d.type === 'time', {
     message: 'calendar_date applies to time dimensions',
-  });
+  })
+  .refine((d) => !d.json || d.type === 'string', { message: 'json applies to string dimensions' });
 
 const MeasureSchema = z
   .object({

@@ -38,7 +38,9 @@ export type ExprPart =
    * `{TABLE cube}`: that cube's rows as a subquery, for model SQL that reads another table. The
    * compiler applies the cube's row-level access rules to it, as to any other read of the cube.
    */
-  | { readonly kind: 'table'; readonly cube: string };
+  | { readonly kind: 'table'; readonly cube: string }
+  /** The text at a key path inside a JSON expression (a key of a `json` dimension). */
+  | { readonly kind: 'json_text'; readonly of: readonly ExprPart[]; readonly path: readonly string[] };
 
 export interface ModelExpr {
   readonly parts: readonly ExprPart[];
@@ -95,6 +97,10 @@ export interface Dimension extends MemberBase {
   readonly labels?: Readonly<Record<string, string>>;
   /** Whether code-like values without an explicit label are humanised (`in_person` → "In person"). */
   readonly humanize: boolean;
+  /** A JSON object whose keys are dimensions too (`web_events.properties.plan`, see `lookup.ts`). */
+  readonly json: boolean;
+  /** For a key of a `json` dimension: that dimension's name. */
+  readonly jsonParent?: string;
 }
 
 export interface Segment extends MemberBase {

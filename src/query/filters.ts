@@ -117,8 +117,13 @@ function dateRange(f: MemberFilter, member: string, values: readonly unknown[], 
 /** One member filter of the query as a logical condition. */
 function memberFilter(f: MemberFilter, ctx: FilterContext): LogicalFilter {
   const name = (f.member ?? f.dimension)!;
+  // `cube.time.month` filters the time dimension; `cube.properties.plan` is a key of a JSON one.
   const base = name.split('.').slice(0, 2).join('.');
-  const found = findMember(ctx.model, base, undefined, 'filters');
+  const head = findMember(ctx.model, base, undefined, 'filters');
+  const found =
+    head.kind === 'dimension' && head.member.json && name !== base
+      ? findMember(ctx.model, name, undefined, 'filters')
+      : head;
   if (found.kind === 'segment') throw invalid(name, 'a segment is not filtered; list it in segments');
   const member = found.member;
   const kind = member.kind === 'measure' ? 'measure' : member.type;

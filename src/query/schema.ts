@@ -6,10 +6,13 @@ import { GRANULARITIES } from '../model/types';
  * This zod schema is the only definition of it; `CubeQuery` is inferred from it.
  */
 
-export const MEMBER = z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'a member is "cube.member"');
-const TIME_MEMBER = z
+// `cube.member`, or `cube.json_member.key` for a key of a JSON dimension (the model checks the key).
+export const MEMBER = z
   .string()
-  .regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*(\.[a-z]+)?$/, 'a member is "cube.member"');
+  .max(500)
+  .regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*(\..+)?$/s, 'a member is "cube.member"');
+// Also `cube.time.granularity`.
+const TIME_MEMBER = MEMBER;
 
 export const FILTER_OPERATORS = [
   'equals',

@@ -69,6 +69,14 @@ export interface TextMatchNode {
   readonly value: SqlNode;
 }
 
+/** The text at a key path inside a JSON value (`properties.plan`); NULL where it is absent. */
+export interface JsonTextNode {
+  readonly kind: 'json_text';
+  readonly expr: SqlNode;
+  /** Object keys from the outside in; each reaches SQL as part of a bound JSON path. */
+  readonly path: readonly string[];
+}
+
 export interface CountDistinctNode {
   readonly kind: 'count_distinct';
   readonly expr: SqlNode;
@@ -136,6 +144,7 @@ export type SqlNode =
   | TimeBucketNode
   | LocalToUtcNode
   | TextMatchNode
+  | JsonTextNode
   | CountDistinctNode
   | SelectNode;
 
@@ -149,6 +158,7 @@ const KINDS = new Set([
   'time_bucket',
   'local_to_utc',
   'text_match',
+  'json_text',
   'count_distinct',
   'select',
 ]);

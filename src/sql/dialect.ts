@@ -24,6 +24,8 @@ export interface Dialect {
   /** A wall-clock timestamp in a zone, as the UTC timestamp the warehouse stores. */
   localToUtc(expr: string, timezone: string, renderValue: RenderChild): string;
   countDistinct(expr: string, approx: boolean, filter: string | undefined): string;
+  /** The text at `path` (object keys) inside the JSON `expr`; the keys are bound values. */
+  jsonText(expr: string, path: readonly string[], renderValue: RenderChild): string;
   textMatch(mode: 'contains' | 'starts_with' | 'ends_with', expr: string, value: string): string;
   /** Whether aggregates take `FILTER (WHERE …)`; otherwise a CASE inside the aggregate. */
   readonly supportsAggregateFilter: boolean;
@@ -41,6 +43,9 @@ export const baseDialect: Dialect = {
   localToUtc: (expr) => expr,
   countDistinct: (expr, _approx, filter) =>
     filter === undefined ? `count(DISTINCT ${expr})` : `count(DISTINCT CASE WHEN ${filter} THEN ${expr} END)`,
+  // JSONPath with every key quoted, so a key may hold `$`, `.` or spaces (PostHog's `$browser`).
+  jsonText: (expr, path, value) =>
+    `json_extract_string(${expr}, ${value({ kind: 'param', value: jsonPath(path) })})`,
   textMatch: (mode, expr, value) => {
     const pattern =
       mode === 'contains'
@@ -55,3 +60,8 @@ export const baseDialect: Dialect = {
   supportsQualify: false,
   supportsNullSafeEquals: true,
 };
+
+/** `$."a"."b"`: a JSONPath of object keys, each quoted (`"` and `\\` escaped). */
+export function jsonPath(keys: readonly string[]): string {
+  return `$${keys.map((k) => `."${k.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join('')}`;
+}

@@ -3,6 +3,7 @@ import type {
   FragmentNode,
   FuncNode,
   IdentNode,
+  JsonTextNode,
   ListNode,
   ParamNode,
   RawNode,
@@ -92,6 +93,10 @@ export function timeBucket(granularity: string, expr: SqlNode, timezone?: string
   return timezone === undefined
     ? { kind: 'time_bucket', granularity, expr }
     : { kind: 'time_bucket', granularity, expr, timezone };
+}
+
+export function jsonText(expr: SqlNode, path: readonly string[]): JsonTextNode {
+  return { kind: 'json_text', expr, path };
 }
 
 export function textMatch(mode: TextMatchNode['mode'], expr: SqlNode, value: SqlNode): TextMatchNode {

@@ -5,6 +5,7 @@ export type {
   FuncNode,
   IdentNode,
   JoinClause,
+  JsonTextNode,
   ListNode,
   OrderItem,
   ParamNode,
@@ -16,7 +17,7 @@ export type {
   TableRef,
 } from './ast';
 export { isSqlNode } from './ast';
-export { baseDialect, type Dialect } from './dialect';
+export { baseDialect, type Dialect, jsonPath } from './dialect';
 export { duckdbDialect } from './dialects/duckdb';
 export {
   and,
@@ -24,6 +25,7 @@ export {
   func,
   ident,
   join,
+  jsonText,
   list,
   or,
   param,

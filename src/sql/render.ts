@@ -45,6 +45,8 @@ export function render(node: SqlNode, dialect: Dialect): RenderedSql {
         return dialect.localToUtc(r(n.expr, indent), n.timezone, (x) => r(x, indent));
       case 'text_match':
         return dialect.textMatch(n.mode, r(n.expr, indent), r(n.value, indent));
+      case 'json_text':
+        return dialect.jsonText(r(n.expr, indent), n.path, (x) => r(x, indent));
       case 'count_distinct':
         return dialect.countDistinct(
           r(n.expr, indent),

@@ -34,7 +34,7 @@ export function columnsOf(job: Job): FixtureColumn[] {
   const contract = getContract(job.definition.target)!;
   return Object.entries(job.definition.mapping).map(([field, m]) => {
     const type = contract.fields[field]!.type;
-    const kind: ColumnKind = type === 'enum' || type === 'string' ? 'text' : type;
+    const kind: ColumnKind = type === 'enum' || type === 'string' || type === 'json' ? 'text' : type;
     return { name: typeof m === 'string' ? m : field, kind };
   });
 }

@@ -43,6 +43,7 @@ export function castValue(spec: FieldSpec, raw: unknown, fieldName: string): Cas
       ? { ok: false, reason: 'missing_required', message: `${fieldName} is required` }
       : { ok: true, value: null };
   }
+  if (spec.type === 'json') return castJson(raw, fieldName);
   const s = typeof raw === 'string' ? raw.trim() : String(raw);
   const bad = (reason: RejectReason, what: string): CastResult => ({
     ok: false,
@@ -50,8 +51,11 @@ export function castValue(spec: FieldSpec, raw: unknown, fieldName: string): Cas
     message: `${fieldName}: ${JSON.stringify(s)} is not ${what}`,
   });
   switch (spec.type) {
-    case 'string':
-      return { ok: true, value: spec.fold ? s.toLowerCase() : s };
+    case 'string': {
+      const lower = s.toLowerCase();
+      if (spec.known?.includes(lower)) return { ok: true, value: lower };
+      return { ok: true, value: spec.fold ? lower : s };
+    }
     case 'enum': {
       const v = s.toLowerCase();
       return spec.values?.includes(v)
@@ -89,4 +93,20 @@ function checkRange(spec: FieldSpec, n: number, fieldName: string): CastResult {
     return { ok: false, reason: 'out_of_range', message: `${fieldName}: ${n} is above ${spec.max}` };
   }
   return { ok: true, value: n };
+}
+
+/** A JSON object, given as an object or as its text; kept as its (compact) text. */
+function castJson(raw: unknown, fieldName: string): CastResult {
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = undefined;
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, reason: 'invalid_json', message: `${fieldName} is not a JSON object` };
+  }
+  return { ok: true, value: JSON.stringify(value) };
 }

@@ -3,7 +3,7 @@
  * field into a SQL cast plus a validity test (`cast-sql.ts`); `schema.ts` turns the same field
  * into a zod schema. Both must agree, and a test holds them to it.
  */
-export type FieldType = 'string' | 'integer' | 'decimal' | 'timestamp' | 'date' | 'enum';
+export type FieldType = 'string' | 'integer' | 'decimal' | 'timestamp' | 'date' | 'enum' | 'json';
 
 export interface FieldSpec {
   readonly type: FieldType;
@@ -15,6 +15,11 @@ export interface FieldSpec {
   readonly max?: number;
   /** For strings: lower-case after trimming (codes such as channel names). */
   readonly fold?: boolean;
+  /**
+   * For strings: names with a meaning to rapport, matched case-insensitively and stored as
+   * written here; any other value is kept as it came (event names are case-sensitive).
+   */
+  readonly known?: readonly string[];
   readonly description?: string;
 }
 
@@ -43,6 +48,7 @@ export const REJECT_REASONS = [
   'negative_quantity',
   'malformed_record',
   'field_too_long',
+  'invalid_json',
 ] as const;
 
 export type RejectReason = (typeof REJECT_REASONS)[number];
@@ -54,6 +60,16 @@ export function str(description?: string): FieldSpec {
 /** A code compared case-insensitively: stored trimmed and lower-cased. */
 export function code(description?: string): FieldSpec {
   return { type: 'string', fold: true, description };
+}
+
+/** A name of the source's choosing; `known` ones are stored in rapport's spelling. */
+export function openName(known: readonly string[], description?: string): FieldSpec {
+  return { type: 'string', known, description };
+}
+
+/** A JSON object (given as an object in JSON sources, as its text in CSV), kept as JSON. */
+export function jsonObject(description?: string): FieldSpec {
+  return { type: 'json', description };
 }
 
 export function ts(description?: string): FieldSpec {

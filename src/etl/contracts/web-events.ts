@@ -1,6 +1,6 @@
 import { WEB_EVENTS } from '../../util/vocabulary';
 import type { LandingContract } from './contract';
-import { code, enumOf, integer, required, str, ts } from './field';
+import { code, integer, jsonObject, openName, required, str, ts } from './field';
 
 export const webEvents: LandingContract = {
   name: 'web_events',
@@ -11,7 +11,8 @@ export const webEvents: LandingContract = {
   fields: {
     event_id: required(str()),
     occurred_at: required(ts()),
-    event: required(enumOf(WEB_EVENTS)),
+    // Any event a site records (`signup_completed`, `$pageview`); the known ones keep their meaning.
+    event: required(openName(WEB_EVENTS)),
     customer_id: str(),
     anonymous_id: str(),
     session_id: str(),
@@ -22,6 +23,9 @@ export const webEvents: LandingContract = {
     medium: code(),
     campaign_id: str(),
     duration_s: integer(0),
+    properties: jsonObject(
+      'What the site recorded with the event, e.g. {"plan": "pro", "$browser": "Firefox"}',
+    ),
   },
   rules: [
     {

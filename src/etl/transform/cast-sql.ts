@@ -53,10 +53,17 @@ export function castField(
     (TEMPORAL_TYPES.test(inputType) && (spec.type === 'timestamp' || spec.type === 'date'));
   // Trimming allocates a new string per row; most values need none, so only those with an
   // edge space are trimmed.
+  // A typed nested value (a parquet struct or map) is read as its JSON text.
+  const asText: Expr =
+    inputType === 'VARCHAR' || inputType === 'JSON'
+      ? (x) => x
+      : spec.type === 'json'
+        ? (x) => sql`CAST(to_json(${x}) AS VARCHAR)`
+        : (x) => sql`CAST(${x} AS VARCHAR)`;
   const baseText: Expr = typed
     ? (x) => x
     : (x) => {
-        const s = inputType === 'VARCHAR' ? x : sql`CAST(${x} AS VARCHAR)`;
+        const s = asText(x);
         return sql`CASE WHEN ${s} = '' THEN NULL WHEN starts_with(${s}, ' ') OR ends_with(${s}, ' ') THEN NULLIF(trim(${s}), '') ELSE ${s} END`;
       };
   const text: Expr =
@@ -85,8 +92,21 @@ export function castField(
       const clean: Expr = (t) =>
         sql`CASE WHEN contains(${t}, chr(0)) THEN NULLIF(trim(replace(${t}, chr(0), '')), '') ELSE ${t} END`;
       value = spec.fold ? (t) => sql`lower(${clean(t)})` : clean;
+      if (spec.known) {
+        const known = list(spec.known.map(literal));
+        const kept = value;
+        value = (t) => sql`CASE WHEN lower(${t}) IN (${known}) THEN lower(${t}) ELSE ${kept(t)} END`;
+      }
       break;
     }
+    case 'json':
+      value = (t) => sql`TRY_CAST(${t} AS JSON)`;
+      checks.push({
+        reason: 'invalid_json',
+        message: `${name} is not a JSON object`,
+        when: (t, v) => sql`${t} IS NOT NULL AND (${v} IS NULL OR json_type(${v}) <> 'OBJECT')`,
+      });
+      break;
     case 'enum': {
       const allowed = (spec.values ?? []).map(literal);
       value = (t) => sql`CASE WHEN ${t} IN (${list(allowed)}) THEN ${t} ELSE lower(${t}) END`;
@@ -174,6 +194,8 @@ export function storageType(spec: FieldSpec): string {
       return 'TIMESTAMP';
     case 'date':
       return 'DATE';
+    case 'json':
+      return 'JSON';
     default:
       return 'VARCHAR';
   }

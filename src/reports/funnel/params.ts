@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { FilterSchema } from '../../query/schema';
-import { DEAL_STAGES, RESPONSE_EVENTS, WEB_EVENTS } from '../../util/vocabulary';
+import { DEAL_STAGES, RESPONSE_EVENTS } from '../../util/vocabulary';
 import { ReportBaseShape } from '../common/params';
 
 /** The event-like facts a funnel runs over: cube, event column, timestamp and actor columns. */
 export const FUNNEL_SOURCES = {
-  web_events: { event: 'event', ts: 'occurred_at', anonymous: true, events: WEB_EVENTS },
+  // Web events take any name a site records: they are checked against the events present.
+  web_events: { event: 'event', ts: 'occurred_at', anonymous: true, events: undefined },
   campaign_responses: { event: 'event', ts: 'occurred_at', anonymous: false, events: RESPONSE_EVENTS },
   deals: { event: 'stage', ts: 'entered_at', anonymous: false, events: DEAL_STAGES },
 } as const;
@@ -87,9 +88,9 @@ export const FunnelParamsSchema = z
   .strict()
   .superRefine((p, ctx) => {
     const src = FUNNEL_SOURCES[p.source];
-    const known: readonly string[] = src.events;
+    const known: readonly string[] | undefined = src.events;
     p.steps.forEach((s, i) => {
-      if (!known.includes(s.event)) {
+      if (known && !known.includes(s.event)) {
         ctx.addIssue({
           code: 'custom',
           path: ['steps', i, 'event'],

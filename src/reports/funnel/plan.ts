@@ -3,8 +3,10 @@ import type { LogicalFilter } from '../../model/logical-query';
 import type { Dimension } from '../../model/types';
 import { ident, list, param, raw, type SqlNode, sql } from '../../sql';
 import { MemberCompiler } from '../../sql/compile/members';
+import { WEB_EVENTS } from '../../util/vocabulary';
 import { resolveAsOf } from '../common/as-of';
 import type { ReportContext } from '../common/context';
+import { checkEventNames, eventsPresent } from '../common/event-names';
 import { parseParams } from '../common/params';
 import { localTime, population, populationRows } from '../common/population';
 import { FUNNEL_SOURCES, type FunnelParams, FunnelParamsSchema, parseDuration } from './params';
@@ -320,6 +322,16 @@ export async function planFunnel(
   const steps = compileSteps(ctx.model, params.source, params.steps, p.timezone, ctx.now());
   const bdDim =
     params.breakdown === undefined ? undefined : breakdownDimension(ctx, params.source, params.breakdown);
+  if (src.events === undefined) {
+    // The names rapport knows are always steps (an empty warehouse gives a funnel of zeros); any
+    // other must be present in the data the user may see.
+    const present = await eventsPresent(ctx, params.source, src.event);
+    checkEventNames(
+      params.steps.map((s, i) => ({ name: s.event, where: `steps.${i}.event` })),
+      [...new Set([...WEB_EVENTS, ...present])],
+      params.source,
+    );
+  }
 
   const asOf = await resolveAsOf(
     ctx.engine,

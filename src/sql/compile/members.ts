@@ -2,7 +2,7 @@ import type { LogicalDimension } from '../../model/logical-query';
 import { splitMemberName } from '../../model/names';
 import type { Cube, Dimension, Measure, Model, ModelExpr } from '../../model/types';
 import type { SqlNode } from '../ast';
-import { and, countDistinct, func, ident, paren, raw, select, sql, timeBucket } from '../factories';
+import { and, countDistinct, func, ident, jsonText, paren, raw, select, sql, timeBucket } from '../factories';
 import { guardedSource } from './row-access';
 
 /** How a measure is written: aggregated (the normal case) or per row (ungrouped queries). */
@@ -40,6 +40,8 @@ export class MemberCompiler {
           return this.now
             ? sql`CAST(${this.now.toISOString().slice(0, 23)} AS TIMESTAMP)`
             : raw('current_timestamp');
+        case 'json_text':
+          return jsonText(this.expr({ parts: p.of, source: '' }, cube, aggregation), p.path);
         case 'table':
           // Under the cube's row-level rules, like every other read of its table.
           return paren(select({ columns: [{ expr: raw('*') }], from: guardedSource(this, p.cube) }));

@@ -183,7 +183,7 @@ ${CAMPAIGN_MAPPING}`),
     events = [
       { event_id: 'EV1', occurred_at: '2025-01-01T10:00:00Z', event: 'visit', visitor: 'a' },
       { event_id: 'EV2', occurred_at: '2025-01-01T10:01:00Z', event: 'page_view', visitor: 'a' },
-      { event_id: 'EV3', occurred_at: '2025-01-01T10:02:00Z', event: 'nonsense', visitor: 'b' },
+      { event_id: 'EV3', occurred_at: 'soon', event: 'signup_completed', visitor: 'b' },
       { event_id: 'EV4', occurred_at: '2025-01-01T10:03:00Z', event: 'purchase', visitor: 'b' },
     ];
     const yaml = `name: api-events
@@ -202,7 +202,7 @@ incremental: { key: occurred_at, overlap: "1 minute" }
     expect(first).toMatchObject({ rows_read: 4, inserted: 3, rejected: 1, watermark: '2025-01-01 10:03:00' });
     expect(seen.map((s) => s.query['cursor'] ?? '-')).toEqual(['-', 'c2']);
     expect(await rows(engine, `SELECT line, reason FROM etl_rejects WHERE job = 'api-events'`)).toEqual([
-      { line: 3, reason: 'unknown_enum' },
+      { line: 3, reason: 'invalid_timestamp' },
     ]);
 
     seen = [];

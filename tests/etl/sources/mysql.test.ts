@@ -48,6 +48,7 @@ mapping:
   event: kind
   anonymous_id: visitor
   duration_s: seconds
+  properties: attrs
 incremental: { key: occurred_at, overlap: "1 minute" }
 soft_delete: { expr: "deleted <> 0" }
 `;
@@ -60,7 +61,7 @@ describe('a MySQL/MariaDB table', () => {
     await my.query(`INSERT INTO events (id, occurred_at, kind, visitor, seconds, price, attrs) VALUES
       (1, '2025-02-01 10:00:00.250000', 'visit', 'Zoë 🚀', 30, 19.995, '{"a": [1, "é"]}'),
       (2, '2025-02-01 10:01:00', 'PAGE_VIEW ', 'v2', NULL, NULL, NULL),
-      (3, '2025-02-01 10:02:00', 'scroll', 'v3', 5, 1.000, NULL),
+      (3, '2025-02-01 10:02:00', 'scroll', 'v3', 5, 1.000, '[1, 2]'),
       (4, '2025-02-01 10:03:00', 'search', 'v4', 7, 2.5, NULL)`);
 
     const staged = await engine.withSession(async (s) => {
@@ -90,9 +91,11 @@ describe('a MySQL/MariaDB table', () => {
       attrs: '{"a": [1, "é"]}',
     });
     expect(staged.rows[1]).toMatchObject({ seconds: null, price: null, attrs: null });
+    expect(staged.rows[2]).toMatchObject({ attrs: '[1, 2]' });
 
     const first = await runJob(job(EVENTS_JOB), { engine, root: scratch.dir });
-    // 'scroll' is no web event (row 3); 'PAGE_VIEW ' is one after trimming and lower-casing.
+    // Row 3's attributes are a JSON array, not an object; 'PAGE_VIEW ' is a known event after
+    // trimming and lower-casing; 'scroll' is an event of the site's own.
     expect(first).toMatchObject({
       rows_read: 4,
       inserted: 3,
@@ -101,7 +104,14 @@ describe('a MySQL/MariaDB table', () => {
       source: 'mysql:shop/events',
     });
     expect(await rows(engine, 'SELECT line, reason FROM etl_rejects')).toEqual([
-      { line: 3, reason: 'unknown_enum' },
+      { line: 3, reason: 'invalid_json' },
+    ]);
+    expect(
+      await rows(engine, 'SELECT event_id, event, properties::VARCHAR AS p FROM fact_web_events ORDER BY 1'),
+    ).toEqual([
+      { event_id: '1', event: 'visit', p: '{"a": [1, "é"]}' },
+      { event_id: '2', event: 'page_view', p: null },
+      { event_id: '4', event: 'search', p: null },
     ]);
 
     await my.query(`UPDATE events SET deleted = 1 WHERE id = 4`);
