@@ -9,6 +9,7 @@ import {
   restartSeed,
   seededRandom,
 } from '../../src/reports/segments/kmeans';
+import { lloyd } from '../../src/reports/segments/lloyd';
 import { meanSilhouette, meanSilhouettes, type Points } from '../../src/reports/segments/silhouette';
 
 /** The textbook silhouette, written out with a plain distance function and nested loops. */
@@ -156,6 +157,61 @@ describe('k-means', () => {
     const again = nearest(points, many.centroids);
     expect(again.inertia).toBe(many.inertia);
     expect(Array.from(again.labels)).toEqual(Array.from(many.labels));
+  });
+
+  it('Lloyd with bounds takes ml-kmeans’ plain steps: the same centroids after as many', () => {
+    // Overlapping blobs (many points near a boundary) and a coarse grid (ties, repeated points).
+    const overlap = blobs(centres, [300, 200, 150, 100], 2.5, 11).rows;
+    const r = lcg(3);
+    const grid = Array.from({ length: 400 }, () => [
+      Math.floor(r.uniform() * 6),
+      Math.floor(r.uniform() * 6),
+    ]);
+    for (const data of [overlap, grid]) {
+      for (const k of [2, 3, 5, 8]) {
+        const init = kmeansPlusPlus(pointsOf(data), k, seededRandom(k));
+        for (const tolerance of [1e-6, 1e-4]) {
+          const ours = lloyd(pointsOf(data), init, 100, tolerance);
+          const plain = kmeans(data, k, { initialization: init, maxIterations: 100, tolerance });
+          expect(ours.iterations).toBe(plain.iterations);
+          expect(ours.converged).toBe(plain.converged);
+          ours.centroids.forEach((c, j) => {
+            c.forEach((x, f) => {
+              expect(x).toBeCloseTo(plain.centroids[j]![f]!, 9);
+            });
+          });
+        }
+      }
+    }
+  });
+
+  it('on more points than the subsample: each start’s first steps on the first points, then on all', () => {
+    const many = blobs(centres, [500, 400, 300, 200], 1.6, 5);
+    const all = pointsOf(many.rows);
+    const first = pointsOf(many.rows.slice(0, 400));
+    const fit = fitKMeans(all, 5, { seed: 3, restarts: 6, subsample: 400 });
+    expect(fit.subsample).toBe(400);
+    // By hand with ml-kmeans: from each start's k-means++ on the first 400 points, Lloyd there
+    // to a squared move of 1e-4, then on all the points to 1e-6; the lowest inertia wins.
+    const ends = Array.from({ length: 6 }, (_, r) => {
+      const init = kmeansPlusPlus(first, 5, seededRandom(restartSeed(3, r)));
+      const early = kmeans(many.rows.slice(0, 400), 5, { initialization: init, tolerance: 1e-4 });
+      const { centroids } = kmeans(many.rows, 5, { initialization: early.centroids, tolerance: 1e-6 });
+      return many.rows.reduce(
+        (s, p) => s + Math.min(...centroids.map((c) => p.reduce((t, x, f) => t + (x - c[f]!) ** 2, 0))),
+        0,
+      );
+    });
+    const winner = ends.indexOf(Math.min(...ends));
+    expect(fit.restart).toBe(winner);
+    expect(fit.inertia).toBeCloseTo(ends[winner]!, 6);
+    expect(fit.subsampleInertia).toBeCloseTo(nearest(first, fit.centroids).inertia, 9);
+    // Fewer distinct points among the first than k: the starts run on all of them.
+    const repeated = pointsOf([
+      ...Array.from({ length: 50 }, () => [1, 1]),
+      ...many.rows.slice(0, 100).map((p) => p.slice(0, 2)),
+    ]);
+    expect(fitKMeans(repeated, 3, { seed: 1, restarts: 2, subsample: 50 }).subsample).toBe(150);
   });
 
   it('k-means++ picks k distinct data points and is reproducible', () => {

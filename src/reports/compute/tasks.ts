@@ -1,7 +1,14 @@
 import { type ClvFitInput, type ClvFitOutput, fitClv } from '../clv/fit';
 import { forecastSeries, type SeriesForecast, type SeriesForecastOptions } from '../forecast/forecast-series';
-import { chooseK, fitKMeans, type KChoice, type KMeansFit, type KMeansOptions } from '../segments/kmeans';
-import { meanSilhouette, type Points } from '../segments/silhouette';
+import {
+  chooseK,
+  fitKMeans,
+  type KChoice,
+  type KMeansFit,
+  type KMeansOptions,
+  subsampleSilhouette,
+} from '../segments/kmeans';
+import type { Points } from '../segments/silhouette';
 
 /**
  * The JavaScript number crunching of the reports, as plain functions of plain data: run in a
@@ -20,8 +27,8 @@ export const TASKS = {
     silhouette: number | null;
   } {
     const fit = fitKMeans(args.points, args.k, args.options);
-    const silhouette =
-      args.k < args.points.n ? meanSilhouette(args.points, { k: args.k, labels: fit.labels }) : null;
+    // The silhouette needs a cluster of two or more points among those it is computed on.
+    const silhouette = args.k < fit.subsample ? subsampleSilhouette(args.points, fit) : null;
     return { fit, silhouette };
   },
   /** BG/NBD and Gamma-Gamma by maximum likelihood, then every distinct (x, t_x, T) scored. */

@@ -43,10 +43,15 @@ export async function planSegments(ctx: ReportContext, input: unknown): Promise<
 export interface SegmentsFit {
   readonly features: readonly FittedFeature[];
   readonly customers: number;
-  readonly sample: { readonly customers: number; readonly distinct_points: number };
+  /** The sample, and its first customers (`subsample`) that the starts and silhouettes ran on. */
+  readonly sample: {
+    readonly customers: number;
+    readonly distinct_points: number;
+    readonly subsample: number;
+  };
   readonly selection: 'auto' | 'fixed';
-  /** Per k tried: mean silhouette and inertia on the sample. */
-  readonly tried: readonly { k: number; silhouette: number | null; sample_inertia: number }[];
+  /** Per k tried: mean silhouette and inertia on the subsample. */
+  readonly tried: readonly { k: number; silhouette: number | null; subsample_inertia: number }[];
   readonly k: number | null;
   /** Standardised centroids; cluster c is centroids[c] (0 = the highest mean monetary). */
   readonly centroids: readonly (readonly number[])[];
@@ -103,8 +108,9 @@ export function assignSql(
 /**
  * Fits the clusters: feature statistics over the whole population (SQL), the deterministic
  * sample (ordered by hash(customer_id, seed)) into JS, k by the best mean silhouette on the
- * sample, k-means with restarts on the sample, then clusters numbered by mean monetary over the
- * whole population, highest first (SQL). `source` is a FROM item holding the feature table.
+ * sample's first customers (kmeans.ts SUBSAMPLE_POINTS), k-means with restarts started there and
+ * finished on the whole sample, then clusters numbered by mean monetary over the whole
+ * population, highest first (SQL). `source` is a FROM item holding the feature table.
  */
 export async function fitSegments(
   session: Session,
@@ -132,7 +138,7 @@ export async function fitSegments(
   const empty = {
     features,
     customers,
-    sample: { customers: 0, distinct_points: 0 },
+    sample: { customers: 0, distinct_points: 0, subsample: 0 },
     selection: params.k === 'auto' ? ('auto' as const) : ('fixed' as const),
     tried: [],
     k: null,
@@ -175,7 +181,7 @@ export async function fitSegments(
     }
     const choice = await timed(hook, 'choose_k', () => compute.run('chooseK', { points, ks, options }));
     fit = choice.fit;
-    tried = choice.tried.map((t) => ({ k: t.k, silhouette: t.silhouette, sample_inertia: t.inertia }));
+    tried = choice.tried.map((t) => ({ k: t.k, silhouette: t.silhouette, subsample_inertia: t.inertia }));
     silhouette = choice.tried.find((t) => t.k === choice.k)!.silhouette;
   } else {
     const k = params.k;
@@ -188,7 +194,7 @@ export async function fitSegments(
     const fixed = await timed(hook, 'kmeans', () => compute.run('fixedK', { points, k, options }));
     fit = fixed.fit;
     silhouette = fixed.silhouette;
-    tried = [{ k, silhouette, sample_inertia: fit.inertia }];
+    tried = [{ k, silhouette, subsample_inertia: fit.subsampleInertia }];
   }
   // Number the clusters by mean monetary over the whole population, highest first.
   const order = await timed(hook, 'order', async () => {
@@ -211,7 +217,7 @@ export async function fitSegments(
   return {
     features,
     customers,
-    sample: { customers: n, distinct_points: distinct },
+    sample: { customers: n, distinct_points: distinct, subsample: fit.subsample },
     selection: params.k === 'auto' ? 'auto' : 'fixed',
     tried,
     k: fit.k,

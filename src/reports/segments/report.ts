@@ -49,11 +49,13 @@ export interface SegmentsResult {
     id_dimension?: string;
     time_dimension?: string | null;
   }[];
-  sample: { customers: number; distinct_points: number; seed: number };
+  /** The sample the centroids are fitted on; k is chosen on its first `subsample` customers. */
+  sample: { customers: number; distinct_points: number; subsample: number; seed: number };
   k_selection: 'auto' | 'fixed';
   k: number | null;
-  silhouettes: { k: number; silhouette: number | null; sample_inertia: number }[];
-  /** The chosen k's mean silhouette on the sample. */
+  /** Per k tried: the mean silhouette and the inertia on the subsample. */
+  silhouettes: { k: number; silhouette: number | null; subsample_inertia: number }[];
+  /** The chosen k's mean silhouette on the subsample. */
   silhouette: number | null;
   /** Sum over every customer of the squared standardised distance to its centroid. */
   inertia: number | null;
