@@ -6,8 +6,12 @@ import type { ReportDefinition } from './common/definition';
 import { pipelineForecast } from './forecast/pipeline';
 import { forecast } from './forecast/report';
 import { funnel } from './funnel/report';
+import { lifecycle } from './lifecycle/report';
+import { retention } from './retention/report';
 import { rfm } from './rfm/report';
 import { segments } from './segments/report';
+import { stickiness } from './stickiness/report';
+import { trends } from './trends/report';
 
 // The registry erases each report's parameter type: parameters are validated by the report's
 // own schema before `run` sees them.
@@ -23,6 +27,10 @@ export const REPORTS: ReadonlyMap<string, ReportDefinition<unknown>> = new Map(
     erase(segments),
     erase(funnel),
     erase(clv),
+    erase(trends),
+    erase(retention),
+    erase(stickiness),
+    erase(lifecycle),
   ].map((d) => [d.name, d]),
 );
 

@@ -43,6 +43,19 @@ export const SegmentDefinitionSchema = z.discriminatedUnion('source', [
     })
     .strict(),
   /**
+   * A retention cohort (the retention report's `cohort` date) under the report's parameters:
+   * its customers who came back at `offset` (`returned`) or did not (`not_returned`).
+   */
+  z
+    .object({
+      source: z.literal('retention'),
+      params: z.record(z.string(), z.unknown()),
+      cohort: IsoDate,
+      offset: z.number().int().min(0),
+      which: z.enum(['returned', 'not_returned']),
+    })
+    .strict(),
+  /**
    * A slice of the CLV report under its parameters, e.g. valuable customers at risk: past revenue
    * at least `min_value` and P(alive) at most `max_p_alive`. Every bound given must hold.
    */

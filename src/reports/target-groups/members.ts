@@ -7,6 +7,7 @@ import { clvMembers } from '../clv/report';
 import { planCohort } from '../cohort/report';
 import type { ReportContext } from '../common/context';
 import { funnelActors } from '../funnel/report';
+import { retentionMembers } from '../retention/report';
 import { planRfm } from '../rfm/report';
 import { segmentMembers } from '../segments/report';
 import type { SegmentDefinition } from './definition';
@@ -47,6 +48,8 @@ export async function membersSql(ctx: ReportContext, d: SegmentDefinition): Prom
       return segmentMembers(ctx, d.params, d.cluster);
     case 'funnel':
       return funnelActors(ctx, d.params, { step: d.step, which: d.which });
+    case 'retention':
+      return retentionMembers(ctx, d.params, d);
     case 'clv':
       return clvMembers(ctx, d.params, d);
   }

@@ -1,0 +1,148 @@
+import { AppError } from '../../../errors';
+import { joinPath } from '../../../model/join-graph';
+import type { LogicalFilter } from '../../../model/logical-query';
+import { findMember } from '../../../model/lookup';
+import type { Dimension } from '../../../model/types';
+import { cubeNames, cubesOf } from '../../../query/planner';
+import { type SqlNode, sql } from '../../../sql';
+import { MemberCompiler } from '../../../sql/compile/members';
+import { WEB_EVENTS } from '../../../util/vocabulary';
+import { resolveAsOf } from '../../common/as-of';
+import type { ReportContext } from '../../common/context';
+import { checkEventNames, eventsPresent } from '../../common/event-names';
+import type { PopulationInput } from '../../common/population';
+import { localTime, population, populationRows } from '../../common/population';
+import type { InsightActor } from './params';
+
+/** The cube every insight reads. */
+export const SOURCE = 'web_events';
+
+export interface InsightInput extends PopulationInput {
+  readonly actor: InsightActor;
+  readonly breakdown?: string | undefined;
+  readonly as_of?: string | undefined;
+  readonly from?: string | undefined;
+}
+
+export interface InsightEvents {
+  /** The reference date: rows before its midnight (report zone) count; null when there are none. */
+  readonly asOf: string | null;
+  /** The breakdown dimension's full name, when asked. */
+  readonly breakdown?: string;
+  /**
+   * The counted rows: actor, ts (local wall-clock time), event, bd (the breakdown's value, NULL
+   * without one), cust (the row's customer id), session, eid (event id). Rows without an actor
+   * and rows at or after as_of are left out; `from` is not applied (reports look back past it).
+   */
+  readonly rows: SqlNode;
+}
+
+/**
+ * The breakdown dimension: a dimension of web_events (`source` or `web_events.source`), an event
+ * property (`properties.plan`) or a dimension of a cube web_events joins (`customers.region`).
+ */
+export function breakdownDimension(ctx: ReportContext, name: string): Dimension {
+  const head = name.split('.')[0]!;
+  const full = ctx.model.cubes.has(head) ? name : `${SOURCE}.${name}`;
+  const d = findMember(ctx.model, full, 'dimension', 'breakdown').member as Dimension;
+  if (d.type === 'time') {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `breakdown: ${d.fullName} is a time dimension; break down by a property`,
+    );
+  }
+  if (d.cube !== SOURCE && joinPath(ctx.model.edges, SOURCE, d.cube) === undefined) {
+    throw new AppError('VALIDATION_FAILED', `breakdown: ${SOURCE} does not join ${d.cube}`);
+  }
+  return d;
+}
+
+/**
+ * The member whose values a breakdown lists, for the server's access check (lists() has no
+ * model): `plan`-like names and `properties.*` are web_events' own; `cube.member` is itself.
+ */
+export function listedBreakdown(name: string | undefined): { member: string; because: string }[] {
+  if (name === undefined) return [];
+  const parts = name.split('.');
+  const member =
+    parts[0] === SOURCE
+      ? `${SOURCE}.${parts[1]}`
+      : parts.length === 1 || parts[0] === 'properties'
+        ? `${SOURCE}.${parts[0]}`
+        : `${parts[0]}.${parts[1]}`;
+  return [{ member, because: 'breakdown: its values key the output' }];
+}
+
+/** Refuses event names neither rapport knows nor present in the rows the user may see. */
+export async function checkEvents(
+  ctx: ReportContext,
+  names: readonly { readonly name: string; readonly where: string }[],
+): Promise<void> {
+  if (names.every((n) => (WEB_EVENTS as readonly string[]).includes(n.name))) return;
+  const present = await eventsPresent(ctx, SOURCE, 'event');
+  checkEventNames(names, [...new Set([...WEB_EVENTS, ...present])], SOURCE);
+}
+
+/** The actor of a row. */
+function actorExpr(actor: InsightActor, d: (name: string) => SqlNode): SqlNode {
+  switch (actor) {
+    case 'person':
+      return sql`coalesce(${d('customer_id')}, ${d('anonymous_id')})`;
+    case 'customer':
+      return d('customer_id');
+    case 'anonymous':
+      return d('anonymous_id');
+    case 'session':
+      return d('session_id');
+  }
+}
+
+/**
+ * The rows an insight counts: the population (row rules, filters, segments), only `events`
+ * when given, with the actor, local time and breakdown value.
+ */
+export async function insightEvents(
+  ctx: ReportContext,
+  params: InsightInput,
+  events: readonly string[] | undefined,
+): Promise<InsightEvents> {
+  const bdDim = params.breakdown === undefined ? undefined : breakdownDimension(ctx, params.breakdown);
+  const joins = bdDim ? [...cubeNames(cubesOf(ctx.model, bdDim.cube, [bdDim.sql]))] : [];
+  const p = population(ctx, SOURCE, params, joins);
+  const cube = ctx.model.cubes.get(SOURCE)!;
+  const members = new MemberCompiler(ctx.model);
+  const dim = (name: string): Dimension => {
+    const x = cube.dimensions.get(name);
+    if (!x) throw new Error(`${SOURCE} has no dimension ${name}`);
+    return x;
+  };
+  const d = (name: string) => members.dimension(dim(name));
+  const onlyEvents: LogicalFilter | undefined =
+    events === undefined
+      ? undefined
+      : { kind: 'condition', member: dim('event'), operator: 'equals', values: [...new Set(events)] };
+  const where: LogicalFilter | undefined =
+    onlyEvents && p.where ? { kind: 'and', children: [p.where, onlyEvents] } : (onlyEvents ?? p.where);
+  const ts = localTime(p, 'occurred_at');
+  const asOf = await resolveAsOf(
+    ctx.engine,
+    params.as_of,
+    populationRows(ctx, { ...p, where }, [{ expr: ts, alias: 'ts' }]),
+    'ts',
+  );
+  const rows = populationRows(ctx, { ...p, where }, [
+    { expr: actorExpr(params.actor, d), alias: 'actor' },
+    { expr: ts, alias: 'ts' },
+    { expr: d('event'), alias: 'event' },
+    { expr: bdDim ? members.dimension(bdDim) : sql`NULL`, alias: 'bd' },
+    { expr: d('customer_id'), alias: 'cust' },
+    { expr: d('session_id'), alias: 'session' },
+    { expr: d('event_id'), alias: 'eid' },
+  ]);
+  const cut = sql`CAST(${asOf ?? '1970-01-01'} AS TIMESTAMP)`;
+  return {
+    asOf,
+    ...(bdDim ? { breakdown: bdDim.fullName } : {}),
+    rows: sql`SELECT * FROM (${rows}) WHERE actor IS NOT NULL AND ts < ${cut}`,
+  };
+}

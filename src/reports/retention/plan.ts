@@ -1,0 +1,104 @@
+import { raw, type SqlNode, sql } from '../../sql';
+import type { ReportContext } from '../common/context';
+import { periodIndex, periodLabel, periodStart } from '../insights/common/periods';
+import { checkEvents, insightEvents } from '../insights/common/source';
+import { type Cte, date, fromIndex, int, lastIndex, withCtes } from '../insights/common/sql';
+import { parseRetention, type RetentionParams } from './params';
+
+export interface RetentionPlan {
+  readonly params: RetentionParams;
+  readonly asOf: string | null;
+  readonly breakdown?: string;
+  /**
+   * Per cohort (and breakdown value) and offset 0 … periods − 1 whose period started before
+   * as_of, zero-filled: cohort, breakdown, period_offset, cohort_size, actors, partial.
+   */
+  readonly cells?: SqlNode;
+  /** (actor, cohort 'YYYY-MM-DD', offset k >= 1, known): who came back when; with the members. */
+  readonly returns?: SqlNode;
+  /** (actor, cohort, known) of every cohort. */
+  readonly cohorts?: SqlNode;
+}
+
+/**
+ * PostHog's retention: an actor in the cohort of period c (their first start event's period,
+ * or with `recurring` any period with a start event) is retained at offset k >= 1 when they have
+ * a return event in period c + k; offset 0 is the cohort's size. Periods are calendar periods
+ * of the report's zone; cohorts from `from` (else the first) to the period before as_of.
+ */
+export async function planRetention(ctx: ReportContext, input: unknown): Promise<RetentionPlan> {
+  const params = parseRetention(input);
+  const start = params.start_event;
+  const back = params.return_event ?? start;
+  await checkEvents(ctx, [
+    { name: start, where: 'start_event' },
+    ...(params.return_event === undefined ? [] : [{ name: back, where: 'return_event' }]),
+  ]);
+  const src = await insightEvents(ctx, params, [start, back]);
+  const base = { params, asOf: src.asOf, ...(src.breakdown ? { breakdown: src.breakdown } : {}) };
+  if (src.asOf === null) return base;
+  const g = params.period;
+  const idx = periodIndex(g, raw('ts'));
+  // A known customer: the actor is a customer id (what a target group can hold).
+  const known =
+    params.actor === 'customer'
+      ? sql`true`
+      : params.actor === 'person'
+        ? sql`c.actor IN (SELECT cust FROM ev WHERE cust IS NOT NULL)`
+        : sql`false`;
+  const cohorts: SqlNode =
+    params.type === 'first_time'
+      ? // The first start event; among tied first events the least breakdown value (NULL last).
+        sql`SELECT actor, ${periodIndex(g, raw('t'))} AS idx, bd FROM (
+              SELECT actor, min(ts) AS t, arg_min_null(bd, {'t': ts, 'b': bd}) AS bd
+              FROM ev WHERE event = ${start} GROUP BY actor)`
+      : sql`SELECT DISTINCT actor, ${idx} AS idx, bd FROM ev WHERE event = ${start}`;
+  const lo = fromIndex(g, params.from);
+  const hi = lastIndex(g, src.asOf);
+  const ctes: Cte[] = [
+    ['ev', sql`SELECT actor, ts, event, bd, cust FROM (${src.rows})`, true],
+    ['bounds', sql`SELECT ${hi} AS hi`],
+    [
+      'coh',
+      sql`SELECT * FROM (${cohorts}) WHERE idx <= (SELECT hi FROM bounds)${
+        params.from === undefined ? sql`` : sql` AND idx >= ${lo}`
+      }`,
+      true,
+    ],
+    ['ret', sql`SELECT DISTINCT actor, ${idx} AS idx FROM ev WHERE event = ${back}`],
+    [
+      'hits',
+      sql`SELECT c.actor, c.idx, c.bd, r.idx - c.idx AS k FROM coh c JOIN ret r
+            ON r.actor = c.actor AND r.idx > c.idx AND r.idx < c.idx + ${int(params.periods)}
+            AND r.idx <= (SELECT hi FROM bounds)`,
+    ],
+  ];
+  const cells = withCtes(
+    [
+      ...ctes,
+      ['sizes', sql`SELECT idx, bd, count(*) AS size FROM coh GROUP BY idx, bd`],
+      ['counts', sql`SELECT idx, bd, k, count(*) AS n FROM hits GROUP BY idx, bd, k`],
+      [
+        'grid',
+        sql`SELECT idx, bd, size, unnest(generate_series(0, least(${int(params.periods - 1)}, (SELECT hi FROM bounds) - idx))) AS k FROM sizes`,
+      ],
+    ],
+    sql`SELECT ${periodLabel(g, sql`g.idx`)} AS cohort, g.bd AS breakdown, CAST(g.k AS INTEGER) AS period_offset,
+               g.size AS cohort_size, CASE WHEN g.k = 0 THEN g.size ELSE coalesce(n.n, 0) END AS actors,
+               ${periodStart(g, sql`(g.idx + g.k + 1)`)} > ${date(src.asOf)} AS partial
+        FROM grid g LEFT JOIN counts n ON n.idx = g.idx AND n.bd IS NOT DISTINCT FROM g.bd AND n.k = g.k
+        ORDER BY g.idx, g.bd NULLS FIRST, g.k`,
+  );
+  return {
+    ...base,
+    cells,
+    cohorts: withCtes(
+      ctes,
+      sql`SELECT c.actor, ${periodLabel(g, sql`c.idx`)} AS cohort, ${known} AS known FROM coh c`,
+    ),
+    returns: withCtes(
+      ctes,
+      sql`SELECT c.actor, ${periodLabel(g, sql`c.idx`)} AS cohort, c.k, ${known} AS known FROM hits c`,
+    ),
+  };
+}

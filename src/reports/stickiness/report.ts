@@ -1,0 +1,151 @@
+import type { JsonValue, Row } from '../../engine';
+import { raw, type SqlNode, sql } from '../../sql';
+import type { ReportContext } from '../common/context';
+import { defineReport } from '../common/definition';
+import { periodDays, periodIndex, periodLabel, periodStart } from '../insights/common/periods';
+import { checkEvents, insightEvents, listedBreakdown } from '../insights/common/source';
+import { date, fromIndex, lastIndex, withCtes } from '../insights/common/sql';
+import { parseStickiness, type StickinessParams, StickinessParamsSchema } from './params';
+
+export const STICKINESS_COLUMNS = [
+  'period',
+  'breakdown',
+  'days',
+  'actors',
+  'share',
+  'active_actors',
+  'days_in_period',
+  'partial',
+] as const;
+
+export interface StickinessPlan {
+  readonly params: StickinessParams;
+  readonly asOf: string | null;
+  readonly breakdown?: string;
+  /**
+   * Per period of the range, breakdown value and d = 1 … the period's days (zero-filled):
+   * the actors with the event on exactly d calendar days of the period, and the period's
+   * active actors.
+   */
+  readonly cells?: SqlNode;
+}
+
+/**
+ * PostHog's stickiness: for each week (or month) of the range, how many actors did the event on
+ * exactly 1, 2, … N of its days (calendar days of the report's zone). Days before `from` and from
+ * as_of on are not observed: such periods are flagged partial.
+ */
+export async function planStickiness(ctx: ReportContext, input: unknown): Promise<StickinessPlan> {
+  const params = parseStickiness(input);
+  await checkEvents(ctx, [{ name: params.event, where: 'event' }]);
+  const src = await insightEvents(ctx, params, [params.event]);
+  const base = { params, asOf: src.asOf, ...(src.breakdown ? { breakdown: src.breakdown } : {}) };
+  if (src.asOf === null) return base;
+  const g = params.period;
+  const from = params.from === undefined ? sql`` : sql` WHERE ts >= CAST(${date(params.from)} AS TIMESTAMP)`;
+  const partial = sql`(${periodStart(g, sql`(g.idx + 1)`)} > ${date(src.asOf)}${
+    params.from === undefined ? sql`` : sql` OR ${periodStart(g, sql`g.idx`)} < ${date(params.from)}`
+  })`;
+  const cells = withCtes(
+    [
+      ['days', sql`SELECT DISTINCT actor, bd, CAST(ts AS DATE) AS day FROM (${src.rows})${from}`, true],
+      [
+        'per',
+        sql`SELECT ${periodIndex(g, raw('day'))} AS idx, bd, actor, count(*) AS d FROM days GROUP BY ALL`,
+      ],
+      [
+        'counts',
+        sql`SELECT idx, bd, d, count(*) AS n, sum(count(*)) OVER (PARTITION BY idx, bd) AS active FROM per GROUP BY idx, bd, d`,
+      ],
+      [
+        'bounds',
+        sql`SELECT coalesce(${fromIndex(g, params.from)}, min(idx)) AS lo, ${lastIndex(g, src.asOf)} AS hi FROM per`,
+      ],
+      ['vals', sql`SELECT DISTINCT bd FROM per`],
+      ['periods', sql`SELECT unnest(generate_series(lo, hi)) AS idx FROM bounds`],
+      [
+        'grid',
+        sql`SELECT idx, bd, ${periodDays(g, raw('idx'))} AS n_days, unnest(generate_series(1, ${periodDays(g, raw('idx'))})) AS d FROM periods, vals`,
+      ],
+    ],
+    sql`SELECT ${periodLabel(g, sql`g.idx`)} AS period, g.bd AS breakdown, CAST(g.d AS INTEGER) AS days,
+               coalesce(c.n, 0) AS actors,
+               coalesce(max(c.active) OVER (PARTITION BY g.idx, g.bd), 0) AS active_actors,
+               g.n_days AS days_in_period, ${partial} AS partial
+        FROM grid g LEFT JOIN counts c ON c.idx = g.idx AND c.bd IS NOT DISTINCT FROM g.bd AND c.d = g.d
+        ORDER BY g.idx, g.bd NULLS FIRST, g.d`,
+  );
+  return { ...base, cells };
+}
+
+export interface StickinessPeriod {
+  period: string;
+  breakdown_value?: JsonValue;
+  /** Actors active in the period. */
+  active_actors: number;
+  days_in_period: number;
+  partial: boolean;
+  /** actors[d − 1]: actors active on exactly d days. */
+  actors: number[];
+}
+
+export interface StickinessResult {
+  params: StickinessParams;
+  as_of: string | null;
+  event: string;
+  period: StickinessParams['period'];
+  breakdown?: string;
+  periods: StickinessPeriod[];
+}
+
+export async function stickinessReport(ctx: ReportContext, input: unknown): Promise<StickinessResult> {
+  const plan = await planStickiness(ctx, input);
+  const rows = plan.cells ? (await ctx.engine.query(plan.cells)).rows : [];
+  const groups = new Map<string, Row[]>();
+  for (const r of rows) {
+    const key = JSON.stringify([r['period'], r['breakdown'] ?? null]);
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(r);
+  }
+  return {
+    params: plan.params,
+    as_of: plan.asOf,
+    event: plan.params.event,
+    period: plan.params.period,
+    ...(plan.breakdown ? { breakdown: plan.breakdown } : {}),
+    periods: [...groups.values()].map((g) => ({
+      period: String(g[0]!['period']),
+      ...(plan.breakdown ? { breakdown_value: g[0]!['breakdown'] ?? null } : {}),
+      active_actors: Number(g[0]!['active_actors']),
+      days_in_period: Number(g[0]!['days_in_period']),
+      partial: g[0]!['partial'] === true,
+      actors: g.map((r) => Number(r['actors'])),
+    })),
+  };
+}
+
+export const stickiness = defineReport<StickinessParams>({
+  name: 'stickiness',
+  description: 'Stickiness: per week or month, how many actors did an event on exactly 1, 2, … N of its days',
+  schema: StickinessParamsSchema,
+  lists: ({ breakdown }) => listedBreakdown(breakdown),
+  async run(ctx, params) {
+    const json = await stickinessReport(ctx, params);
+    const data: Row[] = json.periods.flatMap((p) =>
+      p.actors.map((actors, i) => ({
+        period: p.period,
+        breakdown: p.breakdown_value ?? null,
+        days: i + 1,
+        actors,
+        share: p.active_actors === 0 ? null : actors / p.active_actors,
+        active_actors: p.active_actors,
+        days_in_period: p.days_in_period,
+        partial: p.partial,
+      })),
+    );
+    return {
+      json: json as unknown as Record<string, unknown>,
+      rows: { columns: [...STICKINESS_COLUMNS], data },
+    };
+  },
+});

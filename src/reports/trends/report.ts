@@ -1,0 +1,199 @@
+import type { JsonValue, Row } from '../../engine';
+import { raw, type SqlNode, sql } from '../../sql';
+import type { ReportContext } from '../common/context';
+import { defineReport } from '../common/definition';
+import { periodIndex, periodLabel, periodStart } from '../insights/common/periods';
+import { checkEvents, insightEvents, listedBreakdown } from '../insights/common/source';
+import { type Cte, date, fromIndex, int, lastIndex, topValues, withCtes } from '../insights/common/sql';
+import { parseTrends, type TrendsParams, TrendsParamsSchema } from './params';
+
+export const TRENDS_COLUMNS = [
+  'series_index',
+  'series',
+  'event',
+  'breakdown',
+  'breakdown_other',
+  'period',
+  'partial',
+  'value',
+  'events',
+  'actors',
+] as const;
+
+export interface TrendsPlan {
+  readonly params: TrendsParams;
+  readonly asOf: string | null;
+  readonly breakdown?: string;
+  /**
+   * One row per event × breakdown value × period of the range (zero-filled), and per event ×
+   * value a total row (period NULL): events, actors (distinct, NULL for math total).
+   */
+  readonly cells?: SqlNode;
+}
+
+/**
+ * Events over time (PostHog's trends): per series (an event), breakdown value and period, the
+ * events, or the distinct actors, or events per actor. Periods run from `from` (else the first
+ * period with a counted event) to the period holding the day before as_of, every one present.
+ */
+export async function planTrends(ctx: ReportContext, input: unknown): Promise<TrendsPlan> {
+  const params = parseTrends(input);
+  await checkEvents(
+    ctx,
+    params.series.map((s, i) => ({ name: s.event, where: `series.${i}.event` })),
+  );
+  const events = [...new Set(params.series.map((s) => s.event))];
+  const src = await insightEvents(ctx, params, events);
+  const base = { params, asOf: src.asOf, ...(src.breakdown ? { breakdown: src.breakdown } : {}) };
+  if (src.asOf === null) return base;
+  const g = params.interval;
+  const bd = src.breakdown !== undefined;
+  const from = params.from === undefined ? sql`` : sql` AND ts >= CAST(${date(params.from)} AS TIMESTAMP)`;
+  const unique = params.math !== 'total';
+  const ctes: Cte[] = [
+    [
+      'ev',
+      sql`SELECT actor, event, bd, ${periodIndex(g, raw('ts'))} AS idx FROM (${src.rows}) WHERE true${from}`,
+      bd,
+    ],
+    ...(bd ? [topValues('ev', params.breakdown_limit)] : []),
+    [
+      'agg',
+      sql`SELECT event, other, bd, idx, count(*) AS n, ${unique ? sql`count(DISTINCT actor)` : sql`NULL`} AS u
+          FROM (SELECT e.actor, e.event, e.idx, ${bd ? sql`k.kept IS NULL` : sql`false`} AS other,
+                       ${bd ? sql`CASE WHEN k.kept THEN e.bd END` : sql`NULL`} AS bd
+                FROM ev e${bd ? sql` LEFT JOIN kept k ON k.bd IS NOT DISTINCT FROM e.bd` : sql``})
+          GROUP BY GROUPING SETS ((event, other, bd, idx), (event, other, bd))`,
+      true,
+    ],
+    [
+      'bounds',
+      sql`SELECT coalesce(${fromIndex(g, params.from)}, min(idx)) AS lo, ${lastIndex(g, src.asOf)} AS hi FROM ev`,
+    ],
+    ['evs', sql`SELECT unnest(${events}::VARCHAR[]) AS event`],
+    ['vals', sql`SELECT DISTINCT other, bd FROM agg`],
+    [
+      'grid',
+      sql`SELECT event, other, bd, unnest(generate_series(lo, hi)) AS idx FROM evs, bounds, vals
+          UNION ALL SELECT event, other, bd, NULL FROM evs, vals`,
+    ],
+  ];
+  const partial = sql`(${periodStart(g, sql`(g.idx + 1)`)} > ${date(src.asOf)}${
+    params.from === undefined ? sql`` : sql` OR ${periodStart(g, sql`g.idx`)} < ${date(params.from)}`
+  })`;
+  const cells = withCtes(
+    ctes,
+    sql`SELECT g.event, g.other, g.bd, ${periodLabel(g, sql`g.idx`)} AS period, ${partial} AS partial,
+               coalesce(a.n, 0) AS events, ${unique ? sql`coalesce(a.u, 0)` : sql`NULL`} AS actors
+        FROM grid g LEFT JOIN agg a ON a.event = g.event AND a.other = g.other AND a.bd IS NOT DISTINCT FROM g.bd
+             AND a.idx IS NOT DISTINCT FROM g.idx
+        ORDER BY g.event, g.other, g.bd NULLS FIRST, g.idx NULLS FIRST`,
+  );
+  return { ...base, cells };
+}
+
+export interface TrendsSeries {
+  index: number;
+  label: string;
+  event: string;
+  breakdown_value?: JsonValue;
+  /** True for the values past breakdown_limit, counted together. */
+  breakdown_other?: boolean;
+  labels: string[];
+  partial: boolean[];
+  data: (number | null)[];
+  /** Per period: the events, and the distinct actors (null for math total). */
+  events_by_period: number[];
+  actors_by_period: (number | null)[];
+  /** Over the whole range: events, distinct actors (not the sum of the periods'), the math's value. */
+  events: number;
+  actors: number | null;
+  value: number | null;
+}
+
+export interface TrendsResult {
+  params: TrendsParams;
+  as_of: string | null;
+  math: TrendsParams['math'];
+  interval: TrendsParams['interval'];
+  breakdown?: string;
+  series: TrendsSeries[];
+}
+
+function valueOf(math: TrendsParams['math'], events: number, actors: number | null): number | null {
+  if (math === 'total') return events;
+  if (math === 'unique') return actors;
+  return actors === null || actors === 0 ? null : events / actors;
+}
+
+export async function trendsReport(ctx: ReportContext, input: unknown): Promise<TrendsResult> {
+  const plan = await planTrends(ctx, input);
+  const { params } = plan;
+  const rows = plan.cells ? (await ctx.engine.query(plan.cells)).rows : [];
+  // Rows arrive grouped by event and value, the total row first.
+  const groups = new Map<string, Row[]>();
+  for (const r of rows) {
+    const key = JSON.stringify([r['event'], r['other'], r['bd'] ?? null]);
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(r);
+  }
+  const series: TrendsSeries[] = [];
+  params.series.forEach((s, index) => {
+    for (const g of groups.values()) {
+      if (g[0]!['event'] !== s.event) continue;
+      const total = g.find((r) => r['period'] === null)!;
+      const periods = g.filter((r) => r['period'] !== null);
+      const actors = (r: Row) => (r['actors'] === null ? null : Number(r['actors']));
+      series.push({
+        index,
+        label: s.label ?? s.event,
+        event: s.event,
+        ...(plan.breakdown
+          ? { breakdown_value: total['bd'] ?? null, breakdown_other: total['other'] === true }
+          : {}),
+        labels: periods.map((r) => String(r['period'])),
+        partial: periods.map((r) => r['partial'] === true),
+        data: periods.map((r) => valueOf(params.math, Number(r['events']), actors(r))),
+        events_by_period: periods.map((r) => Number(r['events'])),
+        actors_by_period: periods.map(actors),
+        events: Number(total['events']),
+        actors: actors(total),
+        value: valueOf(params.math, Number(total['events']), actors(total)),
+      });
+    }
+  });
+  return {
+    params,
+    as_of: plan.asOf,
+    math: params.math,
+    interval: params.interval,
+    ...(plan.breakdown ? { breakdown: plan.breakdown } : {}),
+    series,
+  };
+}
+
+export const trends = defineReport<TrendsParams>({
+  name: 'trends',
+  description:
+    'Events over time by day, week or month: total events, unique actors or events per actor, per series and breakdown value',
+  schema: TrendsParamsSchema,
+  lists: ({ breakdown }) => listedBreakdown(breakdown),
+  async run(ctx, params) {
+    const json = await trendsReport(ctx, params);
+    const data: Row[] = json.series.flatMap((s) =>
+      s.labels.map((period, i) => ({
+        series_index: s.index,
+        series: s.label,
+        event: s.event,
+        breakdown: s.breakdown_value ?? null,
+        breakdown_other: s.breakdown_other ?? false,
+        period,
+        partial: s.partial[i]!,
+        value: s.data[i]!,
+        events: s.events_by_period[i]!,
+        actors: s.actors_by_period[i]!,
+      })),
+    );
+    return { json: json as unknown as Record<string, unknown>, rows: { columns: [...TRENDS_COLUMNS], data } };
+  },
+});
