@@ -7,6 +7,7 @@ import { pipelineForecast } from './forecast/pipeline';
 import { forecast } from './forecast/report';
 import { funnel } from './funnel/report';
 import { lifecycle } from './lifecycle/report';
+import { paths } from './paths/report';
 import { retention } from './retention/report';
 import { rfm } from './rfm/report';
 import { segments } from './segments/report';
@@ -31,6 +32,7 @@ export const REPORTS: ReadonlyMap<string, ReportDefinition<unknown>> = new Map(
     erase(retention),
     erase(stickiness),
     erase(lifecycle),
+    erase(paths),
   ].map((d) => [d.name, d]),
 );
 

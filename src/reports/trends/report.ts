@@ -4,7 +4,7 @@ import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
 import { periodIndex, periodLabel, periodStart } from '../insights/common/periods';
 import { checkEvents, insightEvents, listedBreakdown } from '../insights/common/source';
-import { type Cte, date, fromIndex, int, lastIndex, topValues, withCtes } from '../insights/common/sql';
+import { type Cte, date, fromIndex, lastIndex, topValues, withCtes } from '../insights/common/sql';
 import { parseTrends, type TrendsParams, TrendsParamsSchema } from './params';
 
 export const TRENDS_COLUMNS = [
@@ -120,7 +120,7 @@ export interface TrendsResult {
   series: TrendsSeries[];
 }
 
-function valueOf(math: TrendsParams['math'], events: number, actors: number | null): number | null {
+function mathValue(math: TrendsParams['math'], events: number, actors: number | null): number | null {
   if (math === 'total') return events;
   if (math === 'unique') return actors;
   return actors === null || actors === 0 ? null : events / actors;
@@ -153,12 +153,12 @@ export async function trendsReport(ctx: ReportContext, input: unknown): Promise<
           : {}),
         labels: periods.map((r) => String(r['period'])),
         partial: periods.map((r) => r['partial'] === true),
-        data: periods.map((r) => valueOf(params.math, Number(r['events']), actors(r))),
+        data: periods.map((r) => mathValue(params.math, Number(r['events']), actors(r))),
         events_by_period: periods.map((r) => Number(r['events'])),
         actors_by_period: periods.map(actors),
         events: Number(total['events']),
         actors: actors(total),
-        value: valueOf(params.math, Number(total['events']), actors(total)),
+        value: mathValue(params.math, Number(total['events']), actors(total)),
       });
     }
   });

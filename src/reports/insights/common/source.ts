@@ -32,7 +32,8 @@ export interface InsightEvents {
   /**
    * The counted rows: actor, ts (local wall-clock time), event, bd (the breakdown's value, NULL
    * without one), cust (the row's customer id), session, eid (event id). Rows without an actor
-   * and rows at or after as_of are left out; `from` is not applied (reports look back past it).
+   * (unless `anyActor`) and rows at or after as_of are left out; `from` is not applied (reports
+   * look back past it).
    */
   readonly rows: SqlNode;
 }
@@ -105,6 +106,8 @@ export async function insightEvents(
   ctx: ReportContext,
   params: InsightInput,
   events: readonly string[] | undefined,
+  /** Keeps rows without an actor (paths read whole sessions; only the anchor needs one). */
+  options: { readonly anyActor?: boolean } = {},
 ): Promise<InsightEvents> {
   const bdDim = params.breakdown === undefined ? undefined : breakdownDimension(ctx, params.breakdown);
   const joins = bdDim ? [...cubeNames(cubesOf(ctx.model, bdDim.cube, [bdDim.sql]))] : [];
@@ -143,6 +146,6 @@ export async function insightEvents(
   return {
     asOf,
     ...(bdDim ? { breakdown: bdDim.fullName } : {}),
-    rows: sql`SELECT * FROM (${rows}) WHERE actor IS NOT NULL AND ts < ${cut}`,
+    rows: sql`SELECT * FROM (${rows}) WHERE ${options.anyActor ? sql`` : sql`actor IS NOT NULL AND `}ts < ${cut}`,
   };
 }
