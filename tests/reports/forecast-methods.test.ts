@@ -1,8 +1,26 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { mase, maseScale, smape } from '../../src/reports/forecast/accuracy';
 import { backtestOrigins } from '../../src/reports/forecast/backtest';
-import { forecastSeries } from '../../src/reports/forecast/forecast-series';
+import { AUTO_METHODS, forecastSeries } from '../../src/reports/forecast/forecast-series';
 import { stepWidths, tQuantile, Z80, Z95 } from '../../src/reports/forecast/intervals';
+import {
+  arimaForecast,
+  arimaVariance,
+  chooseDifferencing,
+  fitArimaOrder,
+} from '../../src/reports/forecast/methods/arima';
+import { combineForecasts } from '../../src/reports/forecast/methods/combination';
+import {
+  etsAdmissible,
+  etsFilter,
+  etsForecast,
+  etsModels,
+  etsName,
+  selectEts,
+} from '../../src/reports/forecast/methods/ets';
 import {
   fitHoltWintersParams,
   type HwSpec,
@@ -12,6 +30,7 @@ import {
 } from '../../src/reports/forecast/methods/holt-winters';
 import { METHODS } from '../../src/reports/forecast/methods/index';
 import { seasonalNaiveForecast } from '../../src/reports/forecast/methods/seasonal-naive';
+import { fitTheta } from '../../src/reports/forecast/methods/theta';
 import { fitTrendSeasonal } from '../../src/reports/forecast/methods/trend-seasonal';
 
 /** A seeded generator of standard normal draws (LCG + Box–Muller), so the tests are reproducible. */
@@ -307,12 +326,17 @@ describe('method choice', () => {
     const y = synthetic(48, 12, 2, 5);
     y[30] = 0;
     const f = forecastSeries(y, { seasonLength: 12, horizon: 12, method: 'auto', backtestOrigins: 12 });
-    expect(f.excluded.map((e) => e.method)).toEqual([
-      'holt_winters_multiplicative',
-      'holt_winters_multiplicative_damped',
+    expect(f.excluded).toEqual([]);
+    expect(f.backtest.table.map((r) => r.method)).toEqual([...AUTO_METHODS]);
+    // ETS fits additive models only.
+    expect(etsModels(false, true).map(etsName)).toEqual([
+      'ETS(A,N,N)',
+      'ETS(A,N,A)',
+      'ETS(A,A,N)',
+      'ETS(A,A,A)',
+      'ETS(A,Ad,N)',
+      'ETS(A,Ad,A)',
     ]);
-    expect(f.excluded[0]!.reason).toMatch(/zeros or negatives/);
-    expect(f.backtest.table.map((r) => r.method)).not.toContain('holt_winters_multiplicative');
     const asked = forecastSeries(y, {
       seasonLength: 12,
       horizon: 12,
@@ -331,5 +355,127 @@ describe('method choice', () => {
     expect(f.accuracy.chosen).toEqual(best);
     expect(f.accuracy.seasonal_naive!.mase!).toBeGreaterThan(best.mase!);
     expect(f.backtest.origins).toHaveLength(12);
+  });
+});
+
+/** The R references (fixtures/forecast-reference): series and R's forecasts from both cuts. */
+function rReferences(): {
+  name: string;
+  frequency: number;
+  values: number[];
+  cuts: { train_length: number; horizon: number; theta: { mean: number[] }; ets: { model: string } }[];
+}[] {
+  const dir = join(import.meta.dirname, '..', '..', 'fixtures', 'forecast-reference');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json.gz'))
+    .sort()
+    .map((f) => {
+      const d = JSON.parse(gunzipSync(readFileSync(join(dir, f))).toString('utf8'));
+      return { ...d, cuts: [d.validation, d.test] };
+    });
+}
+
+describe('ETS', () => {
+  it('ETS(A,A,A) runs the Holt-Winters additive recursions, with β = α·β*', () => {
+    const y = synthetic(60, 12, 3, 17);
+    const hwInit = hwInitialState(y, 12, 'additive')!;
+    const hw = hwFilter(
+      y,
+      12,
+      { seasonality: 'additive', damped: false },
+      { alpha: 0.4, beta: 0.25, gamma: 0.2, phi: 1 },
+      hwInit,
+    );
+    const spec = { error: 'A', trend: 'A', season: 'A' } as const;
+    const run = etsFilter(y, 12, spec, { alpha: 0.4, beta: 0.1, gamma: 0.2, phi: 1 }, hwInit, true);
+    expect(run.sse).toBeCloseTo(hw.sse, 8);
+    expect(run.state.level).toBeCloseTo(hw.state.level, 9);
+    expect(run.state.trend).toBeCloseTo(hw.state.trend, 9);
+    expect(etsForecast(run.state, 60, 12, spec, 1, 5)).toEqual(
+      hwForecast(hw.state, 60, 12, { seasonality: 'additive', damped: false }, 1, 5).map((v) =>
+        expect.closeTo(v, 9),
+      ),
+    );
+  });
+
+  it('refuses parameters outside the admissible region', () => {
+    const spec = { error: 'A', trend: 'A', season: 'A' } as const;
+    expect(etsAdmissible({ alpha: 0.5, beta: 0.1, gamma: 0.2, phi: 1 }, spec, 12)).toBe(true);
+    expect(etsAdmissible({ alpha: 0.5, beta: 0.1, gamma: 1.6, phi: 1 }, spec, 12)).toBe(false);
+    expect(
+      etsAdmissible({ alpha: 2.5, beta: 0, gamma: 0, phi: 1 }, { error: 'A', trend: 'N', season: 'N' }, 1),
+    ).toBe(false);
+  });
+
+  it('chooses by AICc the same model as R forecast::ets on most reference series', () => {
+    const refs = rReferences();
+    let same = 0;
+    for (const r of refs) {
+      const cut = r.cuts[0]!;
+      const fit = selectEts(r.values.slice(0, cut.train_length), r.frequency).best!;
+      if (etsName(fit.spec) === cut.ets.model) same++;
+      expect(fit.params.beta).toBeLessThanOrEqual(fit.params.alpha);
+      expect(fit.params.gamma).toBeLessThanOrEqual(1 - fit.params.alpha);
+    }
+    console.info(`ETS picks R's model on ${same} of ${refs.length} series`);
+    expect(same).toBeGreaterThanOrEqual(9);
+  });
+});
+
+describe('Theta', () => {
+  it('equals R forecast::thetaf on every reference series and cut (relative 1e-4)', () => {
+    for (const r of rReferences())
+      for (const cut of r.cuts) {
+        const f = fitTheta(r.values.slice(0, cut.train_length), r.frequency).forecast(cut.horizon);
+        f.forEach((v, k) => {
+          expect(Math.abs(v - cut.theta.mean[k]!) / Math.abs(cut.theta.mean[k]!)).toBeLessThan(1e-4);
+        });
+      }
+  });
+});
+
+describe('ARIMA', () => {
+  it('AR(1) by conditional sum of squares is the least-squares regression on the lagged value', () => {
+    const z = normals(99);
+    const y = [50];
+    for (let t = 1; t < 300; t++) y.push(50 + 0.6 * (y[t - 1]! - 50) + z());
+    const f = fitArimaOrder(y, 1, { p: 1, d: 0, q: 0, P: 0, D: 0, Q: 0, constant: true })!;
+    // y(t) = c + φ·y(t − 1) by ordinary least squares; the mean is c / (1 − φ).
+    const [c, phi] = normalEquations(
+      y.slice(1).map((_, t) => [1, y[t]!]),
+      y.slice(1),
+    ) as [number, number];
+    expect(f.ar[0]!).toBeCloseTo(phi, 3);
+    expect(f.mean).toBeCloseTo(c / (1 - phi), 2);
+    expect(phi).toBeGreaterThan(0.45);
+    expect(phi).toBeLessThan(0.75);
+  });
+
+  it('a random walk with drift: forecasts last + k·drift, variance σ²·k', () => {
+    const y = [10, 12, 13, 15, 18, 19, 21, 24, 25, 27, 30, 31];
+    const f = fitArimaOrder(y, 1, { p: 0, d: 1, q: 0, P: 0, D: 0, Q: 0, constant: true })!;
+    const drift = (31 - 10) / 11;
+    expect(f.mean).toBeCloseTo(drift, 4);
+    arimaForecast(y, f, 3).forEach((v, k) => {
+      expect(v).toBeCloseTo(31 + (k + 1) * drift, 4);
+    });
+    expect(arimaVariance(f, 3)).toEqual([1, 2, 3].map((k) => expect.closeTo(f.sigma2 * k, 9)));
+  });
+
+  it('differences a strongly seasonal trending series once, seasonally and regularly', () => {
+    const y = synthetic(96, 12, 1, 4, 100, 1).map((v, t) => v + (t * t) / 200);
+    expect(chooseDifferencing(y, 12)).toEqual({ d: 1, D: 1 });
+  });
+});
+
+describe('combination', () => {
+  it('takes the median of the forecasts at each step', () => {
+    expect(
+      combineForecasts([
+        [1, 5, 3],
+        [2, 2, 9],
+        [3, 1, 4],
+      ]),
+    ).toEqual([2, 2, 4]);
   });
 });

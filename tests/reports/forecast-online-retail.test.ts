@@ -10,7 +10,7 @@ describe('forecast on Online Retail', () => {
   });
   afterAll(() => engine.close());
 
-  it('daily revenue: a backtest table of every applicable method, zero-filled Saturdays', async () => {
+  it("daily revenue: a backtest table of auto's methods, zero-filled Saturdays", async () => {
     const out = await forecast.run(
       reportContext(engine),
       forecast.schema.parse({ granularity: 'day', horizon: 14 }),
@@ -27,18 +27,35 @@ describe('forecast on Online Retail', () => {
     const saturdays = s.history.filter((h) => new Date(`${h.period}T00:00:00Z`).getUTCDay() === 6);
     expect(saturdays.length).toBeGreaterThan(50);
     expect(saturdays.every((h) => h.actual === 0)).toBe(true);
-    // …so multiplicative seasonality is left out, with the reason.
-    expect(s.excluded.map((e) => e.method).sort()).toEqual([
-      'holt_winters_multiplicative',
-      'holt_winters_multiplicative_damped',
-    ]);
-    expect(s.excluded[0]!.reason).toMatch(/zeros or negatives/);
+    // auto backtests seasonal naive, ETS, Theta, ARIMA and their combination.
+    expect(s.excluded).toEqual([]);
     expect(s.backtest.table.map((a) => a.method)).toEqual([
       'seasonal_naive',
-      'holt_winters_additive',
-      'holt_winters_additive_damped',
-      'trend_seasonal',
+      'ets',
+      'theta',
+      'arima',
+      'combination',
     ]);
+    // …and ETS fits only additive models to a series with zeros.
+    const etsModel = String(
+      (s.method === 'combination'
+        ? (s.params!['methods'] as Record<string, Record<string, unknown>>)['ets']!['model']
+        : s.method === 'ets'
+          ? s.params!['model']
+          : 'ETS(A,N,N)') as string,
+    );
+    expect(etsModel).not.toMatch(/M/);
+    // Multiplicative seasonality, asked for, is left out with the reason.
+    const asked = (
+      (
+        await forecast.run(
+          reportContext(engine),
+          forecast.schema.parse({ granularity: 'day', horizon: 14, method: 'holt_winters_multiplicative' }),
+        )
+      ).json as unknown as ForecastResult
+    ).series[0]!;
+    expect(asked.method).toBeNull();
+    expect(asked.skipped).toMatch(/zeros or negatives/);
     for (const a of s.backtest.table) {
       expect(a.origins).toBe(12);
       expect(Number.isFinite(a.mase)).toBe(true);
@@ -61,7 +78,7 @@ describe('forecast on Online Retail', () => {
     expect(s.method).toBe('seasonal_naive');
     expect(s.chosen_by).toBe('fallback');
     expect(s.backtest.table).toEqual([]);
-    expect(s.excluded.find((e) => e.method === 'holt_winters_additive')!.reason).toMatch(/at least 104/);
+    expect(s.excluded.find((e) => e.method === 'ets')!.reason).toMatch(/too short for a backtest/);
     expect(s.forecast).toHaveLength(4);
   });
 });

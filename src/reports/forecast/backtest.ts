@@ -26,8 +26,51 @@ export interface BacktestResult {
   readonly smape: number;
   /** Forecast errors (actual − forecast) at step k + 1, one per origin that reached it. */
   readonly errorsByStep: readonly (readonly number[])[];
+  /** The forecasts from each origin (up to h steps, fewer near the end of the series). */
+  readonly forecasts: readonly (readonly number[])[];
+  /** The last origin's warm start, for the fit on the whole series. */
+  readonly warm?: unknown;
 }
 
+/** Scores forecasts made from the origins against the series. */
+export function scoreBacktest(
+  y: readonly number[],
+  m: number,
+  method: MethodName,
+  origins: readonly number[],
+  forecasts: readonly (readonly number[])[],
+  h: number,
+  warm?: unknown,
+): BacktestResult {
+  const errorsByStep: number[][] = Array.from({ length: h }, () => []);
+  const mases: number[] = [];
+  const smapes: number[] = [];
+  origins.forEach((t, i) => {
+    const forecast = forecasts[i]!;
+    const actual = y.slice(t, t + forecast.length);
+    actual.forEach((a, k) => {
+      errorsByStep[k]!.push(a - forecast[k]!);
+    });
+    const s = mase(actual, forecast, maseScale(y.slice(0, t), m));
+    if (s !== null) mases.push(s);
+    smapes.push(smape(actual, forecast));
+  });
+  return {
+    method,
+    origins: origins.length,
+    mase: mases.length > 0 ? mean(mases) : null,
+    smape: smapes.length > 0 ? mean(smapes) : Number.NaN,
+    errorsByStep,
+    forecasts,
+    warm,
+  };
+}
+
+/**
+ * Fits the method at each origin in turn (each fit may start from the previous origin's
+ * solution: the same method on a shorter stretch, never on data past the origin) and scores
+ * its forecasts.
+ */
 export function backtest(
   y: readonly number[],
   m: number,
@@ -35,26 +78,13 @@ export function backtest(
   method: ForecastMethod,
   origins: readonly number[],
 ): BacktestResult {
-  const errorsByStep: number[][] = Array.from({ length: h }, () => []);
-  const mases: number[] = [];
-  const smapes: number[] = [];
+  const forecasts: number[][] = [];
+  let warm: unknown;
   for (const t of origins) {
-    const train = y.slice(0, t);
     const steps = Math.min(h, y.length - t);
-    const forecast = method.fit(train, m).forecast(steps);
-    const actual = y.slice(t, t + steps);
-    actual.forEach((a, k) => {
-      errorsByStep[k]!.push(a - forecast[k]!);
-    });
-    const s = mase(actual, forecast, maseScale(train, m));
-    if (s !== null) mases.push(s);
-    smapes.push(smape(actual, forecast));
+    const fitted = method.fit(y.slice(0, t), m, warm);
+    warm = fitted.warm;
+    forecasts.push(fitted.forecast(steps));
   }
-  return {
-    method: method.name,
-    origins: origins.length,
-    mase: mases.length > 0 ? mean(mases) : null,
-    smape: smapes.length > 0 ? mean(smapes) : Number.NaN,
-    errorsByStep,
-  };
+  return scoreBacktest(y, m, method.name, origins, forecasts, h, warm);
 }

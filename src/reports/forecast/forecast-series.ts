@@ -1,6 +1,7 @@
-import { type BacktestResult, backtest, backtestOrigins } from './backtest';
+import { type BacktestResult, backtest, backtestOrigins, scoreBacktest } from './backtest';
 import { type Interval, intervalOf, stepWidths, type WidthSource } from './intervals';
 import { METHOD_NAMES, METHODS, type MethodName } from './methods';
+import { COMBINED, combineForecasts } from './methods/combination';
 import type { FittedModel } from './methods/types';
 
 /** docs/analytics.md: h-step forecasts from at least this many origins where the series allows. */
@@ -58,17 +59,36 @@ function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** The methods `auto` chooses from, by backtest: seasonal naive, ETS, Theta, ARIMA and their combination. */
+export const AUTO_METHODS: readonly MethodName[] = ['seasonal_naive', 'ets', 'theta', 'arima', 'combination'];
+
 /**
- * Forecasts one series of complete periods: every applicable method is backtested from the same
- * rolling origins; `auto` takes the lowest mean MASE; the chosen method is refitted on the whole
- * series and its intervals come from its backtest errors per step (see `stepWidths`).
+ * The methods backtested: auto's; for a requested method, it (with the methods it combines) and
+ * seasonal naive, the benchmark the output compares with.
+ */
+export function consideredMethods(method: MethodName | 'auto'): MethodName[] {
+  if (method === 'auto') return [...AUTO_METHODS];
+  const wanted = new Set<MethodName>([
+    'seasonal_naive',
+    method,
+    ...(method === 'combination' ? COMBINED : []),
+  ]);
+  return METHOD_NAMES.filter((name) => wanted.has(name));
+}
+
+/**
+ * Forecasts one series of complete periods: the methods considered (`consideredMethods`) are
+ * backtested from the same rolling origins; `auto` takes the lowest mean MASE; the chosen method
+ * is refitted on the whole series and its intervals come from `stepWidths`: the larger of the
+ * model's own error sd and the sd of its backtest errors, step by step.
  */
 export function forecastSeries(y: readonly number[], options: SeriesForecastOptions): SeriesForecast {
   const m = options.seasonLength;
   const h = options.horizon;
   const n = y.length;
   const excluded: { method: MethodName; reason: string }[] = [];
-  const fittable = METHOD_NAMES.filter((name) => {
+  const considered = consideredMethods(options.method);
+  const fittable = considered.filter((name) => {
     const method = METHODS.get(name)!;
     const min = method.minLength(m);
     const reason =
@@ -97,11 +117,22 @@ export function forecastSeries(y: readonly number[], options: SeriesForecastOpti
     candidates.length === 0 ? [] : backtestOrigins(n, Math.max(...candidates.map(minTrain)), h, count);
   const results: BacktestResult[] = [];
   for (const name of candidates) {
+    if (name === 'combination') continue;
     try {
       results.push(backtest(y, m, h, METHODS.get(name)!, origins));
     } catch (e) {
       excluded.push({ method: name, reason: `failed at a backtest origin: ${describe(e)}` });
     }
+  }
+  if (candidates.includes('combination')) {
+    // The combination's backtest combines its methods' forecasts from the same origins.
+    const parts = COMBINED.map((name) => results.find((r) => r.method === name));
+    if (parts.every((p) => p !== undefined)) {
+      const forecasts = origins.map((_, i) => combineForecasts(parts.map((p) => p.forecasts[i]!)));
+      const warm = Object.fromEntries(parts.map((p) => [p.method, p.warm]));
+      results.push(scoreBacktest(y, m, 'combination', origins, forecasts, h, warm));
+    } else
+      excluded.push({ method: 'combination', reason: 'a method it combines failed at a backtest origin' });
   }
 
   let chosen: MethodName | undefined;
@@ -114,7 +145,7 @@ export function forecastSeries(y: readonly number[], options: SeriesForecastOpti
   } else {
     const ranked = results
       .filter((r) => r.mase !== null)
-      .sort((a, b) => a.mase! - b.mase! || METHOD_NAMES.indexOf(a.method) - METHOD_NAMES.indexOf(b.method));
+      .sort((a, b) => a.mase! - b.mase! || considered.indexOf(a.method) - considered.indexOf(b.method));
     chosen = ranked[0]?.method;
     chosenBy = 'backtest';
     if (chosen === undefined) {
@@ -145,12 +176,17 @@ export function forecastSeries(y: readonly number[], options: SeriesForecastOpti
   }
   let fitted: FittedModel;
   try {
-    fitted = METHODS.get(chosen)!.fit(y, m);
+    fitted = METHODS.get(chosen)!.fit(y, m, results.find((r) => r.method === chosen)?.warm);
   } catch (e) {
     return { ...empty, method: null, chosen_by: null, skipped: `${chosen} failed to fit: ${describe(e)}` };
   }
   const chosenResult = results.find((r) => r.method === chosen);
-  const widths = stepWidths(chosenResult?.errorsByStep ?? [], { sd: fitted.sigma, df: fitted.df }, h);
+  const widths = stepWidths(
+    chosenResult?.errorsByStep ?? [],
+    { sd: fitted.sigma, df: fitted.df },
+    h,
+    fitted.variance ? { variance: fitted.variance(h), df: fitted.df } : undefined,
+  );
   const forecast = fitted.forecast(h).map((value, i) => {
     const w = widths[i]!;
     return {

@@ -23,9 +23,11 @@ export const INTERVALS_DESCRIPTION =
   'forecast ± t(df)·sd. sd at step k: the root mean square of the chosen method’s backtest errors at step k ' +
   `(source backtest, df = their number, when at least ${MIN_BACKTEST_ERRORS} origins reached k); beyond the last such ` +
   'step k0, sd(k0)·√(k/k0) (backtest_extrapolated); without a backtest, the in-sample one-step RMSE·√k ' +
-  '(in_sample, df = residual degrees of freedom); never narrower than the step before.';
+  '(in_sample, df = residual degrees of freedom); for ETS, ARIMA, Theta and their combination, the model’s own ' +
+  'forecast sd at step k instead when its interval is wider (model, df = residual degrees of freedom); never ' +
+  'narrower than the step before.';
 
-export type WidthSource = 'backtest' | 'backtest_extrapolated' | 'in_sample';
+export type WidthSource = 'backtest' | 'backtest_extrapolated' | 'in_sample' | 'model';
 
 export interface StepWidth {
   readonly step: number;
@@ -40,15 +42,21 @@ export interface StepWidth {
  * The forecast-error sd at each step 1..h: the root mean square of the chosen method's backtest
  * errors at that step when at least MIN_BACKTEST_ERRORS origins reached it; beyond the last such
  * step k0, sd(k0)·√(k/k0); with no such step, the in-sample one-step RMSE · √k (the random-walk
- * rate). Then made non-decreasing in k, so intervals never narrow with the horizon.
+ * rate). A method with its own error model (ETS, ARIMA, Theta, the combination) gives its
+ * forecast variance at k: the wider of the two is taken (source `model` when it is the model's,
+ * df = the model's residual degrees of freedom). Then the widths are made non-decreasing in k
+ * (a step narrower than the one before takes that one's sd and df), so intervals never narrow
+ * with the horizon.
  */
 export function stepWidths(
   errorsByStep: readonly (readonly number[])[],
   inSample: { sd: number; df: number },
   h: number,
+  model?: { variance: readonly number[]; df: number },
 ): StepWidth[] {
   const out: StepWidth[] = [];
   let anchor: StepWidth | undefined;
+  const halfWidth = (w: StepWidth) => tQuantile(Z95, w.df) * w.sd;
   for (let k = 1; k <= h; k++) {
     const errors = errorsByStep[k - 1] ?? [];
     let w: StepWidth;
@@ -66,8 +74,13 @@ export function stepWidths(
     } else {
       w = { step: k, sd: inSample.sd * Math.sqrt(k), df: inSample.df, source: 'in_sample' };
     }
+    const variance = model?.variance[k - 1];
+    if (model && variance !== undefined && Number.isFinite(variance)) {
+      const own: StepWidth = { step: k, sd: Math.sqrt(variance), df: model.df, source: 'model' };
+      if (halfWidth(own) > halfWidth(w)) w = own;
+    }
     const previous = out[k - 2];
-    out.push(previous && previous.sd > w.sd ? { ...w, sd: previous.sd } : w);
+    out.push(previous && halfWidth(previous) > halfWidth(w) ? { ...previous, step: k } : w);
   }
   return out;
 }

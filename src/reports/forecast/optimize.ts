@@ -21,6 +21,10 @@ export function nelderMead(
   box: Box,
   maxEvaluations = 600,
   tolerance = 1e-10,
+  /** The simplex must also have shrunk below this in every coordinate to stop. */
+  spreadTolerance = 1e-5,
+  /** The first simplex's edge, as a fraction of the box (smaller from a warm start). */
+  stepFraction = 0.1,
 ): Minimum {
   const d = x0.length;
   let evaluations = 0;
@@ -32,7 +36,7 @@ export function nelderMead(
   const start = clamp([...x0], box);
   const simplex: { x: number[]; v: number }[] = [{ x: start, v: value(start) }];
   for (let i = 0; i < d; i++) {
-    const step = 0.1 * (box.upper[i]! - box.lower[i]!);
+    const step = stepFraction * (box.upper[i]! - box.lower[i]!);
     const x = [...start];
     x[i] = x[i]! + step <= box.upper[i]! ? x[i]! + step : x[i]! - step;
     simplex.push({ x, v: value(x) });
@@ -47,7 +51,7 @@ export function nelderMead(
     const best = simplex[0]!;
     const worst = simplex[d]!;
     const spread = Math.max(...simplex.map((s) => Math.max(...s.x.map((v, i) => Math.abs(v - best.x[i]!)))));
-    if (worst.v - best.v <= tolerance * (Math.abs(best.v) + 1e-300) && spread < 1e-5) break;
+    if (worst.v - best.v <= tolerance * (Math.abs(best.v) + 1e-300) && spread < spreadTolerance) break;
     if (spread < 1e-9) break;
     const centroid = Array.from(
       { length: d },

@@ -62,8 +62,8 @@ function seriesRows(s: ForecastSeriesResult): Row[] {
 
 /**
  * docs/analytics.md's forecast: each series (complete periods, zero-filled) is backtested from rolling
- * origins with every applicable method, forecast h periods past its last complete period with the
- * chosen one, with 80% / 95% intervals from the backtest errors per step.
+ * origins with the methods considered, forecast h periods past its last complete period with the
+ * chosen one, with 80% / 95% intervals from the model and the backtest errors per step.
  */
 export async function forecastReport(ctx: ReportContext, input: unknown): Promise<ForecastResult> {
   const params = parseParams(ForecastParamsSchema, input, 'forecast');
@@ -135,7 +135,7 @@ export async function forecastReport(ctx: ReportContext, input: unknown): Promis
 export const forecast = defineReport<ForecastParams>({
   name: 'forecast',
   description:
-    'Forecast of a measure by period (per breakdown value): seasonal naive, Holt-Winters or trend + seasonal dummies, chosen by backtest',
+    'Forecast of a measure by period (per breakdown value): seasonal naive, ETS, Theta, ARIMA or their combination, chosen by backtest',
   schema: ForecastParamsSchema,
   // The breakdown's values are the series keys.
   lists: ({ breakdown }) =>
