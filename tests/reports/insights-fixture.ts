@@ -182,3 +182,37 @@ export function generatedEvents(seed = 7): { events: RawEvent[]; regions: Region
   }
   return { events, regions };
 }
+
+/** A breakdown's value of an event, as the tests compute it: a property, or the customer's region. */
+export function breakdownOf(
+  breakdown: string | undefined,
+  regions: Regions,
+): ((e: RawEvent) => string | null) | undefined {
+  if (breakdown === undefined) return undefined;
+  if (breakdown === 'customers.region') {
+    return (e) => (e.customer === undefined ? null : (regions[e.customer] ?? null));
+  }
+  const key = breakdown.replace(/^web_events\./, '').replace(/^properties\./, '');
+  return (e) => {
+    const v = e.props?.[key];
+    return v === undefined || v === null ? null : String(v);
+  };
+}
+
+/** Sorts values as the reports do: NULL first, then by code unit. */
+export const byValue = (a: string | null, b: string | null): number =>
+  a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1;
+
+/** Expects an AppError of this code whose message matches. */
+export async function rejects(p: Promise<unknown>, code: string, message: RegExp): Promise<void> {
+  let error: unknown;
+  try {
+    await p;
+  } catch (e) {
+    error = e;
+  }
+  const e = error as { code?: string; message?: string } | undefined;
+  if (e?.code !== code || !message.test(e.message ?? '')) {
+    throw new Error(`expected ${code} matching ${message}, got ${e?.code}: ${e?.message}`);
+  }
+}
