@@ -141,7 +141,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
  * region), some anonymous; timestamps near midnight (so Berlin moves days), sessions crossing
  * midnight, several events at the same second, a custom event with a `plan` property.
  */
-export function generatedEvents(seed = 7): { events: RawEvent[]; regions: Regions } {
+export function generatedEvents(seed = 7, maxSessions = 6): { events: RawEvent[]; regions: Regions } {
   const rnd = random(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const names = ['visit', 'page_view', 'view_product', 'add_to_cart', 'purchase', 'signup_completed'];
@@ -153,7 +153,7 @@ export function generatedEvents(seed = 7): { events: RawEvent[]; regions: Region
   for (let a = 0; a < 40; a++) {
     const customer = a < 14 ? `C${a % 12}` : undefined; // C0, C1 have two anonymous ids
     const anon = `A${a}`;
-    const sessions = 1 + Math.floor(rnd() * 6);
+    const sessions = 1 + Math.floor(rnd() * maxSessions);
     for (let s = 0; s < sessions; s++) {
       const day = Math.floor(rnd() * 62); // from 2025-01-01
       // Near midnight often: 22:00 to 02:00 UTC.

@@ -11,7 +11,6 @@ import {
   localDay,
   type Period,
   periodOf,
-  periodsApart,
   previousDay,
   type RawEvent,
   type Regions,
