@@ -1,6 +1,6 @@
 import { kmeans } from 'ml-kmeans';
 import { describe, expect, it } from 'vitest';
-import { centreFeatures, rawCentroid, spreadFeatures } from '../../src/reports/segments/features';
+import { fitFeatures, rawCentroid } from '../../src/reports/segments/features';
 import {
   chooseK,
   fitKMeans,
@@ -255,27 +255,58 @@ describe('feature scaling', () => {
     transform,
     missing: 'zero' as const,
   });
+  // Hand-worked sums: a = 0, 1, 3 (log1p: 0, ln 2, ln 4); b = −4, 0, 1 (negative: no log).
+  const [l0, l1, l2] = [0, Math.log(2), Math.log(4)];
   const stats = {
-    customers: 10,
+    customers: 3,
     min_0: 0,
-    mean_0: 3,
-    log_mean_0: 1.25,
+    max_0: 3,
+    n_0: 3,
+    sum_0: 4,
+    sumsq_0: 10,
+    log_n_0: 3,
+    log_sum_0: l0 + l1 + l2,
+    log_sumsq_0: l0 * l0 + l1 * l1 + l2 * l2,
     min_1: -4,
-    mean_1: 1,
-    log_mean_1: 0.3,
+    max_1: 1,
+    n_1: 3,
+    sum_1: -3,
+    sumsq_1: 17,
+    log_n_1: 2,
+    log_sum_1: l0 + l1,
+    log_sumsq_1: l1 * l1,
+    // c: the constant 2 (its rounded sums leave a little variance): sd 1, so z = 0.
+    min_2: 2,
+    max_2: 2,
+    n_2: 3,
+    sum_2: 6,
+    sumsq_2: 12.000000001,
+    log_n_2: 3,
+    log_sum_2: 3 * Math.log(3),
+    log_sumsq_2: 3 * Math.log(3) ** 2 + 1e-9,
+  };
+  /** Population sd, written out. */
+  const sd = (xs: number[]) => {
+    const m = xs.reduce((s, x) => s + x, 0) / xs.length;
+    return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / xs.length);
   };
 
   it('log1p when no value is negative, none otherwise; a constant feature gets sd 1', () => {
-    const [a, b] = centreFeatures([spec('a', 'auto'), spec('b', 'auto')], stats);
-    expect(a).toMatchObject({ applied: 'log1p', mean: 1.25, min: 0 });
-    expect(b).toMatchObject({ applied: 'none', mean: 1, min: -4 });
-    expect(centreFeatures([spec('a', 'none')], stats)[0]).toMatchObject({ applied: 'none', mean: 3 });
-    expect(() => centreFeatures([spec('a', 'auto'), spec('b', 'log1p')], stats)).toThrow(
+    const [a, b, c] = fitFeatures([spec('a', 'auto'), spec('b', 'auto'), spec('c', 'auto')], stats);
+    expect(a).toMatchObject({ applied: 'log1p', min: 0 });
+    expect(a!.mean).toBeCloseTo((l1 + l2) / 3, 14);
+    expect(a!.sd).toBeCloseTo(sd([l0, l1, l2]), 14);
+    expect(b).toMatchObject({ applied: 'none', mean: -1, min: -4 });
+    expect(b!.sd).toBeCloseTo(sd([-4, 0, 1]), 14);
+    expect(c).toMatchObject({ applied: 'log1p', sd: 1 });
+    const none = fitFeatures([spec('a', 'none')], stats)[0]!;
+    expect(none).toMatchObject({ applied: 'none', mean: 4 / 3 });
+    expect(none.sd).toBeCloseTo(sd([0, 1, 3]), 14);
+    expect(() => fitFeatures([spec('a', 'auto'), spec('b', 'log1p')], stats)).toThrow(
       'features: b has negative values (down to -4); use transform "none"',
     );
-    const [fa, fb] = spreadFeatures([a!, b!], { sd_0: 0.5, sd_1: 0 });
-    expect([fa!.sd, fb!.sd]).toEqual([0.5, 1]);
+    const [fa, fb] = [a!, { ...b!, sd: 1 }];
     // Back to raw units: expm1(mean + z·sd) after log1p, mean + z·sd otherwise.
-    expect(rawCentroid([fa!, fb!], [2, 3])).toEqual({ a: Math.expm1(1.25 + 1), b: 1 + 3 });
+    expect(rawCentroid([fa, fb], [2, 3])).toEqual({ a: Math.expm1(a!.mean + 2 * a!.sd), b: -1 + 3 });
   });
 });

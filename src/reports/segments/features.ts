@@ -161,32 +161,46 @@ export function transformed(f: { column: string }, applied: 'log1p' | 'none'): S
  */
 export const exactSum = (x: SqlNode) => sql`sum(CAST(${x} AS DECIMAL(38, 9)))::DOUBLE`;
 
-/** First pass, one row: the population size and, per feature, its raw minimum and the means of x and log1p(x). */
+/**
+ * One pass, one row: the population size and, per feature, its raw minimum and maximum and the
+ * exact sums of x, x², log1p(x) and log1p(x)² with their counts, so that either transform's mean
+ * and sd follow (one scan of the feature table and one logarithm per value, where a pass for the
+ * means and a second for the spread about them took two).
+ */
 export function statsSql(source: SqlNode, specs: readonly FeatureSpec[]): SqlNode {
   const columns = specs.flatMap((f, i) => {
     const x = ident(f.column);
-    const lx = sql`CASE WHEN ${x} >= 0 THEN ${log1p(x)} END`;
+    const lx = ident(`lx_${i}`);
     return [
       sql`min(${x})::DOUBLE AS ${ident(`min_${i}`)}`,
-      sql`${exactSum(x)} / count(${x}) AS ${ident(`mean_${i}`)}`,
-      sql`${exactSum(lx)} / count(${lx}) AS ${ident(`log_mean_${i}`)}`,
+      sql`max(${x})::DOUBLE AS ${ident(`max_${i}`)}`,
+      sql`count(${x}) AS ${ident(`n_${i}`)}`,
+      sql`${exactSum(x)} AS ${ident(`sum_${i}`)}`,
+      sql`${exactSum(sql`${x} * ${x}`)} AS ${ident(`sumsq_${i}`)}`,
+      sql`count(${lx}) AS ${ident(`log_n_${i}`)}`,
+      sql`${exactSum(lx)} AS ${ident(`log_sum_${i}`)}`,
+      sql`${exactSum(sql`${lx} * ${lx}`)} AS ${ident(`log_sumsq_${i}`)}`,
     ];
   });
-  return sql`SELECT count(*) AS customers, ${list(columns)} FROM ${source}`;
+  const logs = specs.map((f, i) => {
+    const x = ident(f.column);
+    return sql`CASE WHEN ${x} >= 0 THEN ${log1p(x)} END AS ${ident(`lx_${i}`)}`;
+  });
+  return sql`SELECT count(*) AS customers, ${list(columns)} FROM (SELECT *, ${list(logs)} FROM ${source})`;
 }
-
-export type CentredFeature = Omit<FittedFeature, 'sd'>;
 
 const num = (row: Record<string, unknown>, key: string) => {
   const v = row[key];
   return v === null || v === undefined ? null : Number(v);
 };
 
-/** Each feature's transform (log1p unless asked otherwise or a value is negative) and mean, from the first pass. */
-export function centreFeatures(
-  specs: readonly FeatureSpec[],
-  stats: Record<string, unknown>,
-): CentredFeature[] {
+/**
+ * Each feature's transform (log1p unless asked otherwise or a value is negative), mean and
+ * population sd from the pass's sums: sd² = Σx²/n − mean² (1 when the feature is constant, its
+ * minimum its maximum, so its z is 0). The sums are exact, so the subtraction loses only the
+ * digits that mean²/sd² takes (two or three for logs of counts and money).
+ */
+export function fitFeatures(specs: readonly FeatureSpec[], stats: Record<string, unknown>): FittedFeature[] {
   return specs.map((f, i) => {
     const min = num(stats, `min_${i}`);
     const nonNegative = min === null || min >= 0;
@@ -198,28 +212,13 @@ export function centreFeatures(
       );
     }
     const applied = f.transform === 'none' || !nonNegative ? 'none' : 'log1p';
-    const mean = num(stats, applied === 'log1p' ? `log_mean_${i}` : `mean_${i}`) ?? 0;
-    return { ...f, applied, mean, min };
-  });
-}
-
-/** Second pass, one row: each feature's population sd about its mean. */
-export function spreadSql(source: SqlNode, features: readonly CentredFeature[]): SqlNode {
-  const columns = features.map((f, i) => {
-    const d = sql`(${transformed(f, f.applied)} - ${param(f.mean, 'DOUBLE')})`;
-    return sql`sqrt(${exactSum(sql`${d} * ${d}`)} / count(${d})) AS ${ident(`sd_${i}`)}`;
-  });
-  return sql`SELECT ${list(columns)} FROM ${source}`;
-}
-
-/** The features with their sd from the second pass (1 for a constant feature, whose z is then 0). */
-export function spreadFeatures(
-  features: readonly CentredFeature[],
-  spread: Record<string, unknown>,
-): FittedFeature[] {
-  return features.map((f, i) => {
-    const sd = num(spread, `sd_${i}`);
-    return { ...f, sd: sd === null || !(sd > 0) ? 1 : sd };
+    const key = applied === 'log1p' ? 'log_' : '';
+    const n = num(stats, `${key}n_${i}`) ?? 0;
+    if (n === 0) return { ...f, applied, mean: 0, sd: 1, min };
+    const mean = num(stats, `${key}sum_${i}`)! / n;
+    const sd = Math.sqrt(Math.max(0, num(stats, `${key}sumsq_${i}`)! / n - mean * mean));
+    const constant = min === num(stats, `max_${i}`) || !(sd > 0);
+    return { ...f, applied, mean, sd: constant ? 1 : sd, min };
   });
 }
 

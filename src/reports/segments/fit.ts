@@ -1,18 +1,17 @@
-import type { Session } from '../../engine';
+import type { Row, Session } from '../../engine';
 import { AppError } from '../../errors';
-import { ident, list, param, type SqlNode, sql } from '../../sql';
+import { ident, list, param, raw, type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { parseParams } from '../common/params';
 import { type Compute, computePool } from '../compute/pool';
 import { planRfm } from '../rfm/report';
 import {
-  centreFeatures,
+  exactSum,
   type FeatureSpec,
   type FittedFeature,
   featureSpecs,
   featureTable,
-  spreadFeatures,
-  spreadSql,
+  fitFeatures,
   standardised,
   statsSql,
 } from './features';
@@ -58,6 +57,8 @@ export interface SegmentsFit {
   readonly silhouette: number | null;
   readonly sampleInertia: number | null;
   readonly kmeans: { best_restart: number; iterations: number; converged: boolean } | null;
+  /** Per cluster (in cluster order) over the whole population: profilesSql's row. */
+  readonly profiles: readonly Row[];
 }
 
 export type PhaseHook = (phase: string, ms: number) => void;
@@ -106,11 +107,36 @@ export function assignSql(
 }
 
 /**
- * Fits the clusters: feature statistics over the whole population (SQL), the deterministic
- * sample (ordered by hash(customer_id, seed)) into JS, k by the best mean silhouette on the
- * sample's first customers (kmeans.ts SUBSAMPLE_POINTS), k-means with restarts started there and
- * finished on the whole sample, then clusters numbered by mean monetary over the whole
- * population, highest first (SQL). `source` is a FROM item holding the feature table.
+ * Per cluster over every customer of `source` (clusters as numbered by the centroids' order):
+ * its customers and their share, revenue and its share, mean R, F, M and extra features, and the
+ * sum of squared distances to the centroid. One pass: it both numbers the clusters (by mean
+ * monetary) and profiles them, with no table of the assignment written.
+ */
+export function profilesSql(
+  source: SqlNode,
+  features: readonly FittedFeature[],
+  centroids: readonly (readonly number[])[],
+): SqlNode {
+  const extra = features.filter((f) => f.perCustomer !== undefined);
+  const means = extra.map(
+    (f) => sql`, ${exactSum(ident(f.column))} / count(${ident(f.column)}) AS ${ident(`mean_${f.column}`)}`,
+  );
+  return sql`
+    SELECT cluster, count(*) AS customers, count(*) / sum(count(*)) OVER () AS customer_share,
+           sum(monetary)::DOUBLE AS revenue,
+           sum(monetary)::DOUBLE / NULLIF(sum(sum(monetary)) OVER (), 0)::DOUBLE AS revenue_share,
+           avg(recency_days) AS mean_recency_days, avg(frequency) AS mean_frequency,
+           avg(monetary)::DOUBLE AS mean_monetary, ${exactSum(raw('distance2'))} AS inertia${list(means, '')}
+    FROM (${assignSql(source, features, centroids)}) GROUP BY cluster ORDER BY cluster`;
+}
+
+/**
+ * Fits the clusters: feature statistics over the whole population (SQL, one pass), the
+ * deterministic sample (ordered by hash(customer_id, seed)) into JS, k by the best mean
+ * silhouette on the sample's first customers (kmeans.ts SUBSAMPLE_POINTS), k-means with restarts
+ * started there and finished on the whole sample, then the clusters profiled and numbered by
+ * mean monetary over the whole population, highest first (SQL, one pass). `source` is a FROM
+ * item holding the feature table.
  */
 export async function fitSegments(
   session: Session,
@@ -127,13 +153,7 @@ export async function fitSegments(
     async () => (await session.query(statsSql(source, plan.specs))).rows[0]!,
   );
   const customers = Number(stats['customers']);
-  const centred = centreFeatures(plan.specs, stats);
-  const spread = await timed(
-    hook,
-    'spread',
-    async () => (await session.query(spreadSql(source, centred))).rows[0]!,
-  );
-  const features = spreadFeatures(centred, spread);
+  const features = fitFeatures(plan.specs, stats);
   const dims = features.length;
   const empty = {
     features,
@@ -146,6 +166,7 @@ export async function fitSegments(
     silhouette: null,
     sampleInertia: null,
     kmeans: null,
+    profiles: [],
     sampleIds: [],
     sampleLabels: new Int32Array(0),
   };
@@ -197,19 +218,17 @@ export async function fitSegments(
     tried = [{ k, silhouette, subsample_inertia: fit.subsampleInertia }];
   }
   // Number the clusters by mean monetary over the whole population, highest first.
-  const order = await timed(hook, 'order', async () => {
-    const rows = (
-      await session.query(sql`SELECT cluster, avg(monetary)::DOUBLE AS mean_monetary
-        FROM (${assignSql(source, features, fit.centroids)}) GROUP BY cluster`)
-    ).rows;
-    const mean = new Map(rows.map((r) => [Number(r['cluster']), Number(r['mean_monetary'])]));
-    return fit.centroids
-      .map((_, c) => c)
-      .sort(
-        (a, b) =>
-          (mean.get(b) ?? Number.NEGATIVE_INFINITY) - (mean.get(a) ?? Number.NEGATIVE_INFINITY) || a - b,
-      );
-  });
+  const profiles = await timed(
+    hook,
+    'profiles',
+    async () => (await session.query(profilesSql(source, features, fit.centroids))).rows,
+  );
+  const byCluster = new Map(profiles.map((r) => [Number(r['cluster']), r]));
+  const mean = (c: number) => {
+    const m = byCluster.get(c)?.['mean_monetary'];
+    return m === null || m === undefined ? Number.NEGATIVE_INFINITY : Number(m);
+  };
+  const order = fit.centroids.map((_, c) => c).sort((a, b) => mean(b) - mean(a) || a - b);
   const renumber = new Int32Array(fit.k);
   order.forEach((old, c) => {
     renumber[old] = c;
@@ -225,6 +244,10 @@ export async function fitSegments(
     silhouette,
     sampleInertia: fit.inertia,
     kmeans: { best_restart: fit.restart, iterations: fit.iterations, converged: fit.converged },
+    profiles: order.flatMap((old, c) => {
+      const p = byCluster.get(old);
+      return p === undefined ? [] : [{ ...p, cluster: c }];
+    }),
     sampleIds: sampleRows.map((r) => String(r['customer_id'])),
     sampleLabels: fit.labels.map((l) => renumber[l]!),
   };

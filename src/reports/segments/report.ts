@@ -1,10 +1,10 @@
 import type { Row } from '../../engine';
 import { AppError } from '../../errors';
-import { ident, list, param, raw, type SqlNode, sql } from '../../sql';
+import { ident, list, param, type SqlNode, sql } from '../../sql';
 import { computeOf, type ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
 import { withTempTable } from '../common/temp';
-import { exactSum, rawCentroid } from './features';
+import { rawCentroid } from './features';
 import { assignSql, fitSegments, type PhaseHook, planSegments, timed } from './fit';
 import { clusterLabels } from './labels';
 import { SEGMENTS_COLUMNS, type SegmentsParams, SegmentsParamsSchema } from './params';
@@ -80,7 +80,6 @@ export async function segmentsReport(
   const [excluded] = (await ctx.engine.query(plan.excluded)).rows;
   return ctx.engine.withSession(async (session) => {
     const features = ident(tempName('features'));
-    const assigned = ident(tempName('assigned'));
     try {
       await timed(hook, 'features', () =>
         session.exec(sql`CREATE OR REPLACE TEMP TABLE ${features} AS ${plan.table}`),
@@ -91,29 +90,7 @@ export async function segmentsReport(
       let customers: Row[] = [];
       let inertia: number | null = null;
       if (fit.k !== null) {
-        await timed(hook, 'assign', () =>
-          session.exec(
-            sql`CREATE OR REPLACE TEMP TABLE ${assigned} AS ${assignSql(features, fit.features, fit.centroids)}`,
-          ),
-        );
-        const profiles = await timed(
-          hook,
-          'profiles',
-          async () =>
-            (
-              await session.query(sql`
-                SELECT cluster, count(*) AS customers, count(*) / sum(count(*)) OVER () AS customer_share,
-                       sum(monetary)::DOUBLE AS revenue,
-                       sum(monetary)::DOUBLE / NULLIF(sum(sum(monetary)) OVER (), 0)::DOUBLE AS revenue_share,
-                       avg(recency_days) AS mean_recency_days, avg(frequency) AS mean_frequency,
-                       avg(monetary)::DOUBLE AS mean_monetary, ${exactSum(raw('distance2'))} AS inertia${
-                         extra.length > 0
-                           ? sql`, ${list(extra.map((f) => sql`${exactSum(ident(f.column))} / count(${ident(f.column)}) AS ${ident(`mean_${f.column}`)}`))}`
-                           : sql``
-                       }
-                FROM ${assigned} GROUP BY cluster ORDER BY cluster`)
-            ).rows,
-        );
+        const profiles = fit.profiles;
         const byCluster = new Map(profiles.map((p) => [Number(p['cluster']), p]));
         clusters = fit.centroids.map((_, c) => {
           const p = byCluster.get(c);
@@ -134,11 +111,19 @@ export async function segmentsReport(
         const labels = clusterLabels(clusters);
         clusters = clusters.map((c, i) => ({ ...c, label: labels[i]! }));
         inertia = clusters.reduce((s, c) => s + c.inertia, 0);
-        customers = (
-          await session.query(
-            sql`SELECT ${list(SEGMENTS_COLUMNS.map((c) => ident(c)))} FROM ${assigned} ORDER BY customer_id LIMIT ${param(limit)}`,
-          )
-        ).rows;
+        if (limit > 0) {
+          customers = await timed(
+            hook,
+            'customers',
+            async () =>
+              (
+                await session.query(
+                  sql`SELECT ${list(SEGMENTS_COLUMNS.map((c) => ident(c)))} FROM (${assignSql(features, fit.features, fit.centroids)})
+                    ORDER BY customer_id LIMIT ${param(limit)}`,
+                )
+              ).rows,
+          );
+        }
       }
       const names = fit.features.map((f) => f.name);
       return {
@@ -177,7 +162,6 @@ export async function segmentsReport(
         customers_total: fit.customers,
       };
     } finally {
-      await session.exec(sql`DROP TABLE IF EXISTS ${assigned}`);
       await session.exec(sql`DROP TABLE IF EXISTS ${features}`);
     }
   });
