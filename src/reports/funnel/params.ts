@@ -13,7 +13,10 @@ export const FUNNEL_SOURCES = {
 
 export type FunnelSource = keyof typeof FUNNEL_SOURCES;
 export const FUNNEL_MODES = ['ordered', 'strict', 'unordered'] as const;
-export const FUNNEL_ACTORS = ['customer_then_anonymous', 'customer', 'anonymous'] as const;
+export const FUNNEL_ACTORS = ['customer_then_anonymous', 'customer', 'anonymous', 'session'] as const;
+export const FUNNEL_PERIODS = ['day', 'week', 'month'] as const;
+/** Bins of the time-to-convert histogram. */
+export const MAX_BINS = 50;
 
 /** At most this many steps (a step is a bit of an INTEGER mask). */
 export const MAX_STEPS = 20;
@@ -66,6 +69,15 @@ const Step = z.union([
 
 export type FunnelStep = z.infer<typeof StepObject>;
 
+/** An event that, between an actor's first step and the furthest step they reach, removes them. */
+const Exclusion = z.union([
+  z
+    .string()
+    .min(1)
+    .transform((event) => ({ event, filters: [] })),
+  z.object({ event: z.string().min(1), filters: z.array(FilterSchema).default([]) }).strict(),
+]);
+
 export const FunnelParamsSchema = z
   .object({
     ...ReportBaseShape,
@@ -84,6 +96,18 @@ export const FunnelParamsSchema = z
     actor: z.enum(FUNNEL_ACTORS).default('customer_then_anonymous'),
     /** A dimension of the source cube (`source` or `web_events.source`): its value at step 1. */
     breakdown: z.string().min(1).optional(),
+    /**
+     * Exclusion events: an actor with one of them between step 1 and the furthest step of the
+     * path the funnel counts for them is left out of every step (PostHog's exclusion steps).
+     */
+    exclusions: z.array(Exclusion).max(MAX_STEPS).default([]),
+    /** Conversion over time: actors entering step 1 per day, week or month, and how many completed. */
+    conversion_over_time: z.enum(FUNNEL_PERIODS).optional(),
+    /**
+     * The time-to-convert histogram (step 1 to the last step) in this many bins; asked for, since
+     * it reads the funnel a second time.
+     */
+    time_to_convert_bins: z.number().int().min(1).max(MAX_BINS).optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -98,11 +122,20 @@ export const FunnelParamsSchema = z
         });
       }
     });
-    if (p.actor === 'anonymous' && !src.anonymous) {
+    p.exclusions.forEach((x, i) => {
+      if (known && !known.includes(x.event)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['exclusions', i, 'event'],
+          message: `"${x.event}" is not ${p.source === 'deals' ? 'a deal stage' : `an event of ${p.source}`} (${known.join(', ')})`,
+        });
+      }
+    });
+    if ((p.actor === 'anonymous' || p.actor === 'session') && !src.anonymous) {
       ctx.addIssue({
         code: 'custom',
         path: ['actor'],
-        message: `${p.source} has no anonymous_id: its actors are customers (actor customer or customer_then_anonymous)`,
+        message: `${p.source} has no ${p.actor === 'session' ? 'sessions' : 'anonymous_id'}: its actors are customers (actor customer or customer_then_anonymous)`,
       });
     }
   });

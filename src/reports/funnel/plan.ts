@@ -1,7 +1,8 @@
 import { AppError } from '../../errors';
 import type { LogicalFilter } from '../../model/logical-query';
+import { findMember } from '../../model/lookup';
 import type { Dimension } from '../../model/types';
-import { ident, list, param, raw, type SqlNode, sql } from '../../sql';
+import { ident, list, param, raw, type SqlNode, sql, timeBucket } from '../../sql';
 import { MemberCompiler } from '../../sql/compile/members';
 import { WEB_EVENTS } from '../../util/vocabulary';
 import { resolveAsOf } from '../common/as-of';
@@ -37,6 +38,10 @@ export interface FunnelPlan {
   readonly summary: SqlNode;
   /** (customer_id, level) of the actors that are known customers; with `known` only. */
   readonly customers?: SqlNode;
+  /** With conversion_over_time: (period, entered, converted) by the period of the actor's step 1. */
+  readonly overTime?: SqlNode;
+  /** (bin, from_s, to_s, actors): the time from step 1 to the last step of the actors who got there. */
+  readonly timeToConvert?: SqlNode;
 }
 
 /** A CTE; `materialized` makes DuckDB compute it once (else DuckDB decides). */
@@ -55,8 +60,14 @@ interface Built {
 
 function breakdownDimension(ctx: ReportContext, source: string, name: string): Dimension {
   const short = name.startsWith(`${source}.`) ? name.slice(source.length + 1) : name;
-  const d = ctx.model.cubes.get(source)?.dimensions.get(short);
-  if (!d || short.includes('.')) {
+  const parent = ctx.model.cubes.get(source)?.dimensions.get(short.split('.')[0]!);
+  // A key of a JSON dimension (`properties.$browser`) is a dimension of the source too.
+  const d = short.includes('.')
+    ? parent?.json
+      ? (findMember(ctx.model, `${source}.${short}`, 'dimension', 'breakdown').member as Dimension)
+      : undefined
+    : parent;
+  if (!d) {
     throw new AppError(
       'VALIDATION_FAILED',
       `breakdown: ${name} is not a dimension of ${source} (e.g. ${source}.${[...(ctx.model.cubes.get(source)?.dimensions.keys() ?? [])].slice(0, 4).join(`, ${source}.`)})`,
@@ -69,6 +80,55 @@ function breakdownDimension(ctx: ReportContext, source: string, name: string): D
     );
   }
   return d;
+}
+
+/**
+ * The exclusion events' rows (xev: actor, us) as CTEs, none without exclusions. They are read
+ * with the population's rules and filters, like the steps' rows.
+ */
+function exclusionCtes(
+  ctx: ReportContext,
+  params: FunnelParams,
+  p: ReturnType<typeof population>,
+  eventDim: Dimension,
+  actor: SqlNode,
+  ts: SqlNode,
+  cut: SqlNode,
+): Cte[] {
+  if (params.exclusions.length === 0) return [];
+  const clash = params.exclusions.find(
+    (x) => x.filters.length === 0 && params.steps.some((s) => s.event === x.event && s.filters.length === 0),
+  );
+  if (clash) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `exclusions: "${clash.event}" is a step of the funnel; an exclusion is another event (or the same one with filters)`,
+    );
+  }
+  const excl = compileSteps(ctx.model, params.source, params.exclusions, p.timezone, ctx.now());
+  const members = new MemberCompiler(ctx.model);
+  const only: LogicalFilter = {
+    kind: 'condition',
+    member: eventDim,
+    operator: 'equals',
+    values: excl.events,
+  };
+  const rows = populationRows(
+    ctx,
+    { ...p, where: p.where ? { kind: 'and', children: [p.where, only] } : only },
+    [
+      { expr: actor, alias: 'actor' },
+      { expr: ts, alias: 'ts' },
+      { expr: maskExpr(excl, members.dimension(eventDim)), alias: 'xm' },
+    ],
+  );
+  return [
+    [
+      'xev',
+      sql`SELECT actor, ${us('ts')} AS us FROM (${rows}) WHERE xm <> 0 AND actor IS NOT NULL AND ts < ${cut}`,
+      true,
+    ],
+  ];
 }
 
 const W = (windowSeconds: number): SqlNode => param(`${windowSeconds} seconds`, 'INTERVAL');
@@ -156,7 +216,7 @@ function chainLevels(n: number, bd: boolean): SqlNode[] {
   return Array.from(
     { length: n },
     (_, i) =>
-      sql`SELECT actor, ts, ${us('ts')} - ${us('a')} AS d, ${raw(bd ? 'bd' : 'NULL')} AS bd FROM ${ident(`l${i + 1}`)}`,
+      sql`SELECT actor, ts, ${us('ts')} - ${us('a')} AS d, ${us('a')} AS s, ${raw(bd ? 'bd' : 'NULL')} AS bd FROM ${ident(`l${i + 1}`)}`,
   );
 }
 
@@ -290,7 +350,7 @@ function unordered(c: CompiledSteps, windowUs: SqlNode): Built {
       ' AND ',
     );
     levels.push(
-      sql`SELECT actor, ts, d, NULL AS bd FROM (SELECT actor, ts, ${span} AS d FROM x WHERE ${complete}) WHERE d <= ${windowUs}`,
+      sql`SELECT actor, ts, d, ${us('ts')} AS s, NULL AS bd FROM (SELECT actor, ts, ${span} AS d FROM x WHERE ${complete}) WHERE d <= ${windowUs}`,
     );
   }
   return { ctes, levels };
@@ -327,7 +387,10 @@ export async function planFunnel(
     // other must be present in the data the user may see.
     const present = await eventsPresent(ctx, params.source, src.event);
     checkEventNames(
-      params.steps.map((s, i) => ({ name: s.event, where: `steps.${i}.event` })),
+      [
+        ...params.steps.map((s, i) => ({ name: s.event, where: `steps.${i}.event` })),
+        ...params.exclusions.map((x, i) => ({ name: x.event, where: `exclusions.${i}.event` })),
+      ],
       [...new Set([...WEB_EVENTS, ...present])],
       params.source,
     );
@@ -344,13 +407,17 @@ export async function planFunnel(
     p.timezone === undefined ? day : { kind: 'local_to_utc', expr: day, timezone: p.timezone };
 
   // Actors that may be a customer or an anonymous visitor: which are customers is looked up.
-  const mixed = params.actor === 'customer_then_anonymous' && src.anonymous;
+  const mixed = (params.actor === 'customer_then_anonymous' || params.actor === 'session') && src.anonymous;
+  // A session is an actor of its own; its customer (when known) is what a target group keeps.
+  const bySession = params.actor === 'session' && src.anonymous;
   const actor =
     params.actor === 'anonymous'
       ? d('anonymous_id')
-      : params.actor === 'customer' || !src.anonymous
-        ? d('customer_id')
-        : sql`coalesce(${d('customer_id')}, ${d('anonymous_id')})`;
+      : bySession
+        ? d('session_id')
+        : params.actor === 'customer' || !src.anonymous
+          ? d('customer_id')
+          : sql`coalesce(${d('customer_id')}, ${d('anonymous_id')})`;
   const eventDim = dim(src.event);
   const onlyEvents: LogicalFilter = {
     kind: 'condition',
@@ -371,6 +438,8 @@ export async function planFunnel(
   );
   const ev = sql`SELECT * FROM (${rows}) WHERE mask <> 0 AND actor IS NOT NULL AND ts < ${cut}`;
 
+  const excluded = exclusionCtes(ctx, params, p, eventDim, actor, d(src.ts), cut);
+
   const w = W(windowSeconds);
   const windowUs = param(windowSeconds * 1_000_000, 'BIGINT');
   const bd = bdDim !== undefined;
@@ -389,11 +458,36 @@ export async function planFunnel(
       built.levels.map((l, i) => f(l, i + 1)),
       '\nUNION ALL\n',
     );
+  const land: Cte = [
+    'land',
+    byLevel((l, k) => sql`SELECT ${int(k)} AS k, actor, ts, d, s, bd FROM (${l})`),
+    excluded.length > 0,
+  ];
+  // The path counted for an actor: the one reaching their furthest step first; its start and the
+  // time it reached that step (µs). Exclusions are read against it.
+  const path: Cte = [
+    'path',
+    sql`SELECT actor, max(k) AS level, arg_min(s, {'k': -k, 't': ts}) AS start_us,
+               arg_min(s + d, {'k': -k, 't': ts}) AS end_us FROM land GROUP BY actor`,
+  ];
+  const outCtes: Cte[] =
+    excluded.length > 0
+      ? [
+          land,
+          path,
+          ...excluded,
+          [
+            'out',
+            sql`SELECT DISTINCT p.actor FROM path p JOIN xev x ON x.actor = p.actor AND x.us > p.start_us AND x.us < p.end_us`,
+            true,
+          ],
+        ]
+      : [];
+  const kept = excluded.length > 0 ? sql` WHERE actor NOT IN (SELECT actor FROM out)` : sql``;
   const reach: Cte = [
     'reach',
-    byLevel((l, k) => sql`SELECT ${int(k)} AS k, actor, min(d) AS d FROM (${l}) GROUP BY actor`),
+    sql`SELECT * FROM (${byLevel((l, k) => sql`SELECT ${int(k)} AS k, actor, min(d) AS d FROM (${l}) GROUP BY actor`)})${kept}`,
   ];
-  const land: Cte = ['land', byLevel((l, k) => sql`SELECT ${int(k)} AS k, actor, ts, bd FROM (${l})`)];
   // The counted chain: the one reaching the actor's level first, latest-starting among those
   // (ordered, strict); unordered: the earliest anchor reaching the level, and its first step-1 row.
   const perActor: Cte[] =
@@ -417,11 +511,29 @@ export async function planFunnel(
             sql`SELECT actor, max(k) AS level, ${bd ? sql`arg_min_null(bd, {'k': -k, 't': ts})` : sql`NULL`} AS bd FROM land GROUP BY actor`,
           ],
         ];
+  // per_actor less the excluded actors (land and the exclusion CTEs come first, once).
+  const actorCtes: Cte[] =
+    excluded.length > 0
+      ? [
+          ...outCtes,
+          ...perActor.filter(([name]) => name !== 'land' && name !== 'per_actor'),
+          ['per_actor', sql`SELECT * FROM (${perActor.find(([name]) => name === 'per_actor')![1]})${kept}`],
+        ]
+      : perActor;
 
   const q = sql`quantile_cont(d / 1e6, [0.5, 0.9]) AS q`;
   // A target group holds customers: the report counts, per step, the actors a save would keep.
   const knownCte: Cte[] = mixed
-    ? [['known', sql`SELECT DISTINCT cust AS actor FROM ev WHERE cust IS NOT NULL`, true]]
+    ? [
+        [
+          'known',
+          // A session counts as a customer's when the customer is known in it.
+          bySession
+            ? sql`SELECT DISTINCT actor FROM ev WHERE cust IS NOT NULL`
+            : sql`SELECT DISTINCT cust AS actor FROM ev WHERE cust IS NOT NULL`,
+          true,
+        ],
+      ]
     : [];
   const isKnown = mixed
     ? sql`r.actor IN (SELECT actor FROM known)`
@@ -429,17 +541,47 @@ export async function planFunnel(
       ? sql`false`
       : sql`true`;
   const customers = sql`count(*) FILTER (WHERE ${isKnown}) AS customers`;
+  const reachCtes: Cte[] = [...outCtes, reach];
   const summary = bd
     ? withCtes(
-        [...base, ...knownCte, ...perActor, reach],
+        [...base, ...knownCte, ...actorCtes, reach],
         sql`SELECT grouping(a.bd) = 1 AS total, a.bd AS breakdown, r.k, count(*) AS actors, ${customers}, ${q}
             FROM reach r JOIN per_actor a USING (actor)
             GROUP BY GROUPING SETS ((r.k), (a.bd, r.k)) ORDER BY total DESC, breakdown NULLS LAST, r.k`,
       )
     : withCtes(
-        [...base, ...knownCte, reach],
+        [...base, ...knownCte, ...reachCtes],
         sql`SELECT true AS total, NULL AS breakdown, r.k, count(*) AS actors, ${customers}, ${q} FROM reach r GROUP BY r.k ORDER BY r.k`,
       );
+  const n = steps.steps.length;
+  const overTime =
+    params.conversion_over_time === undefined
+      ? undefined
+      : withCtes(
+          [...base, land, path, ...outCtes.filter(([name]) => name !== 'land' && name !== 'path')],
+          sql`SELECT ${timeBucket(params.conversion_over_time, sql`make_timestamp(start_us)`, p.timezone)} AS period,
+                     count(*) AS entered, count(*) FILTER (WHERE level = ${int(n)}) AS converted
+              FROM path${kept} GROUP BY 1 ORDER BY 1`,
+        );
+  const timeToConvert = (bins: number) =>
+    withCtes(
+      [
+        ...base,
+        ...reachCtes,
+        ['ttc', sql`SELECT d / 1e6 AS sec FROM reach WHERE k = ${int(n)}`],
+        // Equal-width bins from the fastest to the slowest conversion (one bin when all are equal).
+        [
+          'lim',
+          sql`SELECT lo, CASE WHEN hi > lo THEN (hi - lo) / ${int(bins)} ELSE 1 END AS w,
+                   CASE WHEN hi > lo THEN ${int(bins)} ELSE 1 END AS nb
+            FROM (SELECT min(sec) AS lo, max(sec) AS hi FROM ttc) WHERE lo IS NOT NULL`,
+        ],
+        ['ttc_bin', sql`SELECT least(CAST(floor((sec - lo) / w) AS INTEGER), nb - 1) AS b FROM ttc, lim`],
+      ],
+      sql`SELECT r.b AS bin, lim.lo + r.b * lim.w AS from_s, lim.lo + (r.b + 1) * lim.w AS to_s,
+               (SELECT count(*) FROM ttc_bin WHERE ttc_bin.b = r.b) AS actors
+        FROM lim, (SELECT CAST(unnest(range(nb)) AS INTEGER) AS b FROM lim) r ORDER BY r.b`,
+    );
   const known = mixed ? sql`actor IN (SELECT cust FROM ev WHERE cust IS NOT NULL)` : sql`true`;
   return {
     params,
@@ -447,14 +589,22 @@ export async function planFunnel(
     windowSeconds,
     steps,
     ...(bdDim ? { breakdown: bdDim.fullName } : {}),
-    actors: withCtes([...base, ...perActor], sql`SELECT actor, level, bd AS breakdown FROM per_actor`),
-    reach: withCtes([...base, reach], sql`SELECT k, actor, d AS d_us FROM reach`),
+    actors: withCtes([...base, ...actorCtes], sql`SELECT actor, level, bd AS breakdown FROM per_actor`),
+    reach: withCtes([...base, ...reachCtes], sql`SELECT k, actor, d AS d_us FROM reach`),
     summary,
+    ...(overTime ? { overTime } : {}),
+    ...(params.time_to_convert_bins === undefined
+      ? {}
+      : { timeToConvert: timeToConvert(params.time_to_convert_bins) }),
     ...(options.known
       ? {
           customers: withCtes(
-            [...base, ...perActor],
-            sql`SELECT actor AS customer_id, level FROM per_actor WHERE ${known}`,
+            [...base, ...actorCtes],
+            bySession
+              ? // A customer's furthest session.
+                sql`SELECT s.cust AS customer_id, max(a.level) AS level FROM per_actor a
+                    JOIN (SELECT DISTINCT actor, cust FROM ev WHERE cust IS NOT NULL) s USING (actor) GROUP BY s.cust`
+              : sql`SELECT actor AS customer_id, level FROM per_actor WHERE ${known}`,
           ),
         }
       : {}),

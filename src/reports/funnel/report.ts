@@ -54,6 +54,13 @@ export interface FunnelResult {
   /** Actors that reached step 1. */
   actors: number;
   steps: FunnelStepRow[];
+  /**
+   * Time from step 1 to the last step of the actors who completed, in equal-width bins (seconds);
+   * empty when nobody completed.
+   */
+  time_to_convert?: { from_seconds: number; to_seconds: number; actors: number }[];
+  /** With conversion_over_time: per period of the actors' step 1, those who entered and completed. */
+  over_time?: { period: string; entered: number; converted: number; conversion: number | null }[];
   /** With a breakdown: its dimension and the steps per value (each actor in one value). */
   breakdown?: { dimension: string; values: { value: JsonValue; actors: number; steps: FunnelStepRow[] }[] };
 }
@@ -100,6 +107,25 @@ export async function funnelReport(ctx: ReportContext, input: unknown): Promise<
     actors: steps[0]?.actors ?? 0,
     steps,
   };
+  if (plan.timeToConvert !== undefined) {
+    result.time_to_convert = (await ctx.engine.query(plan.timeToConvert)).rows.map((r) => ({
+      from_seconds: Number(r['from_s']),
+      to_seconds: Number(r['to_s']),
+      actors: Number(r['actors']),
+    }));
+  }
+  if (plan.overTime !== undefined) {
+    result.over_time = (await ctx.engine.query(plan.overTime)).rows.map((r) => {
+      const entered = Number(r['entered']);
+      const converted = Number(r['converted']);
+      return {
+        period: String(r['period']).slice(0, 10),
+        entered,
+        converted,
+        conversion: entered === 0 ? null : converted / entered,
+      };
+    });
+  }
   if (plan.breakdown !== undefined) {
     const groups = new Map<string, { value: JsonValue; rows: Row[] }>();
     for (const r of summary.filter((x) => x['total'] !== true)) {
@@ -128,9 +154,8 @@ export const funnel = defineReport<FunnelParams>({
   lists: ({ breakdown, source }) => {
     if (breakdown === undefined) return [];
     const short = breakdown.startsWith(`${source}.`) ? breakdown.slice(source.length + 1) : breakdown;
-    return short.includes('.')
-      ? []
-      : [{ member: `${source}.${short}`, because: 'breakdown: its values key the steps' }];
+    // A property's values are those of its JSON dimension (`properties.plan` → `properties`).
+    return [{ member: `${source}.${short.split('.')[0]}`, because: 'breakdown: its values key the steps' }];
   },
   async run(ctx, params) {
     const json = await funnelReport(ctx, params);
