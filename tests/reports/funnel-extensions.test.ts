@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine';
 import { funnelActors } from '../../src/reports/funnel';
+import { chiSquareYates, fisherExact } from '../../src/reports/funnel/correlation';
 import { funnelReport } from '../../src/reports/funnel/report';
 import { list, sql } from '../../src/sql';
 import { reportContext } from '../helpers/reports';
@@ -170,9 +171,43 @@ describe('funnel: exclusions, conversion over time, time to convert, sessions', 
     await expect(run({ breakdown: 'web_events.page.x' })).rejects.toThrow(/not a dimension of web_events/);
   });
 
+  it('correlation: coupon_applied, done by one who completed and by the one who did not', async () => {
+    const r = await run({ correlation: true });
+    // Completed: A, B, C1, E; not: D. In their paths: A's coupon (before purchase), D's coupon
+    // (within the window after the visit); C1's came after its purchase.
+    expect(r.correlation?.successes).toBe(4);
+    expect(r.correlation?.failures).toBe(1);
+    expect(r.correlation?.events).toHaveLength(1);
+    const c = r.correlation!.events[0]!;
+    expect([c.event, c.success_with, c.failure_with, c.direction, c.test]).toEqual([
+      'coupon_applied',
+      1,
+      1,
+      'failure',
+      'fisher',
+    ]);
+    // ((1 + 1)(0 + 1)) / ((1 + 1)(3 + 1))
+    expect(c.odds_ratio).toBeCloseTo(0.25, 12);
+    // scipy.stats.fisher_exact([[1, 1], [3, 0]]).pvalue
+    expect(c.p_value).toBeCloseTo(0.4, 12);
+  });
+
   it('session actors need a source with sessions', async () => {
     await expect(
       funnelReport(reportContext(engine), { steps: ['lead', 'won'], source: 'deals', actor: 'session' }),
     ).rejects.toThrow(/deals has no sessions/);
+  });
+});
+
+describe('funnel correlation tests against scipy 1.x (values frozen)', () => {
+  it("Fisher's exact test, two-sided", () => {
+    // scipy.stats.fisher_exact([[3, 1], [1, 3]]), the tea-tasting table; and [[10, 2], [3, 15]].
+    expect(fisherExact(3, 1, 1, 3)).toBeCloseTo(0.48571428571428565, 12);
+    expect(fisherExact(10, 2, 3, 15)).toBeCloseTo(0.0005367241191434357, 12);
+  });
+  it("Pearson's chi-square with Yates' correction", () => {
+    // scipy.stats.chi2_contingency(table, correction=True)[1]
+    expect(chiSquareYates(120, 80, 300, 500) / 1.2982174609090961e-8).toBeCloseTo(1, 5);
+    expect(chiSquareYates(1500, 900, 2500, 3100) / 2.283399786477286e-48).toBeCloseTo(1, 5);
   });
 });

@@ -108,6 +108,11 @@ export const FunnelParamsSchema = z
      * it reads the funnel a second time.
      */
     time_to_convert_bins: z.number().int().min(1).max(MAX_BINS).optional(),
+    /**
+     * Correlation: per other event, whether doing it (after step 1, before completing or the window's
+     * end) goes with completing more or less often: odds ratio and significance.
+     */
+    correlation: z.boolean().default(false),
   })
   .strict()
   .superRefine((p, ctx) => {

@@ -42,6 +42,8 @@ export interface FunnelPlan {
   readonly overTime?: SqlNode;
   /** (bin, from_s, to_s, actors): the time from step 1 to the last step of the actors who got there. */
   readonly timeToConvert?: SqlNode;
+  /** With correlation: (event, success_with, failure_with) and the totals (successes, failures). */
+  readonly correlation?: { readonly counts: SqlNode; readonly totals: SqlNode };
 }
 
 /** A CTE; `materialized` makes DuckDB compute it once (else DuckDB decides). */
@@ -582,6 +584,42 @@ export async function planFunnel(
                (SELECT count(*) FROM ttc_bin WHERE ttc_bin.b = r.b) AS actors
         FROM lim, (SELECT CAST(unnest(range(nb)) AS INTEGER) AS b FROM lim) r ORDER BY r.b`,
     );
+  const correlation = params.correlation
+    ? (() => {
+        const all = populationRows(ctx, p, [
+          { expr: actor, alias: 'actor' },
+          { expr: d(src.ts), alias: 'ts' },
+          { expr: members.dimension(eventDim), alias: 'event' },
+        ]);
+        const paths: Cte[] = [
+          ...base,
+          land,
+          path,
+          ...outCtes.filter(([name]) => name !== 'land' && name !== 'path'),
+          ['kept_path', sql`SELECT * FROM path${kept}`, true],
+        ];
+        // After step 1 and before completing (or, for those who did not, the window's end).
+        const counts = withCtes(
+          [
+            ...paths,
+            [
+              'allev',
+              sql`SELECT actor, ${us('ts')} AS us, event FROM (${all}) WHERE actor IS NOT NULL AND ts < ${cut} AND event NOT IN (${list(steps.events.map((e) => param(e)))})`,
+            ],
+          ],
+          sql`SELECT e.event, count(DISTINCT e.actor) FILTER (WHERE p.level = ${int(n)}) AS success_with,
+                     count(DISTINCT e.actor) FILTER (WHERE p.level < ${int(n)}) AS failure_with
+              FROM kept_path p JOIN allev e ON e.actor = p.actor AND e.us > p.start_us
+                AND e.us < CASE WHEN p.level = ${int(n)} THEN p.end_us ELSE p.start_us + ${windowUs} END
+              GROUP BY e.event ORDER BY e.event`,
+        );
+        const totals = withCtes(
+          paths,
+          sql`SELECT count(*) FILTER (WHERE level = ${int(n)}) AS successes, count(*) FILTER (WHERE level < ${int(n)}) AS failures FROM kept_path`,
+        );
+        return { counts, totals };
+      })()
+    : undefined;
   const known = mixed ? sql`actor IN (SELECT cust FROM ev WHERE cust IS NOT NULL)` : sql`true`;
   return {
     params,
@@ -593,6 +631,7 @@ export async function planFunnel(
     reach: withCtes([...base, ...reachCtes], sql`SELECT k, actor, d AS d_us FROM reach`),
     summary,
     ...(overTime ? { overTime } : {}),
+    ...(correlation ? { correlation } : {}),
     ...(params.time_to_convert_bins === undefined
       ? {}
       : { timeToConvert: timeToConvert(params.time_to_convert_bins) }),

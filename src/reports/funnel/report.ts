@@ -3,6 +3,7 @@ import { AppError } from '../../errors';
 import { type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
+import { type CorrelationRow, correlate } from './correlation';
 import { type FunnelParams, FunnelParamsSchema } from './params';
 import { planFunnel } from './plan';
 
@@ -59,6 +60,8 @@ export interface FunnelResult {
    * empty when nobody completed.
    */
   time_to_convert?: { from_seconds: number; to_seconds: number; actors: number }[];
+  /** With correlation: the other events, most telling first (docs/analytics.md, "Funnel"). */
+  correlation?: { successes: number; failures: number; events: CorrelationRow[] };
   /** With conversion_over_time: per period of the actors' step 1, those who entered and completed. */
   over_time?: { period: string; entered: number; converted: number; conversion: number | null }[];
   /** With a breakdown: its dimension and the steps per value (each actor in one value). */
@@ -113,6 +116,17 @@ export async function funnelReport(ctx: ReportContext, input: unknown): Promise<
       to_seconds: Number(r['to_s']),
       actors: Number(r['actors']),
     }));
+  }
+  if (plan.correlation !== undefined) {
+    const totals = (await ctx.engine.query(plan.correlation.totals)).rows[0] ?? {};
+    const successes = Number(totals['successes'] ?? 0);
+    const failures = Number(totals['failures'] ?? 0);
+    const counts = (await ctx.engine.query(plan.correlation.counts)).rows.map((r) => ({
+      event: String(r['event']),
+      success_with: Number(r['success_with']),
+      failure_with: Number(r['failure_with']),
+    }));
+    result.correlation = { successes, failures, events: correlate(counts, successes, failures) };
   }
   if (plan.overTime !== undefined) {
     result.over_time = (await ctx.engine.query(plan.overTime)).rows.map((r) => {
