@@ -32,6 +32,11 @@ export const REPORT_MODULES: Readonly<Record<string, () => Promise<ReportHelpSou
   segments: async () => (await import('../reports/segments/report')).segments,
   funnel: async () => (await import('../reports/funnel/report')).funnel,
   clv: async () => (await import('../reports/clv/report')).clv,
+  trends: async () => (await import('../reports/trends/report')).trends,
+  retention: async () => (await import('../reports/retention/report')).retention,
+  stickiness: async () => (await import('../reports/stickiness/report')).stickiness,
+  lifecycle: async () => (await import('../reports/lifecycle/report')).lifecycle,
+  paths: async () => (await import('../reports/paths/report')).paths,
 };
 
 export const REPORT_NAMES: readonly string[] = Object.keys(REPORT_MODULES);
