@@ -30,7 +30,12 @@ describe('rapport report: a mistake names its flag', () => {
       ['--steps', 'visit,purchase', '--mode', 'zz'],
       '--mode must be one of ordered, strict, unordered, got "zz"',
     ],
-    ['funnel', ['--steps', 'visit,nope'], '--steps (item 2, event): "nope" is not an event of web_events'],
+    // Web events take any name (checked against the warehouse when the report runs); responses do not.
+    [
+      'funnel',
+      ['--steps', 'sent,nope', '--source', 'campaign_responses'],
+      '--steps (item 2, event): "nope" is not an event of campaign_responses',
+    ],
     ['rfm', ['--bins', '11'], '--bins must be at most 10, got 11'],
     ['rfm', ['--bins', 'many'], '--bins must be an integer from 2 to 10, got "many"'],
     ['rfm', ['--segment-map', 'xx'], '--segment-map must be default, rfm-package or JSON, got "xx"'],
