@@ -29,6 +29,12 @@ export const PipelineForecastParamsSchema = z
     commit_threshold: z.number().min(0).max(1).default(0.9),
     /** Open deals with p at or above this (and below commit) are best case [0.5]; the rest pipeline. */
     best_case_threshold: z.number().min(0).max(1).default(0.5),
+    /**
+     * The forecast's own accuracy over this many complete periods before as_of's: each period's
+     * forecast from the open deals at its start, weighted as today, against what was won in it
+     * [6]; 0 leaves it out.
+     */
+    accuracy_periods: z.number().int().min(0).max(36).default(6),
   })
   .strict();
 
@@ -48,6 +54,8 @@ export interface PipelinePlan {
   readonly winRates: SqlNode;
   /** Deals closed before as_of, the won ones and the overall win rate. */
   readonly overall: SqlNode;
+  /** Per past period (accuracy_periods of them): the open deals at its start and their weighted forecast for it, and what was won in it. */
+  readonly accuracy: SqlNode | null;
 }
 
 /**
@@ -114,7 +122,62 @@ export async function planPipeline(ctx: ReportContext, input: unknown): Promise<
     SELECT deal_id, amount, amount AS weighted_amount, 'closed_won' AS category,
            strftime(date_trunc(${g}, last_ts), '%Y-%m-%d') AS period
     FROM (${deals}) WHERE stage = 'won' ORDER BY deal_id`;
-  return { params, asOf, open, won, winRates, overall };
+  const periods =
+    asOf === null || params.accuracy_periods === 0
+      ? []
+      : Array.from({ length: params.accuracy_periods }, (_, i) =>
+          addPeriods(periodStart(asOf, g), i - params.accuracy_periods, g),
+        );
+  const accuracy =
+    periods.length === 0 ? null : accuracySql({ rows, won, winRates, overall, own, periods, g });
+  return { params, asOf, open, won, winRates, overall, accuracy };
+}
+
+/**
+ * The forecast each past period would have had at its start, weighted as today, and what was won
+ * in it. For a period starting at s: every deal's state at s is its latest stage row before s
+ * (stage, amount, probability and expected close date as they were then); the open ones expected
+ * to close in the period are weighted as the report weighs today's, by their probability at s
+ * (with probability = deal) else today's win rate from their stage at s, else today's overall
+ * rate. The won amount is every deal won in the period (the report's closed_won), whether it was
+ * open at s or not.
+ */
+function accuracySql(a: {
+  rows: SqlNode;
+  won: SqlNode;
+  winRates: SqlNode;
+  overall: SqlNode;
+  own: SqlNode;
+  periods: readonly string[];
+  g: PipelineForecastParams['granularity'];
+}): SqlNode {
+  const { g } = a;
+  return sql`
+    WITH snapshots AS (SELECT CAST(period AS VARCHAR) AS period, CAST(period AS TIMESTAMP) AS at
+                       FROM unnest(${[...a.periods]}::VARCHAR[]) AS t(period)),
+    history AS (${a.rows}),
+    states AS (
+      SELECT s.period, h.deal_id, arg_max(h.stage, h.ts) AS stage,
+             CAST(arg_max_null(h.amount, h.ts) AS DOUBLE) AS amount,
+             CAST(arg_max_null(h.probability, h.ts) AS DOUBLE) AS own_probability,
+             arg_max_null(h.expected_close_at, h.ts) AS expected_close_at
+      FROM snapshots s JOIN history h ON h.ts < s.at
+      GROUP BY s.period, h.deal_id),
+    rates AS (${a.winRates}),
+    overall AS (${a.overall}),
+    forecast AS (
+      SELECT d.period, count(*) AS open_deals,
+             sum(d.amount * coalesce(${a.own}, r.win_rate, o.win_rate, 0)) AS forecast_amount
+      FROM states d LEFT JOIN rates r USING (stage) CROSS JOIN overall o
+      WHERE d.stage NOT IN ('won', 'lost')
+        AND strftime(date_trunc(${g}, d.expected_close_at), '%Y-%m-%d') = d.period
+      GROUP BY d.period),
+    won AS (SELECT period, count(*) AS won_deals, sum(CAST(amount AS DOUBLE)) AS won_amount FROM (${a.won}) GROUP BY period)
+    SELECT s.period, coalesce(f.open_deals, 0) AS open_deals,
+           coalesce(f.forecast_amount, 0) AS forecast_amount, coalesce(w.won_deals, 0) AS won_deals,
+           coalesce(w.won_amount, 0) AS won_amount
+    FROM snapshots s LEFT JOIN forecast f USING (period) LEFT JOIN won w USING (period)
+    ORDER BY s.period`;
 }
 
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
@@ -149,6 +212,45 @@ export interface PipelineResult {
   /** Per category over the periods shown. */
   totals: Row[];
   periods: Row[];
+  /**
+   * The forecast's own accuracy, per complete period before as_of's (accuracy_periods of them):
+   * the open deals at its start expected to close in it, their weighted amount (weighted as
+   * today), the deals won in it and their amount, and |won − forecast| / won (null when nothing
+   * was won).
+   */
+  accuracy: AccuracyRow[];
+  /** The mean of the absolute error rates, in percent (MAPE); null when no period had a win. */
+  mape: number | null;
+}
+
+export interface AccuracyRow {
+  period: string;
+  open_deals: number;
+  forecast_amount: number;
+  won_deals: number;
+  won_amount: number;
+  absolute_error_rate: number | null;
+}
+
+/** Each period's absolute error rate and their mean in percent over the periods with a win. */
+export function scoreAccuracy(rows: readonly Row[]): { accuracy: AccuracyRow[]; mape: number | null } {
+  const accuracy = rows.map((r) => {
+    const forecast = num(r['forecast_amount']);
+    const won = num(r['won_amount']);
+    return {
+      period: String(r['period']),
+      open_deals: num(r['open_deals']),
+      forecast_amount: forecast,
+      won_deals: num(r['won_deals']),
+      won_amount: won,
+      absolute_error_rate: won > 0 ? Math.abs(won - forecast) / won : null,
+    };
+  });
+  const rates = accuracy.flatMap((a) => (a.absolute_error_rate === null ? [] : [a.absolute_error_rate]));
+  return {
+    accuracy,
+    mape: rates.length === 0 ? null : (100 * rates.reduce((x, y) => x + y, 0)) / rates.length,
+  };
 }
 
 /** Open and won deals summed by (period, category), every category in every period of the range. */
@@ -156,11 +258,12 @@ export async function pipelineReport(ctx: ReportContext, input: unknown): Promis
   const plan = await planPipeline(ctx, input);
   const { params } = plan;
   const g = params.granularity;
-  const [open, won, rates, overall] = await Promise.all([
+  const [open, won, rates, overall, past] = await Promise.all([
     ctx.engine.query(plan.open),
     ctx.engine.query(plan.won),
     ctx.engine.query(plan.winRates),
     ctx.engine.query(plan.overall),
+    plan.accuracy === null ? { rows: [] } : ctx.engine.query(plan.accuracy),
   ]);
   const cells = new Map<string, Row[]>();
   const scheduled: string[] = [];
@@ -212,6 +315,7 @@ export async function pipelineReport(ctx: ReportContext, input: unknown): Promis
     unscheduled: sum(open.rows.filter((r) => r['period'] === null)),
     totals,
     periods,
+    ...scoreAccuracy(past.rows),
   };
 }
 
@@ -228,6 +332,18 @@ function footer(r: PipelineResult): string {
       `${r.overdue.deals} open deals are past their expected close date (weighted ${money(r.overdue.weighted_amount)}).`,
     );
   if (r.unscheduled.deals > 0) lines.push(`${r.unscheduled.deals} open deals have no expected close date.`);
+  if (r.accuracy.length > 0) {
+    lines.push(
+      `Accuracy over the last ${r.accuracy.length} periods (open deals at each period's start, weighted as today, against the won amount):`,
+    );
+    for (const a of r.accuracy) {
+      const rate = a.absolute_error_rate === null ? 'n/a' : `${(100 * a.absolute_error_rate).toFixed(1)}%`;
+      lines.push(
+        `${a.period}  forecast ${money(a.forecast_amount).padStart(14)}  won ${money(a.won_amount).padStart(14)}  error ${rate.padStart(7)}`,
+      );
+    }
+    lines.push(r.mape === null ? 'MAPE: n/a (nothing was won).' : `MAPE: ${r.mape.toFixed(1)}%`);
+  }
   return lines.join('\n');
 }
 
