@@ -188,7 +188,15 @@ async function reportTile(
   });
   out.report = report.name;
   out.params = params as Record<string, unknown>;
-  const picked = tile.data ? output.json[tile.data] : undefined;
+  // `data` names a list in the report's JSON; a dotted name reaches into it (`correlation.events`).
+  const picked = tile.data
+    ? tile.data
+        .split('.')
+        .reduce<unknown>(
+          (v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
+          output.json,
+        )
+    : undefined;
   const rows = (Array.isArray(picked) ? picked : output.rows.data) as Row[];
   const columns = Array.isArray(picked) ? Object.keys(rows[0] ?? {}) : [...output.rows.columns];
   out.data = rows;

@@ -30,13 +30,14 @@ describe('every shipped dashboard on the demo warehouse', () => {
   });
   afterAll(() => engine.close());
 
-  it('ships the seven dashboards of the issue and Customer value', () => {
+  it('ships the seven dashboards of the issue, Customer value and Product behaviour', () => {
     expect(dashboards.map((d) => d.id).sort()).toEqual([
       'campaigns',
       'contacts',
       'customer-behaviour',
       'customer-value',
       'marketing-segments',
+      'product-behaviour',
       'sales-executive',
       'sales-team',
       'service',
