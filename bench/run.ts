@@ -5,6 +5,7 @@
 const BENCHES: Record<string, () => Promise<{ main: (args: string[]) => Promise<void> }>> = {
   access: () => import('./access'),
   etl: () => import('./etl'),
+  insights: () => import('./insights'),
   load: () => import('./load'),
   query: () => import('./query'),
   reports: () => import('./reports'),
