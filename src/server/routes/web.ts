@@ -8,6 +8,7 @@ import { customerPage, customersPage } from '../../dashboards/web/pages/customer
 import { dashboardPage } from '../../dashboards/web/pages/dashboard-page';
 import { explorePage } from '../../dashboards/web/pages/explore-page';
 import { indexPage } from '../../dashboards/web/pages/index-page';
+import { insightsPage } from '../../dashboards/web/pages/insights-page';
 import { messagePage } from '../../dashboards/web/pages/message-page';
 import type { DashboardPageData } from '../../dashboards/web/shared/page-data';
 import { ConfigError } from '../../errors';
@@ -90,6 +91,7 @@ export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   });
 
   app.get('/explore', async (_request, reply) => reply.type(HTML).send(explorePage()));
+  app.get('/insights', async (_request, reply) => reply.type(HTML).send(insightsPage()));
 
   app.get<{ Querystring: { search?: string } }>('/customers', async (request, reply) =>
     reply.type(HTML).send(customersPage({ search: String(request.query.search ?? '').trim() })),

@@ -4,12 +4,14 @@ import { mountCustomerSearchPage } from './customer/search-page';
 import { mountDashboardPage } from './dashboard/page';
 import { mountExplorePage } from './explore/page';
 import { attachCustomerSuggestions } from './header/customer-search';
+import { mountInsightsPage } from './insights/page';
 
 const PAGES: Readonly<Record<PageKind, (() => void) | undefined>> = {
   index: undefined,
   'not-found': undefined,
   dashboard: mountDashboardPage,
   explore: mountExplorePage,
+  insights: mountInsightsPage,
   customer: mountCustomerPage,
   customers: mountCustomerSearchPage,
 };

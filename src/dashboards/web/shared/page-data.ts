@@ -6,7 +6,14 @@
 
 export const PAGE_DATA_ID = 'page-data';
 
-export type PageKind = 'index' | 'dashboard' | 'explore' | 'customer' | 'customers' | 'not-found';
+export type PageKind =
+  | 'index'
+  | 'dashboard'
+  | 'explore'
+  | 'insights'
+  | 'customer'
+  | 'customers'
+  | 'not-found';
 
 export interface DateRangeFilterDefinition {
   readonly name: string;

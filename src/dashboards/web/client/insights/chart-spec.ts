@@ -1,0 +1,243 @@
+import type { Row } from '../api-types';
+import type { InsightQuery } from './state';
+import { actorPlural, trendMeasure } from './words';
+
+type Spec = Record<string, unknown>;
+
+const PERIOD_TITLE = { day: 'Day', week: 'Week starting', month: 'Month' } as const;
+
+/** A calendar date on a time axis, read in UTC so no time zone moves it a day. */
+const dateAxis = (title: string) => ({
+  field: 'period',
+  type: 'temporal',
+  timeUnit: 'utcyearmonthdate',
+  title,
+  axis: { format: '%d %b %Y', labelOverlap: true },
+});
+
+const LIFECYCLE = {
+  domain: ['new', 'returning', 'resurrecting', 'dormant'],
+  range: ['#17a589', '#2f5bea', '#f39c12', '#e05d5d'],
+};
+
+function trends(q: InsightQuery): Spec {
+  const measure = trendMeasure(q);
+  return {
+    height: 340,
+    transform: [
+      {
+        calculate: "datum.breakdown == null ? datum.series : datum.series + ' · ' + datum.breakdown",
+        as: 'line',
+      },
+    ],
+    mark: { type: 'line', point: { size: 30 }, tooltip: true },
+    encoding: {
+      x: dateAxis(PERIOD_TITLE[q.interval]),
+      y: { field: 'value', type: 'quantitative', title: measure },
+      color: { field: 'line', type: 'nominal', title: q.breakdown ? 'Series · breakdown' : 'Series' },
+      strokeDash: {
+        field: 'partial',
+        type: 'nominal',
+        title: 'Period',
+        scale: {
+          domain: [false, true],
+          range: [
+            [1, 0],
+            [4, 3],
+          ],
+        },
+        legend: { labelExpr: "datum.value ? 'in progress' : 'complete'" },
+      },
+      tooltip: [
+        { field: 'line', title: 'Series' },
+        { field: 'period', type: 'temporal', timeUnit: 'utcyearmonthdate', title: PERIOD_TITLE[q.interval] },
+        { field: 'value', type: 'quantitative', title: measure, format: ',.4~f' },
+      ],
+    },
+  };
+}
+
+function funnel(q: InsightQuery): Spec {
+  const who = actorPlural(q.actor);
+  const x = {
+    field: 'step_label',
+    type: 'ordinal',
+    title: 'Step',
+    sort: { field: 'step_index' },
+    axis: { labelAngle: 0 },
+  };
+  const tooltip = [
+    { field: 'step_label', title: 'Step' },
+    ...(q.breakdown ? [{ field: 'breakdown', title: 'Breakdown' }] : []),
+    { field: 'actors', type: 'quantitative', title: who, format: ',' },
+    { field: 'conversion_from_first', type: 'quantitative', title: 'Of step 1', format: '.1%' },
+    { field: 'conversion_from_previous', type: 'quantitative', title: 'Of the step before', format: '.1%' },
+  ];
+  const bars = {
+    mark: { type: 'bar', tooltip: true },
+    encoding: {
+      x,
+      y: { field: 'actors', type: 'quantitative', title: `${who[0]!.toUpperCase()}${who.slice(1)}` },
+      ...(q.breakdown
+        ? {
+            xOffset: { field: 'breakdown', type: 'nominal' },
+            color: { field: 'breakdown', type: 'nominal', title: 'Breakdown' },
+          }
+        : {}),
+      tooltip,
+    },
+  };
+  const labels = {
+    mark: { type: 'text', dy: -7, fontSize: 11, color: '#3b4252' },
+    encoding: {
+      x,
+      y: { field: 'actors', type: 'quantitative' },
+      text: { field: 'conversion_from_first', type: 'quantitative', format: '.1%' },
+    },
+  };
+  return {
+    height: 340,
+    transform: [{ calculate: "datum.step_index + '. ' + datum.step", as: 'step_label' }],
+    layer: q.breakdown ? [bars] : [bars, labels],
+  };
+}
+
+function retention(q: InsightQuery, rows: readonly Row[]): Spec {
+  const later = rows.filter((r) => Number(r['period_offset']) > 0).map((r) => Number(r['percentage']) || 0);
+  const top = Math.max(0.05, ...later);
+  const cohorts = new Set(rows.map((r) => r['cohort'])).size;
+  const x = {
+    field: 'period_offset',
+    type: 'ordinal',
+    title: `${q.interval[0]!.toUpperCase()}${q.interval.slice(1)}s after ${q.events[0]}`,
+    axis: { labelAngle: 0 },
+  };
+  const y = { field: 'cohort', type: 'ordinal', title: `Cohort (${q.interval} of first ${q.events[0]})` };
+  return {
+    height: Math.max(160, cohorts * 24),
+    encoding: { x, y },
+    layer: [
+      {
+        mark: { type: 'rect', tooltip: true },
+        encoding: {
+          color: {
+            field: 'percentage',
+            type: 'quantitative',
+            title: `Returned (${q.events[1]})`,
+            scale: { domain: [0, top], clamp: true, scheme: 'blues' },
+            legend: { format: '.0%' },
+          },
+          tooltip: [
+            { field: 'cohort', title: 'Cohort' },
+            { field: 'period_offset', title: x.title },
+            { field: 'cohort_size', type: 'quantitative', title: 'Cohort size', format: ',' },
+            { field: 'actors', type: 'quantitative', title: 'Returned', format: ',' },
+            { field: 'percentage', type: 'quantitative', title: 'Share', format: '.1%' },
+          ],
+        },
+      },
+      {
+        mark: { type: 'text', fontSize: 10 },
+        encoding: {
+          text: { field: 'percentage', type: 'quantitative', format: '.0%' },
+          color: { condition: { test: `datum.percentage > ${top * 0.6}`, value: 'white' }, value: '#3b4252' },
+        },
+      },
+    ],
+  };
+}
+
+function stickiness(q: InsightQuery): Spec {
+  const who = actorPlural(q.actor);
+  const unit = q.interval;
+  return {
+    height: 300,
+    transform: [
+      { filter: 'datum.partial !== true' },
+      { aggregate: [{ op: 'sum', field: 'actors', as: 'total' }], groupby: ['days'] },
+    ],
+    mark: { type: 'bar', tooltip: true },
+    encoding: {
+      x: { field: 'days', type: 'ordinal', title: `Days active in the ${unit}`, axis: { labelAngle: 0 } },
+      y: {
+        field: 'total',
+        type: 'quantitative',
+        title: `${who[0]!.toUpperCase()}${who.slice(1)} × ${unit}s (summed over complete ${unit}s)`,
+      },
+      tooltip: [
+        { field: 'days', title: 'Days active' },
+        { field: 'total', type: 'quantitative', title: `${who} × ${unit}s`, format: ',' },
+      ],
+    },
+  };
+}
+
+function lifecycle(q: InsightQuery): Spec {
+  const who = actorPlural(q.actor);
+  return {
+    height: 340,
+    mark: { type: 'bar', tooltip: true },
+    encoding: {
+      x: dateAxis(PERIOD_TITLE[q.interval]),
+      y: {
+        field: 'actors',
+        type: 'quantitative',
+        title: `${who[0]!.toUpperCase()}${who.slice(1)} (dormant below zero)`,
+      },
+      color: { field: 'status', type: 'nominal', title: 'Status', scale: LIFECYCLE, sort: LIFECYCLE.domain },
+      order: { field: 'status_order', type: 'quantitative' },
+      tooltip: [
+        { field: 'period', type: 'temporal', timeUnit: 'utcyearmonthdate', title: PERIOD_TITLE[q.interval] },
+        { field: 'status', title: 'Status' },
+        { field: 'actors', type: 'quantitative', title: who, format: ',' },
+      ],
+    },
+    transform: [
+      { calculate: `indexof(${JSON.stringify(LIFECYCLE.domain)}, datum.status)`, as: 'status_order' },
+    ],
+  };
+}
+
+function paths(rows: readonly Row[]): Spec {
+  return {
+    height: Math.max(120, rows.length * 26),
+    mark: { type: 'bar', tooltip: true },
+    encoding: {
+      y: {
+        field: 'path',
+        type: 'nominal',
+        title: null,
+        sort: { field: 'rank', order: 'ascending' },
+        axis: { labelLimit: 420 },
+      },
+      x: { field: 'sessions', type: 'quantitative', title: 'Sessions that took the path' },
+      tooltip: [
+        { field: 'rank', title: 'Rank' },
+        { field: 'path', title: 'Path' },
+        { field: 'sessions', type: 'quantitative', title: 'Sessions', format: ',' },
+        { field: 'actors', type: 'quantitative', title: 'Actors', format: ',' },
+      ],
+    },
+  };
+}
+
+/** The Vega-Lite spec suited to an insight, over the report's rows. */
+export function insightSpec(q: InsightQuery, rows: readonly Row[]): Spec {
+  const spec = (() => {
+    switch (q.insight) {
+      case 'trends':
+        return trends(q);
+      case 'funnel':
+        return funnel(q);
+      case 'retention':
+        return retention(q, rows);
+      case 'stickiness':
+        return stickiness(q);
+      case 'lifecycle':
+        return lifecycle(q);
+      case 'paths':
+        return paths(rows);
+    }
+  })();
+  return { width: 'container', ...spec };
+}

@@ -1,0 +1,119 @@
+import type { MemberValues } from '../api-types';
+import { errorState, loadingState } from '../components/states';
+import { renderChart } from '../components/vega-chart';
+import { ApiError, getJson, isAbort } from '../core/api';
+import { h, must, replace } from '../core/dom';
+import { insightSpec } from './chart-spec';
+import { EVENT_LIST_ID, insightForm } from './form';
+import { type ReportRows, runInsight } from './run';
+import {
+  DEFAULT_QUERY,
+  type InsightQuery,
+  normalized,
+  queryFromSearch,
+  queryUrl,
+  requestBody,
+  SHAPES,
+} from './state';
+import { reportTable } from './table';
+import { describe } from './words';
+
+/** The events present in web_events, for the event inputs' suggestions. */
+async function fillEventList(list: HTMLDataListElement): Promise<void> {
+  try {
+    const answer = await getJson<MemberValues>('/v1/meta/values?member=web_events.event');
+    replace(
+      list,
+      answer.values.map((v) => h('option', { value: String(v) })),
+    );
+  } catch {
+    // Suggestions only: typing still works, and the report names the events if one is wrong.
+  }
+}
+
+/**
+ * `/insights`: pick an insight and its events, run it, see the chart and the report's rows.
+ * The query lives in the URL (`?q=`): a reload or shared link shows the same answer, and
+ * Back/Forward step through the queries run.
+ */
+export function mountInsightsPage(): void {
+  const root = must('.insights');
+  const result = must('.insight-result', root);
+  const eventList = h('datalist', { id: EVENT_LIST_ID });
+  root.append(eventList);
+  void fillEventList(eventList);
+
+  let controller: AbortController | undefined;
+  let finalize: (() => void) | undefined;
+
+  const show = async (q: InsightQuery) => {
+    controller?.abort();
+    const ac = new AbortController();
+    controller = ac;
+    root.dataset.state = 'loading';
+    root.dataset.insight = q.insight;
+    document.title = `${SHAPES[q.insight].title}: ${q.events.join(' → ')} · Insights · rapport`;
+    replace(result, loadingState('Running the report…'));
+    let answer: ReportRows;
+    try {
+      answer = await runInsight(q.insight, requestBody(q), ac.signal);
+    } catch (e) {
+      if (isAbort(e)) return;
+      const error = e instanceof ApiError ? e : new ApiError(0, 'ERROR', String(e));
+      replace(result, errorState(`${error.code} (${error.status})`, error.message));
+      root.dataset.state = 'error';
+      return;
+    }
+    if (ac.signal.aborted) return;
+    finalize?.();
+    finalize = undefined;
+    const periods = answer.rows
+      .map((r) => r['period'] ?? r['cohort'])
+      .filter((p): p is string => typeof p === 'string');
+    const chart = h('div', {
+      class: 'insight-chart',
+      role: 'img',
+      'aria-label': `${SHAPES[q.insight].title} chart`,
+    });
+    replace(
+      result,
+      h('p', { class: 'insight-summary' }, describe(q, periods)),
+      answer.rows.length === 0
+        ? h('div', { class: 'state state-empty' }, h('p', {}, 'No events match this query in the range.'))
+        : chart,
+      h(
+        'section',
+        { class: 'insight-rows', 'aria-label': 'The report’s rows' },
+        h('h2', {}, `Rows (${answer.rows.length.toLocaleString('en-GB')})`),
+        reportTable(answer),
+      ),
+    );
+    if (answer.rows.length > 0) {
+      try {
+        const handle = await renderChart(chart, insightSpec(q, answer.rows), answer.rows);
+        finalize = () => handle.finalize();
+      } catch (e) {
+        replace(chart, errorState('CHART', e instanceof Error ? e.message : String(e)));
+      }
+    }
+    if (!ac.signal.aborted) root.dataset.state = 'ready';
+  };
+
+  const initial = queryFromSearch(location.search) ?? DEFAULT_QUERY;
+  const form = insightForm(initial, (typed) => {
+    const q = normalized(typed);
+    const url = queryUrl(q);
+    if (url !== `${location.pathname}${location.search}`) history.pushState(null, '', url);
+    form.set(q);
+    void show(q);
+  });
+  must('.insight-query', root).append(form.element);
+  // The URL always holds the query shown, so a reload shows the same answer.
+  history.replaceState(null, '', queryUrl(initial));
+  window.addEventListener('popstate', () => {
+    const q = queryFromSearch(location.search) ?? DEFAULT_QUERY;
+    form.set(q);
+    void show(q);
+  });
+  void show(initial);
+}

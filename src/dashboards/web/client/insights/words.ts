@@ -1,0 +1,68 @@
+import type { InsightQuery, Period } from './state';
+
+/** Who an insight counts, in words: plural and singular. */
+const ACTOR_WORDS: Readonly<Record<string, readonly [string, string]>> = {
+  person: ['persons', 'person'],
+  customer: ['customers', 'customer'],
+  anonymous: ['anonymous visitors', 'anonymous visitor'],
+  session: ['sessions', 'session'],
+  customer_then_anonymous: ['persons (customers, else anonymous visitors)', 'person'],
+};
+
+export const actorPlural = (actor: string): string => ACTOR_WORDS[actor]?.[0] ?? actor;
+export const actorSingular = (actor: string): string => ACTOR_WORDS[actor]?.[1] ?? actor;
+
+export const PERIOD_ADJECTIVE: Readonly<Record<Period, string>> = {
+  day: 'Daily',
+  week: 'Weekly',
+  month: 'Monthly',
+};
+
+/** "12 May 2025" from "2025-05-12" (a calendar date: no time zone shifts it). */
+export function longDate(iso: string): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  const date = new Date(Date.UTC(y!, (m ?? 1) - 1, d ?? 1));
+  return new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(date);
+}
+
+/** What the y axis of a trend counts. */
+export function trendMeasure(q: InsightQuery): string {
+  if (q.math === 'unique') return `Unique ${actorPlural(q.actor)}`;
+  if (q.math === 'per_actor') return `Events per ${actorSingular(q.actor)}`;
+  return 'Events';
+}
+
+/**
+ * The range and the counting in a sentence: the chosen dates, else the periods the answer
+ * covers (the report's default range), and who is counted.
+ */
+export function describe(q: InsightQuery, periods: readonly string[]): string {
+  const sorted = [...periods].sort();
+  const range =
+    q.from && q.to
+      ? `from ${longDate(q.from)} to ${longDate(q.to)}`
+      : sorted.length > 0
+        ? `from ${longDate(sorted[0]!)} to ${longDate(sorted.at(-1)!)} (the report's default range; periods by their first day)`
+        : "over the report's default range";
+  const who = actorPlural(q.actor);
+  const unit = q.interval;
+  switch (q.insight) {
+    case 'trends':
+      return `${trendMeasure(q)} per ${unit}, ${range}, counted by ${who}.`;
+    case 'funnel':
+      return `${who[0]!.toUpperCase()}${who.slice(1)} through ${q.events.length} steps within 7 days of the first, ${range}.`;
+    case 'retention':
+      return `${PERIOD_ADJECTIVE[unit]} cohorts of ${who} by their first ${q.events[0]}, returning with ${q.events[1]}, ${range}.`;
+    case 'stickiness':
+      return `${who[0]!.toUpperCase()}${who.slice(1)} by how many days of each ${unit} they did ${q.events[0]}, complete ${unit}s ${range}.`;
+    case 'lifecycle':
+      return `${who[0]!.toUpperCase()}${who.slice(1)} doing ${q.events[0]} each ${unit}: new, returning, resurrecting, and dormant (below zero), ${range}.`;
+    case 'paths':
+      return `The commonest paths of up to ${q.steps} events starting at ${q.events[0]}, by the sessions that took them, ${range}.`;
+  }
+}
