@@ -163,30 +163,35 @@ export const exactSum = (x: SqlNode) => sql`sum(CAST(${x} AS DECIMAL(38, 9)))::D
 
 /**
  * One pass, one row: the population size and, per feature, its raw minimum and maximum and the
- * exact sums of x, x², log1p(x) and log1p(x)² with their counts, so that either transform's mean
- * and sd follow (one scan of the feature table and one logarithm per value, where a pass for the
- * means and a second for the spread about them took two).
+ * exact sums of x and x² (unless the feature is log1p) and of log1p(x) and its square (unless it
+ * is none) with their counts, so that the transform's mean and sd follow: one scan of the feature
+ * table and one logarithm per value, where a pass for the means and a second for the spread about
+ * them took two.
  */
 export function statsSql(source: SqlNode, specs: readonly FeatureSpec[]): SqlNode {
   const columns = specs.flatMap((f, i) => {
     const x = ident(f.column);
     const lx = ident(`lx_${i}`);
+    const sums = (v: SqlNode, key: string) => [
+      sql`count(${v}) AS ${ident(`${key}n_${i}`)}`,
+      sql`${exactSum(v)} AS ${ident(`${key}sum_${i}`)}`,
+      sql`${exactSum(sql`${v} * ${v}`)} AS ${ident(`${key}sumsq_${i}`)}`,
+    ];
     return [
       sql`min(${x})::DOUBLE AS ${ident(`min_${i}`)}`,
       sql`max(${x})::DOUBLE AS ${ident(`max_${i}`)}`,
-      sql`count(${x}) AS ${ident(`n_${i}`)}`,
-      sql`${exactSum(x)} AS ${ident(`sum_${i}`)}`,
-      sql`${exactSum(sql`${x} * ${x}`)} AS ${ident(`sumsq_${i}`)}`,
-      sql`count(${lx}) AS ${ident(`log_n_${i}`)}`,
-      sql`${exactSum(lx)} AS ${ident(`log_sum_${i}`)}`,
-      sql`${exactSum(sql`${lx} * ${lx}`)} AS ${ident(`log_sumsq_${i}`)}`,
+      ...(f.transform === 'log1p' ? [] : sums(x, '')),
+      ...(f.transform === 'none' ? [] : sums(lx, 'log_')),
     ];
   });
-  const logs = specs.map((f, i) => {
+  const logs = specs.flatMap((f, i) => {
     const x = ident(f.column);
-    return sql`CASE WHEN ${x} >= 0 THEN ${log1p(x)} END AS ${ident(`lx_${i}`)}`;
+    return f.transform === 'none'
+      ? []
+      : [sql`CASE WHEN ${x} >= 0 THEN ${log1p(x)} END AS ${ident(`lx_${i}`)}`];
   });
-  return sql`SELECT count(*) AS customers, ${list(columns)} FROM (SELECT *, ${list(logs)} FROM ${source})`;
+  return sql`SELECT count(*) AS customers, ${list(columns)}
+    FROM (SELECT *${logs.length > 0 ? sql`, ${list(logs)}` : sql``} FROM ${source})`;
 }
 
 const num = (row: Record<string, unknown>, key: string) => {
