@@ -125,7 +125,9 @@ const CASES: Case[] = [
   },
   {
     // The baseline is the SQL part: RFM features, log1p and z-scores of every customer. The
-    // report adds choosing k (silhouette on a 10,000-customer sample, JS) and the assignment.
+    // report adds the deterministic 10,000-customer sample, choosing k (k-means starts and
+    // silhouettes on its first 2,000, JS), the chosen k's fit on the sample, and the clusters'
+    // profiles over everyone.
     name: 'segments: k-means, auto k (baseline: the feature SQL)',
     report: 'segments',
     params: { as_of: '2026-07-01', limit: 0 },
