@@ -5,8 +5,11 @@ import { pageShell } from './layout';
 export function insightsPage(): string {
   const main = html`
 <section class="insights" data-state="loading">
-  <header class="page-header"><h1>Insights</h1>
-    <p class="page-description">Trends, funnels, retention, stickiness, lifecycle and paths over the web events. The query is in the address: share it, and it shows the same answer.</p>
+  <header class="page-header">
+    <div>
+      <h1>Insights</h1>
+      <p class="muted page-description">Trends, funnels, retention, stickiness, lifecycle and paths over the web events. The query is in the address: share it, and it shows the same answer.</p>
+    </div>
   </header>
   <div class="insight-query"></div>
   <div class="insight-result"></div>

@@ -1,18 +1,36 @@
 import type { Row } from '../api-types';
-import type { InsightQuery } from './state';
+import type { InsightQuery, Period } from './state';
 import { actorPlural, trendMeasure } from './words';
 
 type Spec = Record<string, unknown>;
 
 const PERIOD_TITLE = { day: 'Day', week: 'Week starting', month: 'Month' } as const;
 
-/** A calendar date on a time axis, read in UTC so no time zone moves it a day. */
-const dateAxis = (title: string) => ({
+const DATE_FORMAT = { day: '%d %b %Y', week: '%d %b %Y', month: '%b %Y' } as const;
+
+/** A calendar date on a time axis, read in UTC so no time zone moves it a day; ticks at the interval. */
+const dateAxis = (title: string, interval: Period) => ({
   field: 'period',
   type: 'temporal',
   timeUnit: 'utcyearmonthdate',
   title,
-  axis: { format: '%d %b %Y', labelOverlap: true },
+  axis: {
+    format: DATE_FORMAT[interval],
+    labelOverlap: true,
+    tickCount: { interval: interval === 'month' ? 'month' : interval === 'week' ? 'week' : 'day' },
+  },
+});
+
+/** Periods as bars side by side (one band each), labelled as dates. */
+const periodBands = (title: string, interval: Period) => ({
+  field: 'period',
+  type: 'ordinal',
+  title,
+  axis: {
+    labelExpr: `utcFormat(toDate(datum.value), '${DATE_FORMAT[interval]}')`,
+    labelOverlap: true,
+    labelAngle: 0,
+  },
 });
 
 const LIFECYCLE = {
@@ -32,7 +50,7 @@ function trends(q: InsightQuery): Spec {
     ],
     mark: { type: 'line', point: { size: 30 }, tooltip: true },
     encoding: {
-      x: dateAxis(PERIOD_TITLE[q.interval]),
+      x: dateAxis(PERIOD_TITLE[q.interval], q.interval),
       y: { field: 'value', type: 'quantitative', title: measure },
       color: { field: 'line', type: 'nominal', title: q.breakdown ? 'Series · breakdown' : 'Series' },
       strokeDash: {
@@ -112,7 +130,7 @@ function retention(q: InsightQuery, rows: readonly Row[]): Spec {
     title: `${q.interval[0]!.toUpperCase()}${q.interval.slice(1)}s after ${q.events[0]}`,
     axis: { labelAngle: 0 },
   };
-  const y = { field: 'cohort', type: 'ordinal', title: `Cohort (${q.interval} of first ${q.events[0]})` };
+  const y = { field: 'cohort', type: 'ordinal', title: 'Cohort' };
   return {
     height: Math.max(160, cohorts * 24),
     encoding: { x, y },
@@ -178,7 +196,7 @@ function lifecycle(q: InsightQuery): Spec {
     height: 340,
     mark: { type: 'bar', tooltip: true },
     encoding: {
-      x: dateAxis(PERIOD_TITLE[q.interval]),
+      x: periodBands(PERIOD_TITLE[q.interval], q.interval),
       y: {
         field: 'actors',
         type: 'quantitative',
@@ -210,7 +228,12 @@ function paths(rows: readonly Row[]): Spec {
         sort: { field: 'rank', order: 'ascending' },
         axis: { labelLimit: 420 },
       },
-      x: { field: 'sessions', type: 'quantitative', title: 'Sessions that took the path' },
+      x: {
+        field: 'sessions',
+        type: 'quantitative',
+        title: 'Sessions that took the path',
+        axis: { tickCount: 8, labelOverlap: true },
+      },
       tooltip: [
         { field: 'rank', title: 'Rank' },
         { field: 'path', title: 'Path' },
@@ -239,5 +262,6 @@ export function insightSpec(q: InsightQuery, rows: readonly Row[]): Spec {
         return paths(rows);
     }
   })();
-  return { width: 'container', ...spec };
+  // Each insight sets its own height (by its rows where they vary): only the width follows the page.
+  return { width: 'container', autosize: { type: 'fit-x', contains: 'padding' }, ...spec };
 }

@@ -77,7 +77,11 @@ export function mountInsightsPage(): void {
     });
     replace(
       result,
-      h('p', { class: 'insight-summary' }, describe(q, periods)),
+      h(
+        'p',
+        { class: 'insight-summary' },
+        describe(q, periods, q.insight !== 'stickiness' && answer.rows.some((r) => r['partial'] === true)),
+      ),
       answer.rows.length === 0
         ? h('div', { class: 'state state-empty' }, h('p', {}, 'No events match this query in the range.'))
         : chart,

@@ -41,7 +41,12 @@ export function trendMeasure(q: InsightQuery): string {
  * The range and the counting in a sentence: the chosen dates, else the periods the answer
  * covers (the report's default range), and who is counted.
  */
-export function describe(q: InsightQuery, periods: readonly string[]): string {
+export function describe(q: InsightQuery, periods: readonly string[], partial = false): string {
+  const sentence = describeRange(q, periods);
+  return partial ? `${sentence} The last ${q.interval} is still in progress.` : sentence;
+}
+
+function describeRange(q: InsightQuery, periods: readonly string[]): string {
   const sorted = [...periods].sort();
   const range =
     q.from && q.to
@@ -53,7 +58,9 @@ export function describe(q: InsightQuery, periods: readonly string[]): string {
   const unit = q.interval;
   switch (q.insight) {
     case 'trends':
-      return `${trendMeasure(q)} per ${unit}, ${range}, counted by ${who}.`;
+      return q.math === 'total'
+        ? `Events per ${unit}, ${range}.`
+        : `${trendMeasure(q)} per ${unit}, ${range}.`;
     case 'funnel':
       return `${who[0]!.toUpperCase()}${who.slice(1)} through ${q.events.length} steps within 7 days of the first, ${range}.`;
     case 'retention':
