@@ -68,8 +68,10 @@ describe('report computation off the event loop', () => {
     expect(result.status).toBe(504);
     expect(((await result.json()) as { code: string }).code).toBe('QUERY_TIMEOUT');
     console.info(`/health during the heavy forecast: ${answers} answers, worst ${worstMs.toFixed(0)} ms`);
-    // The event loop was never held: dozens of answers in the seconds the forecast ran, none slow.
-    expect(answers).toBeGreaterThan(20);
+    // The event loop was never held: answers all through the seconds the forecast ran, none slow.
+    // (How many depends on how busy the cores are: the fits occupy both workers, and other test
+    // files run beside this one; the slowest answer is the guarantee.)
+    expect(answers).toBeGreaterThan(10);
     expect(worstMs).toBeLessThan(1000);
     // And the server is whole afterwards: a normal forecast answers.
     const ok = await forecast({ horizon: 6 });
