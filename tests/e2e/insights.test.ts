@@ -162,28 +162,38 @@ describe('the insights page in a real browser', () => {
     }
   }, 60_000);
 
-  it.each([
-    ['retention', { events: ['signup_completed', 'purchase'], interval: 'month' }],
-    ['stickiness', { events: ['page_view'], interval: 'week' }],
-    ['lifecycle', { events: ['page_view'], interval: 'month' }],
-    ['paths', { events: ['visit'], steps: 4 }],
-  ])(
-    'draws %s with its rows',
-    async (insight, rest) => {
-      const w = await watchedPage(browser);
-      try {
-        const page = w.page;
-        const q = { insight, ...rest, from: '2025-10-01', to: '2026-03-31' };
-        await page.goto(`${server.url}/insights?q=${encodeURIComponent(JSON.stringify(q))}`);
-        await settled(page);
-        expect(await chartMarks(page)).toBeGreaterThan(0);
-        expect((await tableRows(page)).length).toBeGreaterThan(0);
-        await screenshot(page, `insights-${insight}`);
-        expect(w.problems).toEqual([]);
-      } finally {
-        await w.close();
-      }
-    },
-    30_000,
-  );
+  it('draws each other insight, and a breakdown, with its rows', async () => {
+    const cases: [string, Record<string, unknown>][] = [
+      ['retention', { insight: 'retention', events: ['signup_completed', 'purchase'], interval: 'month' }],
+      ['stickiness', { insight: 'stickiness', events: ['page_view'], interval: 'week' }],
+      ['lifecycle', { insight: 'lifecycle', events: ['page_view'], interval: 'month' }],
+      ['paths', { insight: 'paths', events: ['visit'], steps: 3 }],
+      [
+        'funnel-breakdown',
+        {
+          insight: 'funnel',
+          events: ['view_product', 'add_to_cart', 'purchase'],
+          breakdown: 'web_events.properties.$device_type',
+        },
+      ],
+    ];
+    // Side by side: the reports run at once, so the whole takes about as long as the slowest.
+    await Promise.all(
+      cases.map(async ([name, q]) => {
+        const w = await watchedPage(browser);
+        try {
+          const page = w.page;
+          const query = { ...q, from: '2025-10-01', to: '2026-03-31' };
+          await page.goto(`${server.url}/insights?q=${encodeURIComponent(JSON.stringify(query))}`);
+          await settled(page);
+          expect(await chartMarks(page), name).toBeGreaterThan(0);
+          expect((await tableRows(page)).length, name).toBeGreaterThan(0);
+          await screenshot(page, `insights-${name}`);
+          expect(w.problems).toEqual([]);
+        } finally {
+          await w.close();
+        }
+      }),
+    );
+  }, 45_000);
 });

@@ -1,6 +1,6 @@
 import type { Row } from '../api-types';
 import type { InsightQuery, Period } from './state';
-import { actorPlural, trendMeasure } from './words';
+import { actorPlural, breakdownTitle, trendMeasure } from './words';
 
 type Spec = Record<string, unknown>;
 
@@ -52,19 +52,10 @@ function trends(q: InsightQuery): Spec {
     encoding: {
       x: dateAxis(PERIOD_TITLE[q.interval], q.interval),
       y: { field: 'value', type: 'quantitative', title: measure },
-      color: { field: 'line', type: 'nominal', title: q.breakdown ? 'Series · breakdown' : 'Series' },
-      strokeDash: {
-        field: 'partial',
+      color: {
+        field: 'line',
         type: 'nominal',
-        title: 'Period',
-        scale: {
-          domain: [false, true],
-          range: [
-            [1, 0],
-            [4, 3],
-          ],
-        },
-        legend: { labelExpr: "datum.value ? 'in progress' : 'complete'" },
+        title: q.breakdown ? `Series · ${breakdownTitle(q.breakdown)}` : 'Series',
       },
       tooltip: [
         { field: 'line', title: 'Series' },
@@ -86,7 +77,7 @@ function funnel(q: InsightQuery): Spec {
   };
   const tooltip = [
     { field: 'step_label', title: 'Step' },
-    ...(q.breakdown ? [{ field: 'breakdown', title: 'Breakdown' }] : []),
+    ...(q.breakdown ? [{ field: 'breakdown', title: breakdownTitle(q.breakdown) }] : []),
     { field: 'actors', type: 'quantitative', title: who, format: ',' },
     { field: 'conversion_from_first', type: 'quantitative', title: 'Of step 1', format: '.1%' },
     { field: 'conversion_from_previous', type: 'quantitative', title: 'Of the step before', format: '.1%' },
@@ -99,7 +90,7 @@ function funnel(q: InsightQuery): Spec {
       ...(q.breakdown
         ? {
             xOffset: { field: 'breakdown', type: 'nominal' },
-            color: { field: 'breakdown', type: 'nominal', title: 'Breakdown' },
+            color: { field: 'breakdown', type: 'nominal', title: breakdownTitle(q.breakdown) },
           }
         : {}),
       tooltip,

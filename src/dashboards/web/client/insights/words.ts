@@ -30,6 +30,11 @@ export function longDate(iso: string): string {
   }).format(date);
 }
 
+/** A breakdown's name for a legend: `web_events.properties.$device_type` → "$device_type". */
+export function breakdownTitle(member: string): string {
+  return member.split('.').at(-1) ?? member;
+}
+
 /** What the y axis of a trend counts. */
 export function trendMeasure(q: InsightQuery): string {
   if (q.math === 'unique') return `Unique ${actorPlural(q.actor)}`;
@@ -43,7 +48,9 @@ export function trendMeasure(q: InsightQuery): string {
  */
 export function describe(q: InsightQuery, periods: readonly string[], partial = false): string {
   const sentence = describeRange(q, periods);
-  return partial ? `${sentence} The last ${q.interval} is still in progress.` : sentence;
+  return partial
+    ? `${sentence} The last ${q.interval} is incomplete (it runs past the range or today), so it reads low.`
+    : sentence;
 }
 
 function describeRange(q: InsightQuery, periods: readonly string[]): string {
