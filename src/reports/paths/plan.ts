@@ -32,38 +32,39 @@ export async function planPaths(ctx: ReportContext, input: unknown): Promise<Pat
   const src = await insightEvents(ctx, params, undefined, { anyActor: true });
   const base = { params, asOf: src.asOf, ...(src.breakdown ? { breakdown: src.breakdown } : {}) };
   if (src.asOf === null) return base;
-  const order = sql`PARTITION BY session ORDER BY ts, event, eid`;
   const excluded =
     params.exclude_events.length === 0 ? sql`` : sql` AND event <> ALL(${params.exclude_events}::VARCHAR[])`;
-  const k = params.steps;
-  const window =
+  const k = int(params.steps);
+  // Positions are 1-based; i0 is the anchor's position among the collapsed steps.
+  const slice =
     params.end_event === undefined
-      ? sql`c.pos BETWEEN a.apos AND a.apos + ${int(k - 1)}`
-      : sql`c.pos BETWEEN a.apos - ${int(k - 1)} AND a.apos`;
-  const from = params.from === undefined ? sql`` : sql` AND ts >= CAST(${date(params.from)} AS TIMESTAMP)`;
+      ? sql`list_slice(st, i0, i0 + ${k} - 1)`
+      : sql`list_slice(st, greatest(1, i0 - ${k} + 1), i0)`;
+  const from =
+    params.from === undefined ? sql`` : sql` AND st[i0].t >= CAST(${date(params.from)} AS TIMESTAMP)`;
+  // One sort per session (a list aggregate), then list functions: much cheaper than windows
+  // over every row and a join back to the anchor.
   const top = withCtes(
     [
       [
-        'ev',
-        sql`SELECT session, actor, ts, event, bd, eid FROM (${src.rows}) WHERE session IS NOT NULL${excluded}`,
+        'sessions',
+        sql`SELECT list({'e': event, 'a': actor, 'b': bd, 't': ts} ORDER BY ts, event, eid) AS l
+            FROM (${src.rows}) WHERE session IS NOT NULL${excluded} GROUP BY session`,
       ],
+      // Consecutive repeats collapse into their first event.
+      ['steps', sql`SELECT list_filter(l, lambda x, i: i = 1 OR x.e <> l[i - 1].e) AS st FROM sessions`],
       [
-        'col',
-        sql`SELECT *, row_number() OVER (${order}) AS pos FROM (
-              SELECT *, lag(event) OVER (${order}) AS prev FROM ev) WHERE prev IS DISTINCT FROM event`,
-        true,
-      ],
-      [
-        'anchor',
-        sql`SELECT session, pos AS apos, actor, bd, ts FROM col
-            WHERE ${anchorEvent === undefined ? sql`pos = 1` : sql`event = ${anchorEvent}`}
-            QUALIFY row_number() OVER (PARTITION BY session ORDER BY pos) = 1`,
+        'anchored',
+        sql`SELECT st, ${
+          anchorEvent === undefined
+            ? sql`1`
+            : sql`list_position(list_transform(st, lambda x: x.e), ${anchorEvent})`
+        } AS i0 FROM steps`,
       ],
       [
         'paths',
-        sql`SELECT a.session, any_value(a.actor) AS actor, any_value(a.bd) AS bd, list(c.event ORDER BY c.pos) AS path
-            FROM (SELECT * FROM anchor WHERE actor IS NOT NULL${from}) a JOIN col c ON c.session = a.session AND ${window}
-            GROUP BY a.session`,
+        sql`SELECT st[i0].a AS actor, st[i0].b AS bd, list_transform(${slice}, lambda x: x.e) AS path
+            FROM anchored WHERE i0 > 0 AND st[i0].a IS NOT NULL${from}`,
       ],
       [
         'counted',

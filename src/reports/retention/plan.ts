@@ -46,17 +46,19 @@ export async function planRetention(ctx: ReportContext, input: unknown): Promise
       : params.actor === 'person'
         ? sql`c.actor IN (SELECT cust FROM ev WHERE cust IS NOT NULL)`
         : sql`false`;
+  const bd = src.breakdown !== undefined;
   const cohorts: SqlNode =
     params.type === 'first_time'
       ? // The first start event; among tied first events the least breakdown value (NULL last).
         sql`SELECT actor, ${periodIndex(g, raw('t'))} AS idx, bd FROM (
-              SELECT actor, min(ts) AS t, arg_min_null(bd, {'t': ts, 'b': bd}) AS bd
+              SELECT actor, min(ts) AS t, ${bd ? sql`arg_min_null(bd, {'t': ts, 'b': bd})` : sql`NULL`} AS bd
               FROM ev WHERE event = ${start} GROUP BY actor)`
       : sql`SELECT DISTINCT actor, ${idx} AS idx, bd FROM ev WHERE event = ${start}`;
   const lo = fromIndex(g, params.from);
   const hi = lastIndex(g, src.asOf);
   const ctes: Cte[] = [
-    ['ev', sql`SELECT actor, ts, event, bd, cust FROM (${src.rows})`, true],
+    // Not materialized: the start and return rows are two filtered scans, cheaper than a copy.
+    ['ev', sql`SELECT actor, ts, event, bd, cust FROM (${src.rows})`],
     ['bounds', sql`SELECT ${hi} AS hi`],
     [
       'coh',

@@ -4,7 +4,7 @@ import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
 import { periodIndex, periodLabel, periodStart } from '../insights/common/periods';
 import { checkEvents, insightEvents, listedBreakdown } from '../insights/common/source';
-import { type Cte, date, fromIndex, lastIndex, topValues, withCtes } from '../insights/common/sql';
+import { type Cte, date, fromIndex, int, lastIndex, withCtes } from '../insights/common/sql';
 import { parseTrends, type TrendsParams, TrendsParamsSchema } from './params';
 
 export const TRENDS_COLUMNS = [
@@ -48,27 +48,45 @@ export async function planTrends(ctx: ReportContext, input: unknown): Promise<Tr
   if (src.asOf === null) return base;
   const g = params.interval;
   const bd = src.breakdown !== undefined;
-  const from = params.from === undefined ? sql`` : sql` AND ts >= CAST(${date(params.from)} AS TIMESTAMP)`;
+  const from = params.from === undefined ? sql`` : sql` WHERE ts >= CAST(${date(params.from)} AS TIMESTAMP)`;
   const unique = params.math !== 'total';
-  const ctes: Cte[] = [
-    [
-      'ev',
-      sql`SELECT actor, event, bd, ${periodIndex(g, raw('ts'))} AS idx FROM (${src.rows}) WHERE true${from}`,
-      bd,
-    ],
-    ...(bd ? [topValues('ev', params.breakdown_limit)] : []),
-    [
-      'agg',
-      sql`SELECT event, other, bd, idx, count(*) AS n, ${unique ? sql`count(DISTINCT actor)` : sql`NULL`} AS u
-          FROM (SELECT e.actor, e.event, e.idx, ${bd ? sql`k.kept IS NULL` : sql`false`} AS other,
-                       ${bd ? sql`CASE WHEN k.kept THEN e.bd END` : sql`NULL`} AS bd
-                FROM ev e${bd ? sql` LEFT JOIN kept k ON k.bd IS NOT DISTINCT FROM e.bd` : sql``})
-          GROUP BY GROUPING SETS ((event, other, bd, idx), (event, other, bd))`,
-      true,
-    ],
+  const ev = sql`SELECT actor, event, bd, ${periodIndex(g, raw('ts'))} AS idx FROM (${src.rows})${from}`;
+  const u = unique ? sql`count(DISTINCT actor)` : sql`NULL`;
+  const ctes: Cte[] = bd
+    ? [
+        // With a breakdown the rows are grouped first (by actor too, for distinct actors): the
+        // kept values are ranked on the groups and the other values merged from them, in one scan.
+        [
+          'g1',
+          sql`SELECT event, bd, idx${unique ? sql`, actor` : sql``}, count(*) AS n FROM (${ev}) GROUP BY ALL`,
+          true,
+        ],
+        [
+          'kept',
+          sql`SELECT bd, true AS kept FROM g1 GROUP BY bd ORDER BY sum(n) DESC, bd NULLS FIRST LIMIT ${int(params.breakdown_limit)}`,
+        ],
+        [
+          'agg',
+          sql`SELECT event, other, bd, idx, sum(n) AS n, ${u} AS u
+              FROM (SELECT g.event, g.idx, g.n${unique ? sql`, g.actor` : sql``}, k.kept IS NULL AS other,
+                           CASE WHEN k.kept THEN g.bd END AS bd
+                    FROM g1 g LEFT JOIN kept k ON k.bd IS NOT DISTINCT FROM g.bd)
+              GROUP BY GROUPING SETS ((event, other, bd, idx), (event, other, bd))`,
+          true,
+        ],
+      ]
+    : [
+        [
+          'agg',
+          sql`SELECT event, false AS other, NULL AS bd, idx, count(*) AS n, ${u} AS u FROM (${ev})
+              GROUP BY GROUPING SETS ((event, idx), (event))`,
+          true,
+        ],
+      ];
+  ctes.push(
     [
       'bounds',
-      sql`SELECT coalesce(${fromIndex(g, params.from)}, min(idx)) AS lo, ${lastIndex(g, src.asOf)} AS hi FROM ev`,
+      sql`SELECT coalesce(${fromIndex(g, params.from)}, min(idx)) AS lo, ${lastIndex(g, src.asOf)} AS hi FROM agg`,
     ],
     ['evs', sql`SELECT unnest(${events}::VARCHAR[]) AS event`],
     ['vals', sql`SELECT DISTINCT other, bd FROM agg`],
@@ -77,7 +95,7 @@ export async function planTrends(ctx: ReportContext, input: unknown): Promise<Tr
       sql`SELECT event, other, bd, unnest(generate_series(lo, hi)) AS idx FROM evs, bounds, vals
           UNION ALL SELECT event, other, bd, NULL FROM evs, vals`,
     ],
-  ];
+  );
   const partial = sql`(${periodStart(g, sql`(g.idx + 1)`)} > ${date(src.asOf)}${
     params.from === undefined ? sql`` : sql` OR ${periodStart(g, sql`g.idx`)} < ${date(params.from)}`
   })`;

@@ -25,15 +25,3 @@ export function fromIndex(period: Period, from: string | undefined): SqlNode {
 export function lastIndex(period: Period, asOf: string): SqlNode {
   return periodIndex(period, sql`(${date(asOf)} - INTERVAL 1 DAY)`);
 }
-
-/**
- * The breakdown's kept values: the `limit` values with the most rows of `ev` (ties: by value,
- * NULL first). `kept` joins `ev` on the value; rows of other values have kept NULL.
- */
-export function topValues(ev: string, limit: number): Cte {
-  return [
-    'kept',
-    sql`SELECT bd, true AS kept FROM ${ident(ev)} GROUP BY bd ORDER BY count(*) DESC, bd NULLS FIRST LIMIT ${int(limit)}`,
-    true,
-  ];
-}
