@@ -1,5 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  normalized,
+  queryFromSearch,
+  queryUrl,
+  requestBody,
+} from '../../src/dashboards/web/client/insights/state';
 import { screenshot } from './support/artifacts';
 import { launchChromium, watchedPage } from './support/browser';
 import { type DemoServer, startDemoServer } from './support/server';
@@ -46,6 +52,37 @@ interface TrendsAnswer {
 interface FunnelAnswer {
   steps: { step: string; actors: number; conversion_from_first: number }[];
 }
+
+describe('an insight query', () => {
+  it('round-trips through the URL and becomes the report body', () => {
+    const q = normalized({
+      insight: 'funnel',
+      events: ['visit', ' view_product ', 'purchase'],
+      breakdown: 'customers.region',
+      from: '2025-10-01',
+      to: '2026-03-31',
+      actor: 'person', // not a funnel actor: the funnel's default instead
+    });
+    const url = new URL(queryUrl(q), 'http://x');
+    expect(url.pathname).toBe('/insights');
+    expect(queryFromSearch(url.search)).toEqual(q);
+    expect(requestBody(q)).toEqual({
+      steps: ['visit', 'view_product', 'purchase'],
+      actor: 'customer_then_anonymous',
+      breakdown: 'customers.region',
+      filters: [
+        { member: 'web_events.occurred_at', operator: 'inDateRange', values: ['2025-10-01', '2026-03-31'] },
+      ],
+    });
+    // Retention has no breakdown here and takes its two events by name; one date alone is no range.
+    expect(
+      requestBody(
+        normalized({ insight: 'retention', events: ['a', 'b'], breakdown: 'x', from: '2025-01-01' }),
+      ),
+    ).toEqual({ start_event: 'a', return_event: 'b', period: 'week', actor: 'person', filters: [] });
+    expect(queryFromSearch('?q=not-json')).toBeUndefined();
+  });
+});
 
 describe('the insights page in a real browser', () => {
   let server: DemoServer;
@@ -95,6 +132,11 @@ describe('the insights page in a real browser', () => {
         'Unique persons per month, from 1 Oct 2025 to 31 Mar 2026.',
       );
       await screenshot(page, 'insights-trends');
+      // The event boxes suggest the events present.
+      const suggested = await page.$$eval('#insight-event-list option', (os) =>
+        os.map((o) => o.getAttribute('value')),
+      );
+      expect(suggested).toContain('purchase');
 
       // A funnel of three steps, typed into the form.
       await page.locator('.insight-tab[data-insight="funnel"]').click();
