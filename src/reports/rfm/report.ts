@@ -45,6 +45,8 @@ export interface RfmPlan {
   readonly map: SegmentMap;
   /** One row per customer, in RFM_COLUMNS order, by customer_id. */
   readonly customers: SqlNode;
+  /** One row per customer: customer_id, recency_days, frequency, monetary (no scores, no order). */
+  readonly values: SqlNode;
   /** Completed order lines and orders before as_of without a customer_id (left out). */
   readonly excluded: SqlNode;
 }
@@ -90,6 +92,10 @@ export async function planRfm(ctx: ReportContext, input: unknown): Promise<RfmPl
   const bins = params.bins;
   const score = (order: SqlNode) =>
     sql`CAST(1 + floor(${bins} * (rank() OVER (ORDER BY ${order}) - 1) / count(*) OVER ()) AS INTEGER)`;
+  const values = sql`
+    SELECT customer_id, CAST(date_diff('day', CAST(max(ts) AS DATE), CAST(${day} AS DATE)) AS INTEGER) AS recency_days,
+           count(DISTINCT order_id) AS frequency, sum(revenue) AS monetary
+    FROM (${lines}) WHERE customer_id IS NOT NULL GROUP BY customer_id`;
   const customers = sql`
     SELECT customer_id, recency_days, frequency, monetary, r_score, f_score, m_score,
            CAST(r_score AS VARCHAR) || CAST(f_score AS VARCHAR) || CAST(m_score AS VARCHAR) AS rfm_cell,
@@ -97,13 +103,10 @@ export async function planRfm(ctx: ReportContext, input: unknown): Promise<RfmPl
     FROM (
       SELECT *, ${score(raw('recency_days DESC'))} AS r_score, ${score(raw('frequency ASC'))} AS f_score,
              ${score(raw('monetary ASC'))} AS m_score
-      FROM (
-        SELECT customer_id, CAST(date_diff('day', CAST(max(ts) AS DATE), CAST(${day} AS DATE)) AS INTEGER) AS recency_days,
-               count(DISTINCT order_id) AS frequency, sum(revenue) AS monetary
-        FROM (${lines}) WHERE customer_id IS NOT NULL GROUP BY customer_id))
+      FROM (${values}))
     ORDER BY customer_id`;
   const excluded = sql`SELECT count(*) AS lines, count(DISTINCT order_id) AS orders FROM (${lines}) WHERE customer_id IS NULL`;
-  return { params, asOf, map, customers, excluded };
+  return { params, asOf, map, customers, values, excluded };
 }
 
 export interface RfmResult {

@@ -35,7 +35,8 @@ export async function planSegments(ctx: ReportContext, input: unknown): Promise<
   const { as_of, from, timezone, filters, segments } = params;
   const rfm = await planRfm(ctx, { as_of, from, timezone, filters, segments, limit: 0 });
   const specs = featureSpecs(ctx, params, rfm.asOf);
-  return { params, asOf: rfm.asOf, specs, table: featureTable(rfm.customers, specs), excluded: rfm.excluded };
+  // RFM's values without its scores: three rank windows and a sort the features do not use.
+  return { params, asOf: rfm.asOf, specs, table: featureTable(rfm.values, specs), excluded: rfm.excluded };
 }
 
 /** What the fit leaves: the features' scaling, the chosen k and the centroids in cluster order. */
