@@ -2,7 +2,7 @@ import type { JsonValue, Row } from '../../engine';
 import { raw, type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
-import { periodIndex, periodLabel, periodStart } from '../insights/common/periods';
+import { periodIndex, periodKey, periodLabel, periodStart } from '../insights/common/periods';
 import { checkEvents, insightEvents, listedBreakdown } from '../insights/common/source';
 import { type Cte, date, fromIndex, int, lastIndex, withCtes } from '../insights/common/sql';
 import { parseTrends, type TrendsParams, TrendsParamsSchema } from './params';
@@ -50,7 +50,7 @@ export async function planTrends(ctx: ReportContext, input: unknown): Promise<Tr
   const bd = src.breakdown !== undefined;
   const from = params.from === undefined ? sql`` : sql` WHERE ts >= CAST(${date(params.from)} AS TIMESTAMP)`;
   const unique = params.math !== 'total';
-  const ev = sql`SELECT actor, event, bd, ${periodIndex(g, raw('ts'))} AS idx FROM (${src.rows})${from}`;
+  const ev = sql`SELECT actor, event, bd, ${periodKey(g, raw('ts'))} AS day FROM (${src.rows})${from}`;
   const u = unique ? sql`count(DISTINCT actor)` : sql`NULL`;
   const ctes: Cte[] = bd
     ? [
@@ -58,7 +58,8 @@ export async function planTrends(ctx: ReportContext, input: unknown): Promise<Tr
         // kept values are ranked on the groups and the other values merged from them, in one scan.
         [
           'g1',
-          sql`SELECT event, bd, idx${unique ? sql`, actor` : sql``}, count(*) AS n FROM (${ev}) GROUP BY ALL`,
+          sql`SELECT event, bd, ${periodIndex(g, raw('day'))} AS idx${unique ? sql`, actor` : sql``}, n
+              FROM (SELECT event, bd, day${unique ? sql`, actor` : sql``}, count(*) AS n FROM (${ev}) GROUP BY ALL)`,
           true,
         ],
         [
@@ -78,8 +79,8 @@ export async function planTrends(ctx: ReportContext, input: unknown): Promise<Tr
     : [
         [
           'agg',
-          sql`SELECT event, false AS other, NULL AS bd, idx, count(*) AS n, ${u} AS u FROM (${ev})
-              GROUP BY GROUPING SETS ((event, idx), (event))`,
+          sql`SELECT event, false AS other, NULL AS bd, ${periodIndex(g, raw('day'))} AS idx, count(*) AS n, ${u} AS u
+              FROM (${ev}) GROUP BY GROUPING SETS ((event, day), (event))`,
           true,
         ],
       ];
