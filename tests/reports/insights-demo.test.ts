@@ -64,7 +64,10 @@ describe('insights on the demo warehouse', () => {
       as_of: AS_OF,
     });
     const got = new Map<string, number>();
-    for (const c of r.cohorts) c.values.forEach((v, k) => k > 0 && v > 0 && got.set(`${c.cohort}+${k}`, v));
+    for (const c of r.cohorts)
+      c.values.forEach((v, k) => {
+        if (k > 0 && v > 0) got.set(`${c.cohort}+${k}`, v);
+      });
     const rows = await q(`
       WITH firsts AS (SELECT customer_id, date_trunc('week', min(occurred_at)) AS w FROM fact_web_events
                       WHERE event = 'visit' AND customer_id IS NOT NULL AND occurred_at < TIMESTAMP '${AS_OF}' GROUP BY 1),
@@ -88,7 +91,10 @@ describe('insights on the demo warehouse', () => {
   it('stickiness: days per month with a page view', async () => {
     const r = await stickinessReport(ctx, { event: 'page_view', period: 'month', as_of: AS_OF });
     const got = new Map<string, number>();
-    for (const p of r.periods) p.actors.forEach((n, i) => n > 0 && got.set(`${p.period}/${i + 1}`, n));
+    for (const p of r.periods)
+      p.actors.forEach((n, i) => {
+        if (n > 0) got.set(`${p.period}/${i + 1}`, n);
+      });
     const rows = await q(`
       SELECT strftime(m, '%Y-%m-%d') AS month, d, count(*) AS n FROM (
         SELECT ${PERSON} AS a, date_trunc('month', occurred_at) AS m, count(DISTINCT CAST(occurred_at AS DATE)) AS d
@@ -104,7 +110,9 @@ describe('insights on the demo warehouse', () => {
     const s = r.series[0]!;
     const got = new Map<string, number>();
     for (const status of ['new', 'returning', 'resurrecting', 'dormant'] as const) {
-      s.labels.forEach((p, i) => s[status][i] !== 0 && got.set(`${p}/${status}`, Math.abs(s[status][i]!)));
+      s.labels.forEach((p, i) => {
+        if (s[status][i] !== 0) got.set(`${p}/${status}`, Math.abs(s[status][i]!));
+      });
     }
     const rows = await q(`
       WITH act AS (SELECT DISTINCT ${PERSON} AS a, date_trunc('week', occurred_at) AS w FROM fact_web_events
