@@ -50,7 +50,7 @@ describe('dashboards over HTTP', () => {
     expect(r.statusCode).toBe(200);
     const ids = r.json().data.map((d: { id: string }) => d.id);
     expect(ids).toContain('sales-executive');
-    expect(ids).toHaveLength(8);
+    expect(ids).toHaveLength(9);
   });
 
   it('a region filter changes the KPIs to that region’s numbers, with deltas vs the year before', async () => {

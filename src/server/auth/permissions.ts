@@ -80,6 +80,7 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /dashboards': 'public',
   'GET /dashboards/:id': 'public',
   'GET /explore': 'public',
+  'GET /insights': 'public',
   'GET /customers': 'public',
   'GET /customers/:id': 'public',
   'GET /assets/app.js': 'public',
