@@ -192,21 +192,17 @@ describe('campaign ROI', () => {
         campaignRoi.schema.parse({ compare_models: false }),
       );
       const all = await campaignRoi.run(reportContext(engine), campaignRoi.schema.parse({}));
-      expect(
-        alone.rows.data.map((r) => [
-          r['campaign_id'],
-          r['attributed_orders'],
-          Math.round(Number(r['attributed_revenue']) * 100),
-          r['cac'],
-        ]),
-      ).toEqual(
-        all.rows.data.map((r) => [
-          r['campaign_id'],
-          r['attributed_orders'],
-          Math.round(Number(r['attributed_revenue']) * 100),
-          r['cac'],
-        ]),
-      );
+      const key = (r: Record<string, unknown>) => [r['campaign_id'], r['attributed_orders'], r['cac']];
+      expect(alone.rows.data.map(key)).toEqual(all.rows.data.map(key));
+      // Revenue is a floating-point sum in two different plans (parallel partial sums in another
+      // order): equal to the cent, not always to the last bit, so rounding both could split a
+      // half cent (a fresh-clone run saw 23,425.29 against 23,425.28).
+      alone.rows.data.forEach((r, i) => {
+        expect(Number(r['attributed_revenue'])).toBeCloseTo(
+          Number(all.rows.data[i]!['attributed_revenue']),
+          2,
+        );
+      });
     });
 
     it('a campaign filter chooses campaigns; a customer filter narrows both facts', async () => {
