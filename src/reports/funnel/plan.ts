@@ -472,11 +472,10 @@ export async function planFunnel(
     sql`SELECT actor, max(k) AS level, arg_min(s, {'k': -k, 't': ts}) AS start_us,
                arg_min(s + d, {'k': -k, 't': ts}) AS end_us FROM land GROUP BY actor`,
   ];
-  const outCtes: Cte[] =
+  // The excluded actors (none without exclusions), and what reading them needs before them.
+  const exclusion: Cte[] =
     excluded.length > 0
       ? [
-          land,
-          path,
           ...excluded,
           [
             'out',
@@ -485,6 +484,8 @@ export async function planFunnel(
           ],
         ]
       : [];
+  const withPath: Cte[] = [land, path, ...exclusion];
+  const outCtes: Cte[] = exclusion.length > 0 ? withPath : [];
   const kept = excluded.length > 0 ? sql` WHERE actor NOT IN (SELECT actor FROM out)` : sql``;
   const reach: Cte = [
     'reach',
@@ -492,36 +493,26 @@ export async function planFunnel(
   ];
   // The counted chain: the one reaching the actor's level first, latest-starting among those
   // (ordered, strict); unordered: the earliest anchor reaching the level, and its first step-1 row.
-  const perActor: Cte[] =
+  const perActorRest: Cte[] =
     params.mode === 'unordered' && bd
       ? [
-          land,
           [
             'pick',
             sql`SELECT actor, max(k) AS level, arg_min(ts, {'k': -k, 't': ts}) AS anchor FROM land GROUP BY actor`,
           ],
           ['s1', sql`SELECT actor, ts, min(bd) AS bd FROM ev WHERE mask & 1 <> 0 GROUP BY actor, ts`],
-          [
-            'per_actor',
-            sql`SELECT k.actor, k.level, s.bd FROM pick k ASOF LEFT JOIN s1 s ON s.actor = k.actor AND s.ts >= k.anchor`,
-          ],
         ]
-      : [
-          land,
-          [
-            'per_actor',
-            sql`SELECT actor, max(k) AS level, ${bd ? sql`arg_min_null(bd, {'k': -k, 't': ts})` : sql`NULL`} AS bd FROM land GROUP BY actor`,
-          ],
-        ];
-  // per_actor less the excluded actors (land and the exclusion CTEs come first, once).
-  const actorCtes: Cte[] =
-    excluded.length > 0
-      ? [
-          ...outCtes,
-          ...perActor.filter(([name]) => name !== 'land' && name !== 'per_actor'),
-          ['per_actor', sql`SELECT * FROM (${perActor.find(([name]) => name === 'per_actor')![1]})${kept}`],
-        ]
-      : perActor;
+      : [];
+  const perActorQuery =
+    params.mode === 'unordered' && bd
+      ? sql`SELECT k.actor, k.level, s.bd FROM pick k ASOF LEFT JOIN s1 s ON s.actor = k.actor AND s.ts >= k.anchor`
+      : sql`SELECT actor, max(k) AS level, ${bd ? sql`arg_min_null(bd, {'k': -k, 't': ts})` : sql`NULL`} AS bd FROM land GROUP BY actor`;
+  // per_actor, less the excluded actors when there are exclusions.
+  const actorCtes: Cte[] = [
+    ...(exclusion.length > 0 ? withPath : [land]),
+    ...perActorRest,
+    ['per_actor', exclusion.length > 0 ? sql`SELECT * FROM (${perActorQuery})${kept}` : perActorQuery],
+  ];
 
   const q = sql`quantile_cont(d / 1e6, [0.5, 0.9]) AS q`;
   // A target group holds customers: the report counts, per step, the actors a save would keep.
@@ -560,7 +551,7 @@ export async function planFunnel(
     params.conversion_over_time === undefined
       ? undefined
       : withCtes(
-          [...base, land, path, ...outCtes.filter(([name]) => name !== 'land' && name !== 'path')],
+          [...base, ...withPath],
           sql`SELECT ${timeBucket(params.conversion_over_time, sql`make_timestamp(start_us)`, p.timezone)} AS period,
                      count(*) AS entered, count(*) FILTER (WHERE level = ${int(n)}) AS converted
               FROM path${kept} GROUP BY 1 ORDER BY 1`,
@@ -591,13 +582,7 @@ export async function planFunnel(
           { expr: d(src.ts), alias: 'ts' },
           { expr: members.dimension(eventDim), alias: 'event' },
         ]);
-        const paths: Cte[] = [
-          ...base,
-          land,
-          path,
-          ...outCtes.filter(([name]) => name !== 'land' && name !== 'path'),
-          ['kept_path', sql`SELECT * FROM path${kept}`, true],
-        ];
+        const paths: Cte[] = [...base, ...withPath, ['kept_path', sql`SELECT * FROM path${kept}`, true]];
         // After step 1 and before completing (or, for those who did not, the window's end).
         const counts = withCtes(
           [
