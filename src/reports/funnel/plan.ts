@@ -7,6 +7,7 @@ import { MemberCompiler } from '../../sql/compile/members';
 import { WEB_EVENTS } from '../../util/vocabulary';
 import { resolveAsOf } from '../common/as-of';
 import type { ReportContext } from '../common/context';
+import { type Cte, withCtes } from '../common/ctes';
 import { checkEventNames, eventsPresent } from '../common/event-names';
 import { parseParams } from '../common/params';
 import { localTime, population, populationRows } from '../common/population';
@@ -44,14 +45,6 @@ export interface FunnelPlan {
   readonly timeToConvert?: SqlNode;
   /** With correlation: (event, success_with, failure_with) and the totals (successes, failures). */
   readonly correlation?: { readonly counts: SqlNode; readonly totals: SqlNode };
-}
-
-/** A CTE; `materialized` makes DuckDB compute it once (else DuckDB decides). */
-type Cte = readonly [name: string, query: SqlNode, materialized?: boolean];
-
-function withCtes(ctes: readonly Cte[], body: SqlNode): SqlNode {
-  const items = ctes.map(([name, q, m]) => sql`${ident(name)} AS ${raw(m ? 'MATERIALIZED ' : '')}(${q})`);
-  return sql`WITH ${list(items, ',\n')}\n${body}`;
 }
 
 /** A mode's SQL: CTEs, and per level k the valid landings at k (actor, ts, d in µs, bd). */

@@ -2,9 +2,9 @@ import type { JsonValue, Row } from '../../engine';
 import { raw, type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
-import { periodDays, periodIndex, periodLabel, periodStart } from '../insights/common/periods';
+import { periodDays, periodIndex, periodLabel } from '../insights/common/periods';
 import { checkEvents, insightEvents, listedBreakdown } from '../insights/common/source';
-import { date, fromIndex, lastIndex, withCtes } from '../insights/common/sql';
+import { fromIndex, fromRows, lastIndex, partialPeriod, withCtes } from '../insights/common/sql';
 import { parseStickiness, type StickinessParams, StickinessParamsSchema } from './params';
 
 export const STICKINESS_COLUMNS = [
@@ -42,10 +42,8 @@ export async function planStickiness(ctx: ReportContext, input: unknown): Promis
   const base = { params, asOf: src.asOf, ...(src.breakdown ? { breakdown: src.breakdown } : {}) };
   if (src.asOf === null) return base;
   const g = params.period;
-  const from = params.from === undefined ? sql`` : sql` WHERE ts >= CAST(${date(params.from)} AS TIMESTAMP)`;
-  const partial = sql`(${periodStart(g, sql`(g.idx + 1)`)} > ${date(src.asOf)}${
-    params.from === undefined ? sql`` : sql` OR ${periodStart(g, sql`g.idx`)} < ${date(params.from)}`
-  })`;
+  const from = fromRows(params.from);
+  const partial = partialPeriod(g, src.asOf, params.from);
   const cells = withCtes(
     [
       ['days', sql`SELECT DISTINCT actor, bd, CAST(ts AS DATE) AS day FROM (${src.rows})${from}`, true],

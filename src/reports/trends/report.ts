@@ -2,9 +2,17 @@ import type { JsonValue, Row } from '../../engine';
 import { raw, type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
-import { periodIndex, periodKey, periodLabel, periodStart } from '../insights/common/periods';
+import { periodIndex, periodKey, periodLabel } from '../insights/common/periods';
 import { checkEvents, insightEvents, listedBreakdown } from '../insights/common/source';
-import { type Cte, date, fromIndex, int, lastIndex, withCtes } from '../insights/common/sql';
+import {
+  type Cte,
+  fromIndex,
+  fromRows,
+  int,
+  lastIndex,
+  partialPeriod,
+  withCtes,
+} from '../insights/common/sql';
 import { parseTrends, type TrendsParams, TrendsParamsSchema } from './params';
 
 export const TRENDS_COLUMNS = [
@@ -48,7 +56,7 @@ export async function planTrends(ctx: ReportContext, input: unknown): Promise<Tr
   if (src.asOf === null) return base;
   const g = params.interval;
   const bd = src.breakdown !== undefined;
-  const from = params.from === undefined ? sql`` : sql` WHERE ts >= CAST(${date(params.from)} AS TIMESTAMP)`;
+  const from = fromRows(params.from);
   const unique = params.math !== 'total';
   const ev = sql`SELECT actor, event, bd, ${periodKey(g, raw('ts'))} AS day FROM (${src.rows})${from}`;
   const u = unique ? sql`count(DISTINCT actor)` : sql`NULL`;
@@ -97,9 +105,7 @@ export async function planTrends(ctx: ReportContext, input: unknown): Promise<Tr
           UNION ALL SELECT event, other, bd, NULL FROM evs, vals`,
     ],
   );
-  const partial = sql`(${periodStart(g, sql`(g.idx + 1)`)} > ${date(src.asOf)}${
-    params.from === undefined ? sql`` : sql` OR ${periodStart(g, sql`g.idx`)} < ${date(params.from)}`
-  })`;
+  const partial = partialPeriod(g, src.asOf, params.from);
   const cells = withCtes(
     ctes,
     sql`SELECT g.event, g.other, g.bd, ${periodLabel(g, sql`g.idx`)} AS period, ${partial} AS partial,
