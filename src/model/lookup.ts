@@ -1,5 +1,4 @@
 import { AppError } from '../errors';
-import { splitMemberName } from './names';
 import type { Cube, Dimension, Measure, Model, Segment } from './types';
 
 export type FoundMember =
@@ -111,7 +110,7 @@ export function findMember(
   expected?: FoundMember['kind'],
   where = 'query',
 ): FoundMember {
-  const split = splitMemberName(name) ?? splitName(name);
+  const split = splitName(name);
   const cube = split ? model.cubes.get(split[0]) : undefined;
   const short = split?.[1] ?? '';
   const jsonKey = cube && short.includes('.') ? jsonKeyDimension(cube, short, name, where) : undefined;
