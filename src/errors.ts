@@ -33,6 +33,7 @@ export const ERROR_CATALOGUE = {
   QUERY_TIMEOUT: { status: 504, title: 'The query took too long and was interrupted' },
   ENGINE_FAILED: { status: 502, title: 'The database engine failed' },
   ETL_FAILED: { status: 500, title: 'The ETL job failed and was rolled back' },
+  WEBHOOK_FAILED: { status: 502, title: 'The webhook receiver refused the request or timed out' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

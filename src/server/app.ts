@@ -20,6 +20,7 @@ import { healthRoutes } from './routes/health';
 import { queryRoutes } from './routes/query';
 import { reportRoutes } from './routes/reports';
 import { segmentRoutes } from './routes/segments';
+import { targetGroupRoutes } from './routes/target-groups';
 import { userRoutes } from './routes/users';
 import { webRoutes } from './routes/web';
 import { installSecurityHeaders } from './security-headers';
@@ -102,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => cubeCompatRoutes(scope, ctx));
   await app.register(async (scope) => reportRoutes(scope, ctx));
   await app.register(async (scope) => segmentRoutes(scope, ctx));
+  await app.register(async (scope) => targetGroupRoutes(scope, ctx));
   await app.register(async (scope) => dashboardRoutes(scope, ctx));
   await app.register(async (scope) => customerRoutes(scope, ctx));
   await app.register(async (scope) => webRoutes(scope, ctx));

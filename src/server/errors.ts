@@ -2,7 +2,13 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, ERROR_CATALOGUE, type ErrorCode } from '../errors';
 
 /** Codes whose messages the server writes itself: safe to show even though their status is 5xx. */
-const OWN_MESSAGES: ReadonlySet<ErrorCode> = new Set(['QUERY_TIMEOUT', 'SERVER_BUSY', 'WAREHOUSE_LOCKED']);
+// A webhook failure's message is rapport's own (the page, the receiver's status or the timeout).
+const OWN_MESSAGES: ReadonlySet<ErrorCode> = new Set([
+  'QUERY_TIMEOUT',
+  'SERVER_BUSY',
+  'WAREHOUSE_LOCKED',
+  'WEBHOOK_FAILED',
+]);
 
 /**
  * What a user sees of a catalogued error. A 5xx error may carry the engine's own text (a DuckDB

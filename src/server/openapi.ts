@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ERROR_CATALOGUE } from '../errors';
 import { CubeQuerySchema } from '../query/schema';
 import { SaveSegmentSchema } from '../reports/target-groups/definition';
+import { targetGroupPaths } from './openapi-target-groups';
 import { AddUserSchema } from './routes/users';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -175,7 +176,13 @@ export function openApiDocument(): Record<string, unknown> {
         }),
       },
       '/v1/segments': {
-        get: op('Saved segments (target groups)', { responses: { '200': { description: '{data}' } } }),
+        get: op(
+          'Saved segments (target groups) with their definition in words and schedule; ?search= matches name and description',
+          {
+            parameters: [{ name: 'search', in: 'query', required: false, schema: { type: 'string' } }],
+            responses: { '200': { description: '{data}' } },
+          },
+        ),
         post: op('Save a segment', {
           requestBody: { content: json(saveSegment) },
           responses: { '201': { description: 'the saved segment' }, ...errors },
@@ -194,6 +201,7 @@ export function openApiDocument(): Record<string, unknown> {
           responses: withErrors('segment'),
         }),
       },
+      ...targetGroupPaths(errors),
       '/v1/segments/{id}/members': {
         get: op('Members with contact fields (CSV, JSON or Arrow by Accept)', {
           parameters: [pathParam('id')],

@@ -14,9 +14,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   engine: ['sql', 'errors', 'util'],
   etl: ['sql', 'engine', 'model', 'errors', 'util'],
   reports: ['query', 'sql', 'engine', 'model', 'errors', 'util'],
+  questions: ['reports', 'query', 'sql', 'engine', 'model', 'errors', 'util'],
   dashboards: ['reports', 'query', 'sql', 'engine', 'etl', 'model', 'errors', 'util'],
-  server: ['dashboards', 'reports', 'query', 'sql', 'engine', 'etl', 'model', 'errors', 'util'],
-  cli: ['server', 'dashboards', 'reports', 'query', 'sql', 'engine', 'etl', 'model', 'errors', 'util'],
+  server: ['dashboards', 'questions', 'reports', 'query', 'sql', 'engine', 'etl', 'model', 'errors', 'util'],
+  cli: ['server', 'dashboards', 'questions', 'reports', 'query', 'sql', 'engine', 'etl', 'model', 'errors', 'util'],
 };
 
 function files(dir: string): string[] {

@@ -1,6 +1,6 @@
 import type { Row } from '../../engine';
 import { AppError } from '../../errors';
-import { raw, type SqlNode, sql } from '../../sql';
+import { ident, raw, type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { parseParams } from '../common/params';
 import { memberRows } from '../customer360/cube-sql';
@@ -10,6 +10,7 @@ import {
   type SegmentDefinition,
   SegmentDefinitionSchema,
 } from './definition';
+import { HISTORY_TABLES, recordSnapshot } from './history';
 import { membersSql } from './members';
 
 export interface SavedSegment {
@@ -61,21 +62,33 @@ export async function getSegment(ctx: ReportContext, idOrName: string): Promise<
   return asSegment(r.rows[0]);
 }
 
-/** Computes the members of a definition and stores them with the segment, in one transaction. */
+/** Why a snapshot was taken, as the history records it. */
+export type SnapshotCause = 'save' | 'refresh' | 'schedule';
+
+/**
+ * Computes the members of a definition and stores them with the segment, in one transaction,
+ * with a history row (count, added, removed against the previous snapshot). The new members are
+ * staged under `<id>#next` (ids are slugs, which never hold `#`) so the two sets can be compared
+ * in SQL before the old one goes.
+ */
 async function store(
   ctx: ReportContext,
   id: string,
   input: SaveSegment,
+  cause: SnapshotCause,
   createdAt?: string,
 ): Promise<SavedSegment> {
   const members = await membersSql(ctx, input.definition);
   const now = ctx.now().toISOString().replace('T', ' ').replace('Z', '');
+  const staged = `${id}#next`;
   await ctx.engine.transaction(async (tx) => {
-    await tx.exec(sql`DELETE FROM saved_segment_members WHERE segment_id = ${id}`);
-    await tx.exec(sql`DELETE FROM saved_segments WHERE segment_id = ${id}`);
     await tx.exec(sql`
       INSERT INTO saved_segment_members
-      SELECT DISTINCT ${id}, CAST(customer_id AS VARCHAR) FROM (${members}) WHERE customer_id IS NOT NULL`);
+      SELECT DISTINCT ${staged}, CAST(customer_id AS VARCHAR) FROM (${members}) WHERE customer_id IS NOT NULL`);
+    await tx.exec(recordSnapshot(id, staged, now, cause));
+    await tx.exec(sql`DELETE FROM saved_segment_members WHERE segment_id = ${id}`);
+    await tx.exec(sql`DELETE FROM saved_segments WHERE segment_id = ${id}`);
+    await tx.exec(sql`UPDATE saved_segment_members SET segment_id = ${id} WHERE segment_id = ${staged}`);
     await tx.exec(sql`
       INSERT INTO saved_segments
       SELECT ${id}, ${input.name}, ${input.description ?? null}, ${JSON.stringify(input.definition)},
@@ -97,14 +110,14 @@ export async function saveSegment(ctx: ReportContext, input: unknown): Promise<S
     });
   }
   if (existing.rows[0]) assertMayOverwrite(ctx, id);
-  return store(ctx, id, parsed);
+  return store(ctx, id, parsed, 'save');
 }
 
 /**
  * A user whose rows are restricted by access rules would store a snapshot of only the rows they
  * see: they may save new segments, not overwrite, refresh or delete existing ones others rely on.
  */
-function assertMayOverwrite(ctx: ReportContext, id: string): void {
+export function assertMayOverwrite(ctx: ReportContext, id: string): void {
   if ((ctx.model.access?.rows.size ?? 0) > 0) {
     throw new AppError(
       'FORBIDDEN',
@@ -115,13 +128,18 @@ function assertMayOverwrite(ctx: ReportContext, id: string): void {
 }
 
 /** Recomputes a saved segment's members from its definition (a new snapshot). */
-export async function refreshSegment(ctx: ReportContext, idOrName: string): Promise<SavedSegment> {
+export async function refreshSegment(
+  ctx: ReportContext,
+  idOrName: string,
+  cause: SnapshotCause = 'refresh',
+): Promise<SavedSegment> {
   const s = await getSegment(ctx, idOrName);
   assertMayOverwrite(ctx, s.segment_id);
   return store(
     ctx,
     s.segment_id,
     { name: s.name, description: s.description ?? undefined, definition: s.definition, replace: true },
+    cause,
     s.created_at,
   );
 }
@@ -132,6 +150,10 @@ export async function deleteSegment(ctx: ReportContext, idOrName: string): Promi
   await ctx.engine.transaction(async (tx) => {
     await tx.exec(sql`DELETE FROM saved_segment_members WHERE segment_id = ${s.segment_id}`);
     await tx.exec(sql`DELETE FROM saved_segments WHERE segment_id = ${s.segment_id}`);
+    // Its history, schedule and push log go with it: a new segment of the same name starts afresh.
+    for (const table of HISTORY_TABLES) {
+      await tx.exec(sql`DELETE FROM ${ident(table)} WHERE segment_id = ${s.segment_id}`);
+    }
   });
 }
 

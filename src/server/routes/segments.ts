@@ -1,6 +1,9 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { readAhead } from '../../reports/query/service';
+import { describeDefinition } from '../../reports/target-groups/describe';
+import { listSchedules, type RefreshSchedule } from '../../reports/target-groups/schedule';
 import {
   deleteSegment,
   getSegment,
@@ -13,8 +16,30 @@ import {
 } from '../../reports/target-groups/store';
 import { segmentsAsSeen } from '../../reports/target-groups/visible';
 import type { AppContext } from '../deps';
+import { parseInput } from '../validate';
 import { negotiate } from './query';
 import { reportContext } from './reports';
+
+const ListQuery = z.object({ search: z.string().max(200).optional() }).strict();
+
+/** Segments whose name or description holds every word of the search, ignoring case. */
+function matching(segments: SavedSegment[], search: string | undefined): SavedSegment[] {
+  const words = (search ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return segments;
+  return segments.filter((s) => {
+    const text = `${s.name} ${s.description ?? ''}`.toLowerCase();
+    return words.every((w) => text.includes(w));
+  });
+}
+
+/** A segment as listed: its definition in words and its refresh schedule (or null) added. */
+function withSummary(s: SavedSegment, schedules: Map<string, RefreshSchedule>) {
+  return {
+    ...s,
+    definition_text: describeDefinition(s.definition),
+    schedule: schedules.get(s.segment_id) ?? null,
+  };
+}
 
 /**
  * Saved segments (target groups): named customer lists from report slices or cube queries.
@@ -25,15 +50,21 @@ export async function segmentRoutes(app: FastifyInstance, ctx: AppContext): Prom
   const rc = () => reportContext(ctx);
   // A user restricted to some rows sees counts and id lists over the customers they may see.
   const asSeen = async (s: SavedSegment) => (await segmentsAsSeen(rc(), [s]))[0]!;
-  app.get('/v1/segments', async () => ({ data: await segmentsAsSeen(rc(), await listSegments(rc())) }));
+  app.get<{ Querystring: { search?: string } }>('/v1/segments', async (request) => {
+    const { search } = parseInput(ListQuery, request.query, 'query string');
+    const all = await segmentsAsSeen(rc(), await listSegments(rc()));
+    const schedules = await listSchedules(ctx.engine);
+    return { data: matching(all, search).map((s) => withSummary(s, schedules)) };
+  });
   app.post('/v1/segments', async (request, reply) => {
     const saved = await saveSegment(rc(), request.body);
     ctx.queries.invalidate();
     return reply.status(201).send(await asSeen(saved));
   });
-  app.get<{ Params: { id: string } }>('/v1/segments/:id', async (request) =>
-    asSeen(await getSegment(rc(), request.params.id)),
-  );
+  app.get<{ Params: { id: string } }>('/v1/segments/:id', async (request) => {
+    const s = await asSeen(await getSegment(rc(), request.params.id));
+    return withSummary(s, await listSchedules(ctx.engine, s.segment_id));
+  });
   app.post<{ Params: { id: string } }>('/v1/segments/:id/refresh', async (request) => {
     const refreshed = await refreshSegment(rc(), request.params.id);
     ctx.queries.invalidate();
