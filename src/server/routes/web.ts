@@ -10,6 +10,7 @@ import { explorePage } from '../../dashboards/web/pages/explore-page';
 import { indexPage } from '../../dashboards/web/pages/index-page';
 import { insightsPage } from '../../dashboards/web/pages/insights-page';
 import { messagePage } from '../../dashboards/web/pages/message-page';
+import { targetGroupsPage } from '../../dashboards/web/pages/target-groups-page';
 import type { DashboardPageData } from '../../dashboards/web/shared/page-data';
 import { ConfigError } from '../../errors';
 import type { AppContext } from '../deps';
@@ -92,6 +93,9 @@ export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<
 
   app.get('/explore', async (_request, reply) => reply.type(HTML).send(explorePage()));
   app.get('/insights', async (_request, reply) => reply.type(HTML).send(insightsPage()));
+  app.get<{ Querystring: { search?: string } }>('/target-groups', async (request, reply) =>
+    reply.type(HTML).send(targetGroupsPage({ search: String(request.query.search ?? '').trim() })),
+  );
 
   app.get<{ Querystring: { search?: string } }>('/customers', async (request, reply) =>
     reply.type(HTML).send(customersPage({ search: String(request.query.search ?? '').trim() })),

@@ -5,6 +5,7 @@ import { mountDashboardPage } from './dashboard/page';
 import { mountExplorePage } from './explore/page';
 import { attachCustomerSuggestions } from './header/customer-search';
 import { mountInsightsPage } from './insights/page';
+import { mountTargetGroupsPage } from './target-groups/page';
 
 const PAGES: Readonly<Record<PageKind, (() => void) | undefined>> = {
   index: undefined,
@@ -14,6 +15,7 @@ const PAGES: Readonly<Record<PageKind, (() => void) | undefined>> = {
   insights: mountInsightsPage,
   customer: mountCustomerPage,
   customers: mountCustomerSearchPage,
+  'target-groups': mountTargetGroupsPage,
 };
 
 for (const form of document.querySelectorAll<HTMLFormElement>('form[role="search"]')) {

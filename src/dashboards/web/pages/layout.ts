@@ -2,7 +2,7 @@ import { VENDOR_SCRIPTS } from '../assets/vendor';
 import { html, jsonScript, type SafeHtml } from '../html';
 import { PAGE_DATA_ID, type PageKind } from '../shared/page-data';
 
-export type NavSection = 'dashboards' | 'explore' | 'insights' | 'customers';
+export type NavSection = 'dashboards' | 'explore' | 'insights' | 'customers' | 'target-groups';
 
 export interface PageShell {
   readonly kind: PageKind;
@@ -51,6 +51,7 @@ ${vendor}
     ${navLink('/', 'Dashboards', 'dashboards', page.section)}
     ${navLink('/explore', 'Explore', 'explore', page.section)}
     ${navLink('/insights', 'Insights', 'insights', page.section)}
+    ${navLink('/target-groups', 'Target groups', 'target-groups', page.section)}
     ${navLink('/customers', 'Customers', 'customers', page.section)}
   </nav>
   <form class="header-search" action="/customers" method="get" role="search">

@@ -13,6 +13,7 @@ export type PageKind =
   | 'insights'
   | 'customer'
   | 'customers'
+  | 'target-groups'
   | 'not-found';
 
 export interface DateRangeFilterDefinition {
