@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { ConfigError, isAppError, type Problem } from '../errors';
 import { findDimension } from '../model/lookup';
 import type { Model } from '../model/types';
@@ -5,11 +6,12 @@ import { resolveQuery } from '../query/resolve';
 import { parseParams } from '../reports/common/params';
 import { annotationOf } from '../reports/query/response';
 import { REPORTS } from '../reports/registry';
-import { readYamlFile } from '../util/yaml-file';
+import { readYamlFile, type YamlFile } from '../util/yaml-file';
 import { shorthandSpec } from './charts/shorthand';
 import { timeOf } from './filters';
-import { loadDashboardFile } from './load';
+import { parseDashboard } from './load';
 import { compileSpec } from './render';
+import type { Dashboard } from './schema';
 import { chartInput, queryFields } from './tile-data';
 
 /**
@@ -17,14 +19,29 @@ import { chartInput, queryFields } from './tile-data';
  * queries, unknown reports and report parameters, and specs vega-lite cannot compile cleanly.
  */
 export function checkDashboardFile(file: string, model: Model): Problem[] {
-  let dashboard: ReturnType<typeof loadDashboardFile>;
+  let yaml: YamlFile;
   try {
-    dashboard = loadDashboardFile(file);
+    yaml = readYamlFile(file);
   } catch (e) {
     if (e instanceof ConfigError) return [...e.problems];
     throw e;
   }
-  const yaml = readYamlFile(file);
+  return checkDashboardYaml(yaml, model, basename(file).replace(/\.ya?ml$/, ''));
+}
+
+/**
+ * The same checks of a dashboard that is not a file: an imported YAML text or a dashboard saved
+ * through the API, which must pass what `rapport check` asks of a file.
+ */
+export function checkDashboardYaml(yaml: YamlFile, model: Model, id: string): Problem[] {
+  const file = yaml.file;
+  let dashboard: Dashboard;
+  try {
+    dashboard = parseDashboard(yaml, id);
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.problems];
+    throw e;
+  }
   const problems: Problem[] = [];
   const at = (path: (string | number)[], message: string) =>
     problems.push({ file, line: yaml.locate(path).line, field: path.join('.'), message });

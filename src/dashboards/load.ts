@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ConfigError, type Problem } from '../errors';
-import { readYamlFile, zodProblems } from '../util/yaml-file';
+import { readYamlFile, type YamlFile, zodProblems } from '../util/yaml-file';
 import { type Dashboard, DashboardSchema } from './schema';
 
 export function dashboardFiles(dir: string): string[] {
@@ -12,9 +12,12 @@ export function dashboardFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-/** One dashboard file, schema-checked; problems carry file, line and field. */
-export function loadDashboardFile(file: string): Dashboard {
-  const yaml = readYamlFile(file);
+/**
+ * A dashboard from parsed YAML (a file, an imported text, or a saved dashboard's JSON),
+ * schema-checked; problems carry file, line and field.
+ */
+export function parseDashboard(yaml: YamlFile, id: string): Dashboard {
+  const file = yaml.file;
   const r = DashboardSchema.safeParse(yaml.data);
   if (!r.success) throw new ConfigError(zodProblems(r.error, yaml));
   const problems: Problem[] = [];
@@ -30,7 +33,12 @@ export function loadDashboardFile(file: string): Dashboard {
     names.add(t.name);
   });
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...r.data, id: basename(file).replace(/\.ya?ml$/, ''), file };
+  return { ...r.data, id, file };
+}
+
+/** One dashboard file, schema-checked; its id is the file name without extension. */
+export function loadDashboardFile(file: string): Dashboard {
+  return parseDashboard(readYamlFile(file), basename(file).replace(/\.ya?ml$/, ''));
 }
 
 export function loadDashboards(dir: string): Dashboard[] {

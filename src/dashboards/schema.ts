@@ -128,5 +128,12 @@ export type DashboardDefinition = z.infer<typeof DashboardSchema>;
 export interface Dashboard extends DashboardDefinition {
   /** The file name without extension: the id in URLs. */
   readonly id: string;
+  /** The YAML file; for a dashboard saved in the application state, `user_dashboards/<id>`. */
   readonly file: string;
+  /** Set on dashboards built in the browser or imported (user_dashboards), absent on shipped files. */
+  readonly saved?: {
+    readonly createdBy: string | null;
+    readonly createdAt: string;
+    readonly updatedAt: string;
+  };
 }

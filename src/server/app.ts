@@ -21,6 +21,7 @@ import { queryRoutes } from './routes/query';
 import { reportRoutes } from './routes/reports';
 import { segmentRoutes } from './routes/segments';
 import { targetGroupRoutes } from './routes/target-groups';
+import { userDashboardRoutes } from './routes/user-dashboards';
 import { userRoutes } from './routes/users';
 import { webRoutes } from './routes/web';
 import { installSecurityHeaders } from './security-headers';
@@ -105,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => segmentRoutes(scope, ctx));
   await app.register(async (scope) => targetGroupRoutes(scope, ctx));
   await app.register(async (scope) => dashboardRoutes(scope, ctx));
+  await app.register(async (scope) => userDashboardRoutes(scope, ctx));
   await app.register(async (scope) => customerRoutes(scope, ctx));
   await app.register(async (scope) => webRoutes(scope, ctx));
   await app.register(async (scope) =>

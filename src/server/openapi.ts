@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ERROR_CATALOGUE } from '../errors';
 import { CubeQuerySchema } from '../query/schema';
 import { SaveSegmentSchema } from '../reports/target-groups/definition';
+import { savedDashboardPaths } from './openapi-dashboards';
 import { targetGroupPaths } from './openapi-target-groups';
 import { AddUserSchema } from './routes/users';
 
@@ -77,6 +78,7 @@ export function openApiDocument(): Record<string, unknown> {
   const addUser = z.toJSONSchema(AddUserSchema, { io: 'input' }) as Record<string, unknown>;
   delete addUser['$schema'];
   const op = (summary: string, extra: object = {}) => ({ summary, ...extra });
+  const savedDashboards = savedDashboardPaths(errors);
   return {
     openapi: '3.1.0',
     info: {
@@ -208,13 +210,20 @@ export function openApiDocument(): Record<string, unknown> {
           responses: withErrors('members'),
         }),
       },
-      '/v1/dashboards': { get: op('The dashboards', { responses: { '200': { description: '{data}' } } }) },
+      '/v1/dashboards': {
+        get: op('The dashboards, shipped (source: file) and saved (source: saved)', {
+          responses: { '200': { description: '{data}' } },
+        }),
+        ...savedDashboards.collection,
+      },
       '/v1/dashboards/{id}': {
         get: op('Every tile with its Vega-Lite spec and rows, for the filter values in the query string', {
           parameters: [pathParam('id')],
-          responses: withErrors('{id, title, filters, tiles}'),
+          responses: withErrors('{id, title, filters, tiles, data_as_of}'),
         }),
+        ...savedDashboards.item,
       },
+      ...savedDashboards.paths,
       '/v1/dashboards/{id}/tiles/{tile}': {
         get: op('One tile as NAME.svg, NAME.csv or NAME.json, filters in the query string', {
           description:

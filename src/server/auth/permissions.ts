@@ -78,6 +78,13 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   // aggregates and who may not list values beyond dashboard filters.
   'POST /v1/dashboards/:id/tiles/:tile/records': QUERY,
   'POST /v1/dashboards/:id/tiles/:tile/segment': MARKETING,
+  // Saved dashboards: analysts and marketers make and change their own (the maker check is in
+  // dashboards/saved/catalog.ts), admins all; executives view. Shipped files stay read-only.
+  'POST /v1/dashboards': QUERY,
+  'PUT /v1/dashboards/:id': QUERY,
+  'DELETE /v1/dashboards/:id': QUERY,
+  'GET /v1/dashboards/:id/yaml': READ_DATA,
+  'POST /v1/dashboards/import': QUERY,
 
   'GET /v1/customers': QUERY,
   'GET /v1/customers/:id': QUERY,
@@ -85,6 +92,8 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /': 'public',
   'GET /dashboards': 'public',
   'GET /dashboards/:id': 'public',
+  'GET /dashboards/new': 'public',
+  'GET /dashboards/:id/edit': 'public',
   'GET /explore': 'public',
   'GET /insights': 'public',
   'GET /target-groups': 'public',

@@ -1,11 +1,10 @@
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { dashboardFactTables, dataAsOf } from '../../dashboards/data-as-of';
 import { exportContext } from '../../dashboards/export/context';
 import { tileCsv, tileSvg } from '../../dashboards/export/tile';
 import { filterValues } from '../../dashboards/filters';
-import { loadDashboards } from '../../dashboards/load';
 import { type DashboardResult, runDashboard, runDashboardTile } from '../../dashboards/run';
 import type { DrillStep } from '../../dashboards/run-tile';
 import { segmentDefinitionFor } from '../../dashboards/save-segment';
@@ -19,6 +18,7 @@ import type { AppContext } from '../deps';
 import { parseInput } from '../validate';
 import { negotiate } from './query';
 import { reportContext } from './reports';
+import { dashboardCatalog } from './user-dashboards';
 
 const DrillPath = z
   .array(z.object({ member: z.string().min(1), row: z.record(z.string(), z.unknown()) }).strict())
@@ -83,20 +83,21 @@ const ValuesQuery = z
  * `/tiles/:tile.svg` and `.csv` render one tile on the server.
  */
 export async function dashboardRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const dir = join(ctx.root, 'dashboards');
-  const all = () => loadDashboards(dir);
-  const find = (id: string): Dashboard => {
-    const d = all().find((x) => x.id === id);
-    if (!d) throw new AppError('NOT_FOUND', `no dashboard "${id}"`, { dashboard: id });
-    return d;
-  };
+  const catalog = dashboardCatalog(ctx);
+  const find = (id: string): Promise<Dashboard> => catalog.find(id);
   const services = () => ({ queries: ctx.queries, reports: reportContext(ctx) });
-  const run = (id: string, query: unknown): Promise<DashboardResult> =>
-    runDashboard(services(), find(id), (query ?? {}) as Record<string, unknown>);
+  const run = async (
+    id: string,
+    query: unknown,
+  ): Promise<DashboardResult & { data_as_of: string | null }> => {
+    const d = await find(id);
+    const result = await runDashboard(services(), d, (query ?? {}) as Record<string, unknown>);
+    return { ...result, data_as_of: await dataAsOf(ctx.engine, dashboardFactTables(ctx.model, d)) };
+  };
   const tile = async (id: string, name: string, query: unknown, drill: readonly DrillStep[] = []) => {
     const t = await runDashboardTile(
       services(),
-      find(id),
+      await find(id),
       name,
       (query ?? {}) as Record<string, unknown>,
       drill,
@@ -111,11 +112,15 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: AppContext): Pr
   };
 
   app.get('/v1/dashboards', async () => ({
-    data: all().map((d) => ({
+    data: (await catalog.all()).map((d) => ({
       id: d.id,
       title: d.title,
       description: d.description ?? null,
       tiles: d.tiles.length,
+      // Shipped YAML files are read-only here; saved ones say who made them.
+      source: d.saved ? 'saved' : 'file',
+      created_by: d.saved?.createdBy ?? null,
+      updated_at: d.saved?.updatedAt ?? null,
     })),
   }));
   app.get<{ Params: { id: string } }>('/v1/dashboards/:id', async (request) =>
@@ -128,7 +133,7 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: AppContext): Pr
       if (!m) throw new AppError('NOT_FOUND', 'a tile is fetched as NAME.svg, NAME.csv or NAME.json');
       const { headers, context, ...filters } = parseInput(TileQuery, request.query ?? {}, 'query string');
       const t = await tile(request.params.id, m[1]!, filters);
-      const d = find(request.params.id);
+      const d = await find(request.params.id);
       // What an export says around the tile (dashboard, period, filters); the page's exports read it too.
       const about = exportContext(
         { dashboard: d, values: filterValues(d, filters), model: ctx.model, now: reportContext(ctx).now() },
@@ -204,7 +209,8 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: AppContext): Pr
 
   app.get('/v1/meta/values', async (request) => {
     const q = parseInput(ValuesQuery, request.query, 'query string');
-    assertMayListValues(q.member, all());
+    // Executives list the values of the shipped dashboards' filters only: those are curated.
+    assertMayListValues(q.member, catalog.shipped());
     const query = {
       dimensions: [q.member],
       filters: q.search ? [{ member: q.member, operator: 'contains', values: [q.search] }] : [],

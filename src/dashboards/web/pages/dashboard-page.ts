@@ -1,4 +1,5 @@
 import { html } from '../html';
+import { dataAsOfText } from '../shared/data-as-of-text';
 import type { DashboardPageData } from '../shared/page-data';
 import { pageShell } from './layout';
 
@@ -21,6 +22,12 @@ export function dashboardPage(data: DashboardPageData): string {
       <p class="breadcrumb-nav"><a href="/">Dashboards</a></p>
       <h1>${data.title}</h1>
       ${data.description ? html`<p class="muted page-description">${data.description}</p>` : ''}
+      ${data.dataAsOf === undefined ? '' : html`<p class="muted data-as-of" data-as-of="${data.dataAsOf ?? ''}">${dataAsOfText(data.dataAsOf)}</p>`}
+    </div>
+    <div class="page-actions" role="toolbar" aria-label="Dashboard actions">
+      <button type="button" class="button small" data-action="copy-link" title="Copy a link to this view: its filters and drill-downs">Copy link</button>
+      <button type="button" class="button small" data-action="export-yaml" title="Download the dashboard as a YAML file">Export YAML</button>
+      ${data.saved ? html`<a class="button small" data-action="edit" href="/dashboards/${encodeURIComponent(data.id)}/edit">Edit</a>` : ''}
     </div>
   </header>
   <div class="filter-bar" role="toolbar" aria-label="Dashboard filters"></div>

@@ -6,6 +6,8 @@ export interface DashboardSummary {
   readonly title: string;
   readonly description?: string;
   readonly tiles: number;
+  /** Who saved it, for dashboards built in the browser or imported (shipped files have none). */
+  readonly createdBy?: string;
 }
 
 /** The home page: every dashboard as a card, Explore, and the customer search. */
@@ -16,7 +18,7 @@ export function indexPage(dashboards: readonly DashboardSummary[], loadError?: s
     ) => html`<a class="card dashboard-card" href="/dashboards/${encodeURIComponent(d.id)}" data-dashboard="${d.id}">
       <h3 class="card-title">${d.title}</h3>
       <p class="card-text">${d.description ?? ''}</p>
-      <span class="card-meta">${d.tiles} tile${d.tiles === 1 ? '' : 's'}</span>
+      <span class="card-meta">${d.tiles} tile${d.tiles === 1 ? '' : 's'}${d.createdBy === undefined ? '' : ` · saved by ${d.createdBy}`}</span>
     </a>`,
   );
   const main = html`
@@ -37,6 +39,11 @@ ${loadError ? html`<div class="alert error" role="alert"><strong>Dashboards fail
 ${dashboards.length === 0 && !loadError ? html`<p class="empty-note">No dashboards yet: add a YAML file to <code>dashboards/</code>.</p>` : ''}
 <section class="card-grid" aria-label="Dashboards">
   ${cards}
+  <a class="card new-dashboard-card" href="/dashboards/new" data-action="new-dashboard">
+    <h3 class="card-title">New dashboard</h3>
+    <p class="card-text">Build a dashboard in the browser: tiles from saved questions, cube queries or the shipped dashboards' reports, on the grid, with filters.</p>
+    <span class="card-meta">Builder</span>
+  </a>
   <a class="card explore-card" href="/explore">
     <h3 class="card-title">Explore</h3>
     <p class="card-text">Ask your own question: pick measures, dimensions, a time range and filters, and see the table, the chart and the SQL.</p>

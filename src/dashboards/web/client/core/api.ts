@@ -66,3 +66,21 @@ export function postJson<T>(url: string, body: unknown, signal?: AbortSignal): P
     body: JSON.stringify(body),
   });
 }
+
+export function putJson<T>(url: string, body: unknown): Promise<T> {
+  return send<T>(url, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+/** DELETE; its success is a 204 without a body, so only an error answer is read. */
+export async function deleteResource(url: string): Promise<void> {
+  try {
+    await send<unknown>(url, { method: 'DELETE' });
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 'BAD_RESPONSE' && e.status < 300) return;
+    throw e;
+  }
+}

@@ -4,6 +4,7 @@ import { readPageData } from '../core/page-data';
 import { type DrillProblem, type DrillValue, drillParams, readDrills, samePath } from './drill-state';
 import { renderFilterBar } from './filter-bar';
 import { apiFilters, type FilterValues, pageSearch, readFilters, withValue } from './filter-state';
+import { mountPageActions } from './page-actions';
 import { DashboardTile } from './tile';
 
 /** Set on the performance timeline the first time every tile has settled (tests read it). */
@@ -106,6 +107,7 @@ export function mountDashboardPage(): void {
     const changed = tiles.filter((t) => !samePath(t.drillPath, drills.get(t.name) ?? []));
     settle(changed.map((t) => t.load(drills.get(t.name) ?? [])));
   });
+  mountPageActions(root, data.id);
   readUrlDrills();
   refresh();
 }
