@@ -1,4 +1,5 @@
 import type { PageKind } from '../shared/page-data';
+import { mountBuilderPage } from './builder/page';
 import { mountCustomerPage } from './customer/customer-page';
 import { mountCustomerSearchPage } from './customer/search-page';
 import { mountDashboardPage } from './dashboard/page';
@@ -11,6 +12,7 @@ const PAGES: Readonly<Record<PageKind, (() => void) | undefined>> = {
   index: undefined,
   'not-found': undefined,
   dashboard: mountDashboardPage,
+  builder: mountBuilderPage,
   explore: mountExplorePage,
   insights: mountInsightsPage,
   customer: mountCustomerPage,

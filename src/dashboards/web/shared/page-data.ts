@@ -9,6 +9,7 @@ export const PAGE_DATA_ID = 'page-data';
 export type PageKind =
   | 'index'
   | 'dashboard'
+  | 'builder'
   | 'explore'
   | 'insights'
   | 'customer'
@@ -54,6 +55,10 @@ export interface DashboardPageData {
   readonly description?: string;
   readonly filters: readonly FilterDefinition[];
   readonly tiles: readonly TileLayout[];
+  /** Saved in the application state (built in the browser or imported): it can be edited. */
+  readonly saved?: boolean;
+  /** The end of the last successful ETL load of the facts it shows (ISO), or null. */
+  readonly dataAsOf?: string | null;
 }
 
 export interface CustomerPageData {
