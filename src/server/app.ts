@@ -17,7 +17,9 @@ import { dashboardRoutes } from './routes/dashboards';
 import { docsRoutes } from './routes/docs';
 import { etlRoutes } from './routes/etl';
 import { healthRoutes } from './routes/health';
+import { alertRoutes } from './routes/alerts';
 import { queryRoutes } from './routes/query';
+import { questionRoutes } from './routes/questions';
 import { reportRoutes } from './routes/reports';
 import { segmentRoutes } from './routes/segments';
 import { targetGroupRoutes } from './routes/target-groups';
@@ -104,6 +106,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => cubeCompatRoutes(scope, ctx));
   await app.register(async (scope) => reportRoutes(scope, ctx));
   await app.register(async (scope) => segmentRoutes(scope, ctx));
+  await app.register(async (scope) => questionRoutes(scope, ctx));
+  await app.register(async (scope) => alertRoutes(scope, ctx));
   await app.register(async (scope) => targetGroupRoutes(scope, ctx));
   await app.register(async (scope) => dashboardRoutes(scope, ctx));
   await app.register(async (scope) => userDashboardRoutes(scope, ctx));

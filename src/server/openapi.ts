@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ERROR_CATALOGUE } from '../errors';
 import { CubeQuerySchema } from '../query/schema';
 import { SaveSegmentSchema } from '../reports/target-groups/definition';
+import { questionPaths } from './openapi-questions';
 import { savedDashboardPaths } from './openapi-dashboards';
 import { targetGroupPaths } from './openapi-target-groups';
 import { AddUserSchema } from './routes/users';
@@ -318,6 +319,7 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { '201': { description: 'the saved segment with members_url' }, ...errors },
         }),
       },
+      ...questionPaths(errors),
       '/v1/customers': {
         get: op('Find customers by id, name, e-mail or phone (?search=&limit=)', {
           responses: withErrors('{data}'),

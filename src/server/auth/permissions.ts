@@ -86,6 +86,23 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /v1/dashboards/:id/yaml': READ_DATA,
   'POST /v1/dashboards/import': QUERY,
 
+  // Saved questions: analysts and marketers make them, executives list and run them; only the
+  // owner or an admin changes or deletes one (checked in the route).
+  'GET /v1/questions': READ_DATA,
+  'POST /v1/questions': QUERY,
+  'GET /v1/questions/:id': READ_DATA,
+  'PUT /v1/questions/:id': QUERY,
+  'DELETE /v1/questions/:id': QUERY,
+  'POST /v1/questions/:id/duplicate': QUERY,
+  'POST /v1/questions/:id/run': READ_DATA,
+  // Alerts: made by those who make questions; a check runs as the alert's owner.
+  'GET /v1/alerts': READ_DATA,
+  'POST /v1/alerts': QUERY,
+  'GET /v1/alerts/:id': READ_DATA,
+  'DELETE /v1/alerts/:id': QUERY,
+  'POST /v1/alerts/:id/check': QUERY,
+  'GET /v1/alerts/:id/history': READ_DATA,
+
   'GET /v1/customers': QUERY,
   'GET /v1/customers/:id': QUERY,
 
@@ -96,6 +113,7 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /dashboards/:id/edit': 'public',
   'GET /explore': 'public',
   'GET /insights': 'public',
+  'GET /questions': 'public',
   'GET /target-groups': 'public',
   'GET /customers': 'public',
   'GET /customers/:id': 'public',

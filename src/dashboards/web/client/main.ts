@@ -6,6 +6,7 @@ import { mountDashboardPage } from './dashboard/page';
 import { mountExplorePage } from './explore/page';
 import { attachCustomerSuggestions } from './header/customer-search';
 import { mountInsightsPage } from './insights/page';
+import { mountQuestionsPage } from './questions/page';
 import { mountTargetGroupsPage } from './target-groups/page';
 
 const PAGES: Readonly<Record<PageKind, (() => void) | undefined>> = {
@@ -17,6 +18,7 @@ const PAGES: Readonly<Record<PageKind, (() => void) | undefined>> = {
   insights: mountInsightsPage,
   customer: mountCustomerPage,
   customers: mountCustomerSearchPage,
+  questions: mountQuestionsPage,
   'target-groups': mountTargetGroupsPage,
 };
 

@@ -2,7 +2,7 @@ import { VENDOR_SCRIPTS } from '../assets/vendor';
 import { html, jsonScript, type SafeHtml } from '../html';
 import { PAGE_DATA_ID, type PageKind } from '../shared/page-data';
 
-export type NavSection = 'dashboards' | 'explore' | 'insights' | 'customers' | 'target-groups';
+export type NavSection = 'dashboards' | 'explore' | 'questions' | 'insights' | 'customers' | 'target-groups';
 
 export interface PageShell {
   readonly kind: PageKind;
@@ -50,6 +50,7 @@ ${vendor}
   <nav class="app-nav" aria-label="Main">
     ${navLink('/', 'Dashboards', 'dashboards', page.section)}
     ${navLink('/explore', 'Explore', 'explore', page.section)}
+    ${navLink('/questions', 'Questions', 'questions', page.section)}
     ${navLink('/insights', 'Insights', 'insights', page.section)}
     ${navLink('/target-groups', 'Target groups', 'target-groups', page.section)}
     ${navLink('/customers', 'Customers', 'customers', page.section)}

@@ -14,6 +14,7 @@ export type PageKind =
   | 'insights'
   | 'customer'
   | 'customers'
+  | 'questions'
   | 'target-groups'
   | 'not-found';
 

@@ -3,6 +3,7 @@ import { errorState } from '../components/states';
 import { ApiError, getJson, isAbort } from '../core/api';
 import { copyText } from '../core/clipboard';
 import { h, must, replace } from '../core/dom';
+import { type Question, questionsApi } from '../questions/question-api';
 import { curlCommand, queryJson } from './copy-formats';
 import type { Edit } from './filter-editor';
 import { memberBrowser } from './member-browser';
@@ -12,6 +13,7 @@ import { renderQueryBuilder } from './query-builder';
 import {
   type ExploreQuery,
   emptyQuery,
+  fromCubeQuery,
   isRunnable,
   queryUrl,
   readQueryFromUrl,
@@ -19,6 +21,7 @@ import {
 } from './query-model';
 import { ResultsView } from './results-view';
 import { runQuery } from './run-query';
+import { saveQuestionControl } from './save-question';
 
 function toggle(list: string[], name: string): void {
   const i = list.indexOf(name);
@@ -72,8 +75,38 @@ export async function mountExplorePage(): Promise<void> {
   );
   builder.after(actions);
 
-  const fromUrl = readQueryFromUrl(location.search);
+  // `?question=ID` opens a saved question: its query and chart; the address keeps naming it.
+  let questionId = new URLSearchParams(location.search).get('question') ?? undefined;
+  let opened: Question | undefined;
+  let fromUrl = readQueryFromUrl(location.search);
+  if (questionId) {
+    try {
+      opened = await questionsApi.get(questionId);
+      // An edited query in the address (after a reload) wins over the saved one.
+      if (!new URLSearchParams(location.search).has('query')) fromUrl = fromCubeQuery(opened.query);
+      results.chartSettings = opened.chart;
+      must('.page-header h1', root).textContent = opened.name;
+    } catch (e) {
+      fromUrl = { error: `The saved question could not be opened: ${(e as Error).message}` };
+      questionId = undefined;
+    }
+  }
   const q: ExploreQuery = 'error' in fromUrl ? emptyQuery() : fromUrl;
+  const addressOf = (url: string) =>
+    questionId ? `${url}${url.includes('?') ? '&' : '?'}question=${encodeURIComponent(questionId)}` : url;
+  actions.insertBefore(
+    saveQuestionControl({
+      opened,
+      query: () => toCubeQuery(q),
+      chart: () => results.chartSettings,
+      saved: (saved) => {
+        questionId = saved.id;
+        must('.page-header h1', root).textContent = saved.name;
+        history.replaceState(null, '', addressOf(queryUrl(q)));
+      },
+    }),
+    copied,
+  );
   let request: AbortController | undefined;
 
   async function copy(what: string, text: string) {
@@ -105,7 +138,7 @@ export async function mountExplorePage(): Promise<void> {
 
   const edit: Edit = { redraw: () => changed(true), keep: () => changed(false) };
   function changed(redraw: boolean) {
-    history.replaceState(null, '', queryUrl(q));
+    history.replaceState(null, '', addressOf(queryUrl(q)));
     if (redraw) draw();
     root.dataset.stale = 'true';
   }

@@ -47,6 +47,16 @@ export class ResultsView {
   /** The measure the chart shows, kept across runs while the query still has it. */
   private measure?: string;
 
+  /** The chart settings a saved question keeps: the measure drawn. */
+  get chartSettings(): Record<string, unknown> {
+    return this.measure ? { measure: this.measure } : {};
+  }
+
+  /** Restores a saved question's chart settings before its first run. */
+  set chartSettings(settings: Record<string, unknown>) {
+    if (typeof settings['measure'] === 'string') this.measure = settings['measure'];
+  }
+
   constructor(private readonly root: HTMLElement) {}
 
   showRun(run: QueryRun): void {

@@ -1,0 +1,95 @@
+import { Cron } from 'croner';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { AppError } from '../../errors';
+import { checkAlertById } from '../../questions/alerts/check';
+import {
+  alertHistory,
+  createAlert,
+  deleteAlert,
+  lastEvent,
+  listAlerts,
+  requireAlert,
+} from '../../questions/alerts/store';
+import { type Alert, AlertInputSchema } from '../../questions/alerts/types';
+import { timeSeriesOf, watchedMeasure } from '../../questions/alerts/value';
+import { requireQuestion } from '../../questions/store';
+import { alertDeps } from '../alert-deps';
+import type { AppContext } from '../deps';
+import { parseInput } from '../validate';
+import { assertOwner, requestUser } from './questions';
+
+/** The contract's Destination (src/delivery/destinations.ts), checked where an alert is saved. */
+const Destination = z.discriminatedUnion('kind', [
+  z
+    .object({ kind: z.literal('email'), to: z.array(z.string().regex(/^[^\s@<>,;]+@[^\s@<>,;]+$/)).min(1) })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('webhook'),
+      url: z.string().regex(/^https?:\/\//, 'a webhook URL starts with http:// or https://'),
+      format: z.enum(['json', 'slack']).default('json'),
+    })
+    .strict(),
+]);
+
+/** Refuses an alert that could never be checked: caught when it is saved, not at 3 a.m. */
+async function assertCheckable(ctx: AppContext, input: z.infer<typeof AlertInputSchema>) {
+  const question = await requireQuestion(ctx.engine, input.question);
+  watchedMeasure(question.query, input.measure ?? null);
+  if (
+    (input.condition === 'change_pct' || input.condition === 'outside_forecast') &&
+    !timeSeriesOf(question.query)
+  )
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `condition ${input.condition} compares periods: question "${question.id}" needs a time dimension with a granularity`,
+      { condition: input.condition },
+    );
+  if (input.schedule) {
+    try {
+      new Cron(input.schedule, { timezone: input.timezone, paused: true }).stop();
+    } catch (e) {
+      throw new AppError('VALIDATION_FAILED', `schedule "${input.schedule}": ${(e as Error).message}`);
+    }
+  }
+  return input.destinations.map((d, i) => parseInput(Destination, d, `destinations.${i}`));
+}
+
+/** Alerts: a saved question's value watched against a condition, sent once per crossing. */
+export async function alertRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const withState = async (a: Alert) => {
+    const last = await lastEvent(ctx.engine, a.id);
+    return { ...a, crossed: last?.crossed ?? false, lastCheck: last ?? null };
+  };
+  app.get('/v1/alerts', async () => ({
+    data: await Promise.all((await listAlerts(ctx.engine)).map(withState)),
+  }));
+  app.post('/v1/alerts', async (request, reply) => {
+    const input = parseInput(AlertInputSchema, request.body, 'body');
+    const destinations = await assertCheckable(ctx, input);
+    const alert = await createAlert(
+      ctx.engine,
+      { ...input, destinations },
+      requestUser(request).name,
+      ctx.now?.() ?? new Date(),
+    );
+    return reply.status(201).send(await withState(alert));
+  });
+  app.get<{ Params: { id: string } }>('/v1/alerts/:id', async (request) =>
+    withState(await requireAlert(ctx.engine, request.params.id)),
+  );
+  app.delete<{ Params: { id: string } }>('/v1/alerts/:id', async (request, reply) => {
+    const alert = await requireAlert(ctx.engine, request.params.id);
+    assertOwner(request, alert.createdBy, `alert "${alert.id}"`);
+    await deleteAlert(ctx.engine, alert.id);
+    return reply.status(204).send();
+  });
+  app.post<{ Params: { id: string } }>('/v1/alerts/:id/check', async (request) =>
+    checkAlertById(alertDeps(ctx), request.params.id),
+  );
+  app.get<{ Params: { id: string } }>('/v1/alerts/:id/history', async (request) => {
+    const alert = await requireAlert(ctx.engine, request.params.id);
+    return { data: await alertHistory(ctx.engine, alert.id) };
+  });
+}
