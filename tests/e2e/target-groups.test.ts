@@ -46,7 +46,7 @@ describe('the target groups page', () => {
       expect(await page.locator('.app-nav a[aria-current="page"]').textContent()).toBe('Target groups');
 
       await page.locator('.tg-search').fill('germ');
-      await page.waitForFunction(() => document.querySelectorAll('.tg-table tbody tr').length === 1);
+      await page.waitForFunction("document.querySelectorAll('.tg-table tbody tr').length === 1");
       expect(new URL(page.url()).searchParams.get('search')).toBe('germ');
       const row = page.locator('.tg-table tbody tr');
       expect(await row.getAttribute('data-segment')).toBe('germany-current');
@@ -68,7 +68,7 @@ describe('the target groups page', () => {
       expect(await page.locator('.tg-history-table tbody tr').count()).toBe(1);
 
       await row.locator('.tg-refresh').click();
-      await page.waitForFunction(() => document.querySelectorAll('.tg-history-table tbody tr').length === 2);
+      await page.waitForFunction("document.querySelectorAll('.tg-history-table tbody tr').length === 2");
       await page.waitForSelector('.tg-detail[data-state="ready"] .tg-history-chart svg');
       const points = await page.$$eval('.tg-history-chart svg g.role-mark path', (marks) => marks.length);
       expect(points).toBeGreaterThanOrEqual(2);
