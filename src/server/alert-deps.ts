@@ -1,3 +1,6 @@
+import { type Destination, DestinationSchema, describeDestination } from '../delivery/destinations';
+import { deliver } from '../delivery/send';
+import { deliverySettings } from '../delivery/settings';
 import { AppError } from '../errors';
 import type { AlertDeps } from '../questions/alerts/check';
 import { runQuestion } from '../questions/run';
@@ -6,12 +9,14 @@ import type { AppContext } from './deps';
 
 /**
  * How the server checks alerts: the question runs as the alert's owner (their rules, whoever
- * asked for the check), and a firing goes to the alert's destinations.
+ * asked for the check), and a firing goes to each of the alert's destinations through the
+ * deliveries log (which keeps and retries what fails).
  */
 export function alertDeps(ctx: AppContext): AlertDeps {
+  const now = () => ctx.now?.() ?? new Date();
   return {
     engine: ctx.engine,
-    now: () => ctx.now?.() ?? new Date(),
+    now,
     run: async (question, owner) => {
       const user = await userNamed(ctx.engine, owner);
       if (!user)
@@ -24,7 +29,24 @@ export function alertDeps(ctx: AppContext): AlertDeps {
         );
       return runQuestion(ctx.queries, question, runAs(user, unscopedModel(ctx)));
     },
-    send: async (alert) =>
-      alert.destinations.length === 0 ? 'no destinations' : 'not sent: delivery is not set up in this build',
+    send: async (alert, message) => {
+      if (alert.destinations.length === 0) return 'no destinations';
+      const settings = deliverySettings();
+      const link = settings.baseUrl
+        ? `${settings.baseUrl}/explore?question=${encodeURIComponent(alert.questionId)}`
+        : undefined;
+      const outcomes: string[] = [];
+      for (const d of alert.destinations) {
+        const destination: Destination = DestinationSchema.parse(d);
+        const o = await deliver(
+          { engine: ctx.engine, settings, now },
+          destination,
+          { ...message, link },
+          { kind: 'alert', id: alert.id },
+        );
+        outcomes.push(`${describeDestination(destination)}: ${o.status}${o.error ? ` (${o.error})` : ''}`);
+      }
+      return outcomes.join('; ');
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { DestinationSchema } from '../../delivery/destinations';
 import { AppError } from '../../errors';
 import { checkAlertById } from '../../questions/alerts/check';
 import {
@@ -18,20 +19,6 @@ import { alertDeps } from '../alert-deps';
 import type { AppContext } from '../deps';
 import { parseInput } from '../validate';
 import { assertOwner, requestUser } from './questions';
-
-/** The contract's Destination (src/delivery/destinations.ts), checked where an alert is saved. */
-const Destination = z.discriminatedUnion('kind', [
-  z
-    .object({ kind: z.literal('email'), to: z.array(z.string().regex(/^[^\s@<>,;]+@[^\s@<>,;]+$/)).min(1) })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('webhook'),
-      url: z.string().regex(/^https?:\/\//, 'a webhook URL starts with http:// or https://'),
-      format: z.enum(['json', 'slack']).default('json'),
-    })
-    .strict(),
-]);
 
 /** Refuses an alert that could never be checked: caught when it is saved, not at 3 a.m. */
 async function assertCheckable(ctx: AppContext, input: z.infer<typeof AlertInputSchema>) {
@@ -53,7 +40,7 @@ async function assertCheckable(ctx: AppContext, input: z.infer<typeof AlertInput
       throw new AppError('VALIDATION_FAILED', `schedule "${input.schedule}": ${(e as Error).message}`);
     }
   }
-  return input.destinations.map((d, i) => parseInput(Destination, d, `destinations.${i}`));
+  return input.destinations.map((d, i) => parseInput(DestinationSchema, d, `destinations.${i}`));
 }
 
 /** Alerts: a saved question's value watched against a condition, sent once per crossing. */
