@@ -21,10 +21,11 @@ export function dashboardPage(p: {
 }): string {
   const tiles = p.tiles
     .map((t) => {
+      // An exported SVG carries its own title block; a tile without one gets a heading.
       const body = t.svg
         ? t.svg.replace(/<svg\b/, '<svg preserveAspectRatio="xMinYMin meet"')
-        : `<p class="note">${escapeHtml(t.note ?? 'no chart')}</p>`;
-      return `<section class="tile" style="grid-column: span ${Math.min(12, Math.max(1, t.width))}"><h2>${escapeHtml(t.title)}</h2>${body}</section>`;
+        : `<h2>${escapeHtml(t.title)}</h2><p class="note">${escapeHtml(t.note ?? 'no chart')}</p>`;
+      return `<section class="tile" style="grid-column: span ${Math.min(12, Math.max(1, t.width))}">${body}</section>`;
     })
     .join('\n');
   return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(p.title)}</title><style>

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { DeliveryScheduler } from '../delivery/scheduler';
 import { warehouseVersion } from '../etl';
 import { loadModel } from '../model/load';
 import { QueryService } from '../reports/query/service';
@@ -11,17 +12,18 @@ import type { AppContext, AppDeps } from './deps';
 import { installErrorHandler } from './errors';
 import { installRateLimit, serverLimits } from './limits';
 import { installRequestGuards } from './request-guard';
+import { alertRoutes } from './routes/alerts';
 import { cubeCompatRoutes } from './routes/cube-compat';
 import { customerRoutes } from './routes/customers';
 import { dashboardRoutes } from './routes/dashboards';
 import { docsRoutes } from './routes/docs';
 import { etlRoutes } from './routes/etl';
 import { healthRoutes } from './routes/health';
-import { alertRoutes } from './routes/alerts';
 import { queryRoutes } from './routes/query';
 import { questionRoutes } from './routes/questions';
 import { reportRoutes } from './routes/reports';
 import { segmentRoutes } from './routes/segments';
+import { subscriptionRoutes } from './routes/subscriptions';
 import { targetGroupRoutes } from './routes/target-groups';
 import { userDashboardRoutes } from './routes/user-dashboards';
 import { userRoutes } from './routes/users';
@@ -84,6 +86,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     maxLimit: limits.settings.maxRows,
     maxStreamLimit: limits.settings.maxExportRows,
   });
+  // Subscriptions, alert checks and target-group refreshes register here; it ticks (real time)
+  // only in rapport serve/start, and its work runs on the inner engine like ETL runs.
+  const scheduler = new DeliveryScheduler({
+    engine: deps.engine,
+    onEvent: (e) =>
+      e.kind === 'fired'
+        ? app.log.info({ work: e.work, id: e.id, due: e.due, missed: e.missed }, 'scheduled work fired')
+        : app.log.warn({ work: e.work, id: e.id, due: e.due, err: e.error.message }, 'scheduled work failed'),
+  });
   // Request handlers get the engine under the limits; /health and ETL runs use the inner one,
   // so that neither waits behind heavy queries nor is a load interrupted by the query timeout.
   const ctx: AppContext = {
@@ -98,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     refreshVersion: async () => {
       version = await warehouseVersion(deps.engine);
     },
+    scheduler,
   };
   await app.register(async (scope) => docsRoutes(scope, ctx));
   await app.register(async (scope) => healthRoutes(scope, { ...ctx, engine: deps.engine }));
@@ -106,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => cubeCompatRoutes(scope, ctx));
   await app.register(async (scope) => reportRoutes(scope, ctx));
   await app.register(async (scope) => segmentRoutes(scope, ctx));
+  await app.register(async (scope) => subscriptionRoutes(scope, { ...ctx, engine: deps.engine }));
   await app.register(async (scope) => questionRoutes(scope, ctx));
   await app.register(async (scope) => alertRoutes(scope, ctx));
   await app.register(async (scope) => targetGroupRoutes(scope, ctx));
@@ -116,5 +129,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) =>
     userRoutes(scope, { engine: deps.engine, forgetKeys: auth.forgetKeys }),
   );
+  if (deps.schedules) {
+    app.addHook('onReady', async () => scheduler.start());
+    app.addHook('onClose', () => scheduler.stop());
+  }
   return app;
 }

@@ -1,4 +1,5 @@
 import type { FastifyServerOptions } from 'fastify';
+import type { DeliveryScheduler } from '../delivery/scheduler';
 import type { Engine } from '../engine';
 import type { Model } from '../model/types';
 import type { QueryService } from '../reports/query/service';
@@ -36,4 +37,9 @@ export interface AppContext extends AppDeps {
   queryLoad(): { running: number; queued: number; limit: number };
   /** Re-reads the warehouse version after data changed (an ETL run through the API). */
   refreshVersion(): Promise<void>;
+  /**
+   * Scheduled work of subscriptions, alert checks and target-group refreshes (src/delivery/
+   * scheduler.ts): register on it in any app; it ticks only where `schedules` is set.
+   */
+  readonly scheduler: DeliveryScheduler;
 }

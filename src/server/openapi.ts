@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { ERROR_CATALOGUE } from '../errors';
 import { CubeQuerySchema } from '../query/schema';
 import { SaveSegmentSchema } from '../reports/target-groups/definition';
-import { questionPaths } from './openapi-questions';
 import { savedDashboardPaths } from './openapi-dashboards';
+import { questionPaths } from './openapi-questions';
+import { subscriptionPaths } from './openapi-subscriptions';
 import { targetGroupPaths } from './openapi-target-groups';
 import { AddUserSchema } from './routes/users';
 
@@ -320,6 +321,7 @@ export function openApiDocument(): Record<string, unknown> {
         }),
       },
       ...questionPaths(errors),
+      ...subscriptionPaths(errors),
       '/v1/customers': {
         get: op('Find customers by id, name, e-mail or phone (?search=&limit=)', {
           responses: withErrors('{data}'),

@@ -103,6 +103,17 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   'POST /v1/alerts/:id/check': QUERY,
   'GET /v1/alerts/:id/history': READ_DATA,
 
+  // Subscriptions: whoever reads dashboards may subscribe; the route shows each user their own
+  // (admins all), and a delivery is composed under its owner's rules.
+  'GET /v1/subscriptions': READ_DATA,
+  'POST /v1/subscriptions': READ_DATA,
+  'GET /v1/subscriptions/:id': READ_DATA,
+  'PUT /v1/subscriptions/:id': READ_DATA,
+  'DELETE /v1/subscriptions/:id': READ_DATA,
+  'POST /v1/subscriptions/:id/send': READ_DATA,
+  'GET /v1/subscriptions/:id/deliveries': READ_DATA,
+  'GET /v1/deliveries/:id/files/:file': READ_DATA,
+
   'GET /v1/customers': QUERY,
   'GET /v1/customers/:id': QUERY,
 
@@ -113,8 +124,8 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /dashboards/:id/edit': 'public',
   'GET /explore': 'public',
   'GET /insights': 'public',
-  'GET /questions': 'public',
   'GET /target-groups': 'public',
+  'GET /questions': 'public',
   'GET /customers': 'public',
   'GET /customers/:id': 'public',
   'GET /assets/app.js': 'public',
