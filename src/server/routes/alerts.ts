@@ -2,6 +2,7 @@ import { Cron } from 'croner';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { DestinationSchema } from '../../delivery/destinations';
+import type { Engine } from '../../engine';
 import { AppError } from '../../errors';
 import { checkAlertById } from '../../questions/alerts/check';
 import {
@@ -21,8 +22,8 @@ import { parseInput } from '../validate';
 import { assertOwner, requestUser } from './questions';
 
 /** Refuses an alert that could never be checked: caught when it is saved, not at 3 a.m. */
-async function assertCheckable(ctx: AppContext, input: z.infer<typeof AlertInputSchema>) {
-  const question = await requireQuestion(ctx.engine, input.question);
+export async function assertCheckable(engine: Engine, input: z.infer<typeof AlertInputSchema>) {
+  const question = await requireQuestion(engine, input.question);
   watchedMeasure(question.query, input.measure ?? null);
   if (
     (input.condition === 'change_pct' || input.condition === 'outside_forecast') &&
@@ -54,7 +55,7 @@ export async function alertRoutes(app: FastifyInstance, ctx: AppContext): Promis
   }));
   app.post('/v1/alerts', async (request, reply) => {
     const input = parseInput(AlertInputSchema, request.body, 'body');
-    const destinations = await assertCheckable(ctx, input);
+    const destinations = await assertCheckable(ctx.engine, input);
     const alert = await createAlert(
       ctx.engine,
       { ...input, destinations },
