@@ -12,6 +12,9 @@ import type { Dashboard, Tile } from './schema';
  * dashboard is as of the earliest of those moments, since every number it shows is at least that
  * fresh and one of them is no fresher. Failed runs do not count (they rolled back). A successful
  * run that found nothing new does count: it confirmed the table was current then.
+ *
+ * With `now` (the warehouse clock: RAPPORT_NOW, or the demo's export moment) the answer is never
+ * later than it: the demo's files, loaded today, hold data as of the day they were exported.
  */
 
 /** The star-schema fact tables, from the landing contracts that fill them. */
@@ -32,7 +35,11 @@ function iso(value: unknown): string {
  * (UTC); null when none of them was ever loaded. Tables no landing contract fills (dim_date,
  * a view) are ignored, as are tables never loaded.
  */
-export async function dataAsOf(engine: Engine, tables: readonly string[]): Promise<string | null> {
+export async function dataAsOf(
+  engine: Engine,
+  tables: readonly string[],
+  now?: Date,
+): Promise<string | null> {
   const targets = [...new Set(tables.flatMap((t) => TARGETS_OF.get(t) ?? []))];
   if (targets.length === 0) return null;
   const r = await engine.query(sql`
@@ -41,7 +48,9 @@ export async function dataAsOf(engine: Engine, tables: readonly string[]): Promi
       WHERE status = 'succeeded' AND target IN (${list(targets.map((t) => param(t)))})
       GROUP BY target)`);
   const v = r.rows[0]?.['as_of'];
-  return v === null || v === undefined ? null : iso(v);
+  if (v === null || v === undefined) return null;
+  const at = iso(v);
+  return now !== undefined && now.toISOString() < at ? now.toISOString() : at;
 }
 
 /** Every `cube.member` string anywhere in a value (a report's parameters name measures, events' cubes). */

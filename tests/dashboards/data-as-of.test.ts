@@ -46,6 +46,12 @@ describe('data as of: the last successful load of the facts a dashboard reads', 
     expect(await dataAsOf(engine, ['fact_order_lines', 'fact_web_events'])).toBe('2026-05-14T06:00:00.000Z');
   });
 
+  it('never later than the warehouse clock (the demo is read as of its export moment)', async () => {
+    const clock = new Date('2026-05-14T00:00:00Z');
+    expect(await dataAsOf(engine, ['fact_order_lines'], clock)).toBe('2026-05-14T00:00:00.000Z');
+    expect(await dataAsOf(engine, ['fact_tickets'], clock)).toBe('2026-05-12T23:30:00.000Z');
+  });
+
   it('the facts of a shipped dashboard come from its tiles’ cubes', () => {
     const model = loadModel(`${ROOT}/cubes`);
     const service = loadDashboardFile(`${ROOT}/dashboards/service.yml`);

@@ -92,7 +92,10 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: AppContext): Pr
   ): Promise<DashboardResult & { data_as_of: string | null }> => {
     const d = await find(id);
     const result = await runDashboard(services(), d, (query ?? {}) as Record<string, unknown>);
-    return { ...result, data_as_of: await dataAsOf(ctx.engine, dashboardFactTables(ctx.model, d)) };
+    return {
+      ...result,
+      data_as_of: await dataAsOf(ctx.engine, dashboardFactTables(ctx.model, d), reportContext(ctx).now()),
+    };
   };
   const tile = async (id: string, name: string, query: unknown, drill: readonly DrillStep[] = []) => {
     const t = await runDashboardTile(

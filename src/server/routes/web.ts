@@ -15,6 +15,7 @@ import type { TileDefinition } from '../../dashboards/web/shared/builder-data';
 import type { DashboardPageData } from '../../dashboards/web/shared/page-data';
 import { ConfigError } from '../../errors';
 import type { AppContext } from '../deps';
+import { reportContext } from './reports';
 import { dashboardCatalog } from './user-dashboards';
 
 const HTML = 'text/html; charset=utf-8';
@@ -128,7 +129,11 @@ export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<
           }),
         );
     }
-    const asOf = await dataAsOf(ctx.engine, dashboardFactTables(ctx.model, dashboard));
+    const asOf = await dataAsOf(
+      ctx.engine,
+      dashboardFactTables(ctx.model, dashboard),
+      reportContext(ctx).now(),
+    );
     return reply.type(HTML).send(dashboardPage(pageData(dashboard, asOf)));
   });
 

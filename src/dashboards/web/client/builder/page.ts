@@ -118,7 +118,7 @@ export function mountBuilderPage(): void {
       on: {
         change: () => {
           filters = toggle.checked
-            ? [{ name: 'period', type: 'date_range', default: 'last 12 months' }, ...filters]
+            ? [{ name: 'period', type: 'date_range', title: 'Period', default: 'last 12 months' }, ...filters]
             : filters.filter((f) => f.type !== 'date_range');
           drawFilters();
         },
@@ -172,8 +172,10 @@ export function mountBuilderPage(): void {
     pick.addEventListener('change', () => {
       const member = catalog?.cubes.flatMap((c) => c.members).find((m) => m.name === pick.value);
       if (!member) return;
-      const name = member.name.replace('.', '_');
-      if (!filters.some((f) => f.name === name))
+      // Named as the URL will show it (`?region=…`): the member's own name, else with its cube's.
+      const short = member.name.split('.')[1]!;
+      const name = filters.some((f) => f.name === short) ? member.name.replace('.', '_') : short;
+      if (!filters.some((f) => f['dimension'] === member.name))
         filters = [...filters, { name, type: 'dimension', dimension: member.name, title: member.shortTitle }];
       drawFilters();
     });
