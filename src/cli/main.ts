@@ -12,6 +12,7 @@ import { registerQuestions } from './commands/questions';
 import { registerReport } from './commands/report';
 import { registerSegment } from './commands/segment';
 import { registerServe } from './commands/serve';
+import { registerSubscriptions } from './commands/subscriptions';
 import { registerUsers } from './commands/users';
 
 // A closed pipe (`rapport … | head`) ends the output; it is not an error.
@@ -35,6 +36,7 @@ registerReport(program);
 registerSegment(program);
 registerQuestions(program);
 registerAlerts(program);
+registerSubscriptions(program);
 registerCustomer(program);
 registerServe(program);
 registerUsers(program);
