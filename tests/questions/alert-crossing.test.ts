@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeliveryScheduler } from '../../src/delivery/scheduler';
 import type { Engine } from '../../src/engine';
 import { type AlertDeps, type AlertMessage, checkAlert } from '../../src/questions/alerts/check';
 import { fires, isCrossed } from '../../src/questions/alerts/crossing';
@@ -6,6 +7,7 @@ import { alertHistory, createAlert } from '../../src/questions/alerts/store';
 import type { Alert } from '../../src/questions/alerts/types';
 import { createQuestion } from '../../src/questions/store';
 import type { LoadResult } from '../../src/reports/query/service';
+import { scheduleAlert } from '../../src/server/routes/alerts';
 import { memoryWarehouse } from '../helpers/warehouse';
 
 const NOW = new Date('2026-07-01T08:00:00Z');
@@ -74,6 +76,57 @@ describe('an alert fires once per crossing', () => {
     expect(failed.error).toContain('no value');
     const again = await checkAlert(deps([12], sent, 10), alert);
     expect(again).toMatchObject({ crossed: true, fired: false });
+    expect(sent.length).toBe(1);
+  });
+
+  it('on the scheduler: one check per due time, none repeated on a second tick or after a restart', async () => {
+    const q = await createQuestion(engine, { name: 'n3', query: { measures: ['orders.count'] } }, 'ana', NOW);
+    const alert = await createAlert(
+      engine,
+      {
+        name: 'every 5',
+        question: q.id,
+        condition: 'above',
+        threshold: 100,
+        destinations: [],
+        schedule: '*/5 * * * *',
+        timezone: 'UTC',
+      },
+      'ana',
+      NOW,
+    );
+    let t = new Date('2026-07-01T08:00:30Z');
+    const values = [200, 200, 50];
+    let i = 0;
+    const sent: AlertMessage[] = [];
+    const d: AlertDeps = {
+      engine,
+      now: () => t,
+      run: async () => ({ data: [{ 'orders.count': values[i++] }] }) as unknown as LoadResult,
+      send: async (_a, m) => {
+        sent.push(m);
+        return 'sent';
+      },
+    };
+    const first = new DeliveryScheduler({ engine, now: () => t });
+    scheduleAlert(first, d, alert);
+    t = new Date('2026-07-01T08:05:10Z');
+    await first.tick();
+    await first.tick(); // the same due time: claimed already
+    t = new Date('2026-07-01T08:10:10Z');
+    await first.tick();
+    // A restart: a new scheduler over the same warehouse, down over 08:15; one catch-up check.
+    const second = new DeliveryScheduler({ engine, now: () => t });
+    scheduleAlert(second, d, alert);
+    t = new Date('2026-07-01T08:20:10Z');
+    await second.tick();
+    await second.tick();
+    const history = (await alertHistory(engine, alert.id)).reverse();
+    expect(history.map((e) => [e.value, e.crossed, e.fired])).toEqual([
+      [200, true, true],
+      [200, true, false],
+      [50, false, false],
+    ]);
     expect(sent.length).toBe(1);
   });
 

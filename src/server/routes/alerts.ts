@@ -1,10 +1,10 @@
-import { Cron } from 'croner';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { DestinationSchema } from '../../delivery/destinations';
+import { type DeliveryScheduler, validateSchedule } from '../../delivery/scheduler';
 import type { Engine } from '../../engine';
 import { AppError } from '../../errors';
-import { checkAlertById } from '../../questions/alerts/check';
+import { type AlertDeps, checkAlert, checkAlertById } from '../../questions/alerts/check';
 import {
   alertHistory,
   createAlert,
@@ -34,18 +34,29 @@ export async function assertCheckable(engine: Engine, input: z.infer<typeof Aler
       `condition ${input.condition} compares periods: question "${question.id}" needs a time dimension with a granularity`,
       { condition: input.condition },
     );
-  if (input.schedule) {
-    try {
-      new Cron(input.schedule, { timezone: input.timezone, paused: true }).stop();
-    } catch (e) {
-      throw new AppError('VALIDATION_FAILED', `schedule "${input.schedule}": ${(e as Error).message}`);
-    }
-  }
+  if (input.schedule) validateSchedule(input.schedule, input.timezone ?? 'UTC');
   return input.destinations.map((d, i) => parseInput(DestinationSchema, d, `destinations.${i}`));
+}
+
+/** Puts an alert with a schedule on the scheduler; each run reads the alert afresh. */
+export function scheduleAlert(scheduler: DeliveryScheduler, deps: AlertDeps, alert: Alert): void {
+  if (!alert.schedule) return;
+  scheduler.register({
+    kind: 'alert',
+    id: alert.id,
+    cron: alert.schedule,
+    timezone: alert.timezone ?? 'UTC',
+    run: async () => {
+      const current = (await listAlerts(deps.engine)).find((a) => a.id === alert.id);
+      if (current) await checkAlert(deps, current);
+    },
+  });
 }
 
 /** Alerts: a saved question's value watched against a condition, sent once per crossing. */
 export async function alertRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  // Scheduled checks run outside any request: as the alert's owner, like a check asked for.
+  for (const alert of await listAlerts(ctx.engine)) scheduleAlert(ctx.scheduler, alertDeps(ctx), alert);
   const withState = async (a: Alert) => {
     const last = await lastEvent(ctx.engine, a.id);
     return { ...a, crossed: last?.crossed ?? false, lastCheck: last ?? null };
@@ -62,6 +73,7 @@ export async function alertRoutes(app: FastifyInstance, ctx: AppContext): Promis
       requestUser(request).name,
       ctx.now?.() ?? new Date(),
     );
+    scheduleAlert(ctx.scheduler, alertDeps(ctx), alert);
     return reply.status(201).send(await withState(alert));
   });
   app.get<{ Params: { id: string } }>('/v1/alerts/:id', async (request) =>
@@ -71,6 +83,7 @@ export async function alertRoutes(app: FastifyInstance, ctx: AppContext): Promis
     const alert = await requireAlert(ctx.engine, request.params.id);
     assertOwner(request, alert.createdBy, `alert "${alert.id}"`);
     await deleteAlert(ctx.engine, alert.id);
+    ctx.scheduler.unregister('alert', alert.id);
     return reply.status(204).send();
   });
   app.post<{ Params: { id: string } }>('/v1/alerts/:id/check', async (request) =>

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { questionsPage } from '../../dashboards/web/pages/questions-page';
 import { AppError } from '../../errors';
+import { listAlerts } from '../../questions/alerts/store';
 import { runQuestion } from '../../questions/run';
 import {
   createQuestion,
@@ -72,6 +73,8 @@ export async function questionRoutes(app: FastifyInstance, ctx: AppContext): Pro
   app.delete<{ Params: { id: string } }>('/v1/questions/:id', async (request, reply) => {
     const old = await requireQuestion(ctx.engine, request.params.id);
     assertOwner(request, old.createdBy, `question "${old.id}"`);
+    // Its alerts go with it: off the scheduler too.
+    for (const a of await listAlerts(ctx.engine, old.id)) ctx.scheduler.unregister('alert', a.id);
     await deleteQuestion(ctx.engine, old.id);
     return reply.status(204).send();
   });
