@@ -122,7 +122,7 @@ export async function benchWarehouse(sizes: BenchSizes = DEFAULT_SIZES): Promise
         INSERT INTO fact_web_events
         SELECT 'W' || i, ts, CAST(year(ts) * 10000 + month(ts) * 100 + day(ts) AS INTEGER),
                ev, CASE WHEN known THEN 'C' || lpad(CAST(actor AS VARCHAR), 7, '0') END, CASE WHEN known THEN actor END,
-               'A' || actor, 'S' || (i // 8), NULL, NULL, NULL, 'google', 'cpc', NULL, 30, 0, 1
+               'A' || actor, 'S' || (i // 8), NULL, NULL, NULL, 'google', 'cpc', NULL, 30, NULL, 0, 1
         FROM (SELECT i, 1 + CAST(hash(i // 8, 'actor') % ${c} AS BIGINT) AS actor, hash(i // 8, 'known') % 3 = 0 AS known,
                      TIMESTAMP '2025-07-01' + to_seconds(CAST((i // 8) * 31536000.0 / ${Math.ceil(sizes.webEvents / 8)} + (i % 8) * 40 + hash(i, 'j') % 300 AS BIGINT)) AS ts,
                      CASE WHEN i % 8 = 0 THEN 'visit'
