@@ -92,9 +92,19 @@ describe('building a dashboard in the browser, and sharing a view of it', () => 
       await openDashboard(page, page.url());
       expect(await order(page)).toEqual(['revenue', 'revenue_by_region']);
       await screenshot(page, 'builder-saved-dashboard');
+      expect(await page.getAttribute('[data-action="edit"]', 'href')).toBe(
+        '/dashboards/regional-revenue/edit',
+      );
+
+      // The home page lists it beside the shipped ones, with who saved it (local mode: `local`).
+      await page.goto(`${server.url}/`);
+      expect(await page.textContent('.dashboard-card[data-dashboard="regional-revenue"] .card-meta')).toBe(
+        '2 tiles · saved by local',
+      );
+      await screenshot(page, 'builder-home');
 
       // Edit: make the bars narrower again; the saved layout follows.
-      await page.click('[data-action="edit"]');
+      await page.goto(`${server.url}/dashboards/regional-revenue/edit`);
       await page.waitForSelector('.builder[data-state="ready"]');
       await page.click('.builder-tile[data-tile="revenue_by_region"] [data-action="narrower"]');
       await page.click('[data-action="save"]');
