@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addTile, moveTile, resizeTile, tileName } from '../../src/dashboards/web/client/builder/layout';
-import { queryTile } from '../../src/dashboards/web/client/builder/tile-sources';
+import { queryTile, questionTile } from '../../src/dashboards/web/client/builder/tile-sources';
 
 const t = (name: string, width?: number, height?: number) => ({ name, title: name, width, height });
 
@@ -46,5 +46,29 @@ describe('the builder’s grid operations', () => {
       query: { timeDimensions: [{ dimension: 'orders.ordered_at', granularity: 'month' }] },
     });
     expect(timed).not.toHaveProperty('use_date_filter');
+  });
+
+  it('a saved question becomes a tile: its query without paging, a line over time, else a table', () => {
+    const overTime = questionTile(
+      {
+        id: 'q1',
+        name: 'Revenue by month',
+        description: null,
+        query: {
+          measures: ['orders.revenue'],
+          timeDimensions: [{ dimension: 'orders.ordered_at', granularity: 'month' }],
+          limit: 500,
+        },
+        chart: { measure: 'orders.revenue' },
+      },
+      ['revenue_by_month'],
+    );
+    expect(overTime).toMatchObject({ name: 'revenue_by_month_2', chart: 'line', time: 'orders.ordered_at' });
+    expect(overTime['query']).not.toHaveProperty('limit');
+    const plain = questionTile(
+      { id: 'q2', name: 'By region', description: 'x', query: { measures: ['orders.revenue'] }, chart: {} },
+      [],
+    );
+    expect(plain).toMatchObject({ chart: 'table', use_date_filter: false, description: 'x' });
   });
 });

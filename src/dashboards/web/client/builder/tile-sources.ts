@@ -47,15 +47,18 @@ const CHARTS = ['kpi', 'line', 'bar', 'stacked_bar', 'area', 'heatmap', 'scatter
 
 /**
  * A tile from a saved question: its query as it is, its chart type when the dashboards draw that
- * kind (else a table), the date filter on its first time dimension.
+ * kind; Explore saves only the measure it charts, so without a type a query over time bucketed by
+ * a granularity is a line and anything else a table. The date filter restricts its first time
+ * dimension.
  */
 export function questionTile(q: QuestionSummary, taken: readonly string[]): TileDefinition {
   const query = { ...q.query };
   delete query['limit'];
   delete query['offset'];
   const wanted = String(q.chart['type'] ?? q.chart['kind'] ?? '');
-  const chart = CHARTS.includes(wanted) ? wanted : 'table';
-  const time = (query['timeDimensions'] as { dimension?: string }[] | undefined)?.[0]?.dimension;
+  const first = (query['timeDimensions'] as { dimension?: string; granularity?: string }[] | undefined)?.[0];
+  const time = first?.dimension;
+  const chart = CHARTS.includes(wanted) ? wanted : first?.granularity ? 'line' : 'table';
   const tile: TileDefinition = {
     name: tileName(q.name, taken),
     title: q.name,
