@@ -130,6 +130,55 @@ describe('an alert fires once per crossing', () => {
     expect(sent.length).toBe(1);
   });
 
+  it('outside_forecast reads the last complete month and its forecast band', async () => {
+    // Months 2024-01 … 2026-06 on a line (100 + 10 a month) with a small saw (−5, 0, +5), then a
+    // running July, which must be left out. The line's June value is 100 + 10·29 + saw = 395.
+    const month = (i: number) =>
+      `${2024 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01T00:00:00.000`;
+    const line = (i: number) => 100 + 10 * i + ((i % 3) - 1) * 5;
+    const rows = (june: number) => [
+      ...Array.from({ length: 29 }, (_, i) => ({
+        'orders.ordered_at.month': month(i),
+        'orders.count': line(i),
+      })),
+      { 'orders.ordered_at.month': month(29), 'orders.count': june },
+      { 'orders.ordered_at.month': month(30), 'orders.count': 1 },
+    ];
+    const q = await createQuestion(
+      engine,
+      {
+        name: 'monthly',
+        query: {
+          measures: ['orders.count'],
+          timeDimensions: [{ dimension: 'orders.ordered_at', granularity: 'month' }],
+        },
+      },
+      'ana',
+      NOW,
+    );
+    const alert = await createAlert(
+      engine,
+      { name: 'band', question: q.id, condition: 'outside_forecast', destinations: [] },
+      'ana',
+      NOW,
+    );
+    const check = async (june: number, minute: number) => {
+      const d: AlertDeps = {
+        engine,
+        now: () => new Date(NOW.getTime() + minute * 60_000),
+        run: async () => ({ data: rows(june) }) as unknown as LoadResult,
+        send: async () => 'sent',
+      };
+      return checkAlert(d, alert);
+    };
+    const onLine = await check(line(29), 0);
+    expect(onLine).toMatchObject({ period: '2026-06-01', value: line(29), crossed: false, fired: false });
+    expect(onLine.lower!).toBeLessThan(line(29));
+    expect(onLine.upper!).toBeGreaterThan(line(29));
+    // Twice the line's value is far outside any band a straight series gives.
+    expect(await check(2 * line(29), 1)).toMatchObject({ value: 790, crossed: true, fired: true });
+  });
+
   it('change_pct and below, worked by hand', () => {
     // 100 → 125 is +25%: past 20, not past 30; 100 → 80 is −20%: not past 20 (strictly more).
     expect(isCrossed('change_pct', 20, { value: 125, previous: 100 })).toBe(true);

@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine';
@@ -271,5 +272,62 @@ describe('saved questions and alerts over HTTP', () => {
     });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().message).toContain('time dimension');
+  });
+  it('a firing is posted to a webhook receiver on loopback, with the value and the data as of', async () => {
+    const received: Record<string, unknown>[] = [];
+    const receiver: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        received.push(JSON.parse(body) as Record<string, unknown>);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (receiver.address() as { port: number }).port;
+      const total = Number((await engine.query('SELECT count(*) AS n FROM fact_order_lines')).rows[0]!['n']);
+      const q = (
+        await as('ana', 'POST', '/v1/questions', {
+          name: 'All order lines',
+          query: { measures: ['orders.count'] },
+        })
+      ).json();
+      const created = await as('ana', 'POST', '/v1/alerts', {
+        name: 'Lines below a billion',
+        question: q.id,
+        condition: 'below',
+        threshold: 1e9,
+        destinations: [{ kind: 'webhook', url: `http://127.0.0.1:${port}/hook`, format: 'json' }],
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const check = (await as('ana', 'POST', `/v1/alerts/${created.json().id}/check`)).json();
+      expect(check).toMatchObject({ value: total, fired: true });
+      expect(check.delivery).toMatch(/^webhook\(json\) http:\/\/127\.0\.0\.1:\d+\/hook: sent$/);
+      expect(received.length).toBe(1);
+      expect(received[0]).toMatchObject({
+        subject: 'Alert: Lines below a billion',
+        data: { value: total, fired: true },
+      });
+      expect(String(received[0]!['text'])).toContain(`orders.count is ${total}`);
+      expect(received[0]!['data_as_of']).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+      // Still crossed on the next check: nothing more is posted.
+      await as('ana', 'POST', `/v1/alerts/${created.json().id}/check`);
+      expect(received.length).toBe(1);
+      // A malformed destination is refused when the alert is saved.
+      const bad = await as('ana', 'POST', '/v1/alerts', {
+        name: 'x',
+        question: q.id,
+        condition: 'below',
+        threshold: 1,
+        destinations: [{ kind: 'webhook', url: 'ftp://example.org' }],
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().message).toContain('destinations.0');
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 });

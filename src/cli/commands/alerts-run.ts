@@ -1,16 +1,10 @@
-import {
-  type Destination,
-  DestinationSchema,
-  describeDestination,
-  parseDestination,
-} from '../../delivery/destinations';
-import { deliver } from '../../delivery/send';
-import { deliverySettings } from '../../delivery/settings';
+import { parseDestination } from '../../delivery/destinations';
 import { AppError } from '../../errors';
 import { type AlertDeps, checkAlert } from '../../questions/alerts/check';
 import { createAlert, deleteAlert, lastEvent, listAlerts, requireAlert } from '../../questions/alerts/store';
 import { AlertInputSchema } from '../../questions/alerts/types';
 import { runQuestion } from '../../questions/run';
+import { sendAlert } from '../../server/alert-deps';
 import { userNamed } from '../../server/auth/run-as';
 import { assertCheckable } from '../../server/routes/alerts';
 import { parseInput } from '../../server/validate';
@@ -91,20 +85,7 @@ function cliAlertDeps(c: CliContext): AlertDeps {
       if (!user) throw new AppError('FORBIDDEN', `the alert's owner "${owner}" has no active API key`);
       return runQuestion(await c.service(user), question);
     },
-    send: async (alert, message) => {
-      if (alert.destinations.length === 0) return 'no destinations';
-      const settings = deliverySettings();
-      const out: string[] = [];
-      for (const d of alert.destinations) {
-        const destination: Destination = DestinationSchema.parse(d);
-        const o = await deliver({ engine: c.engine, settings, now }, destination, message, {
-          kind: 'alert',
-          id: alert.id,
-        });
-        out.push(`${describeDestination(destination)}: ${o.status}${o.error ? ` (${o.error})` : ''}`);
-      }
-      return out.join('; ');
-    },
+    send: (alert, message) => sendAlert(c.engine, c.model, now, alert, message),
   };
 }
 
