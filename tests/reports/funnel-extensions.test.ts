@@ -178,7 +178,7 @@ describe('funnel: exclusions, conversion over time, time to convert, sessions', 
     expect(r.correlation?.successes).toBe(4);
     expect(r.correlation?.failures).toBe(1);
     expect(r.correlation?.events).toHaveLength(1);
-    const c = r.correlation!.events[0]!;
+    const c = r.correlation!.events![0]!;
     expect([c.event, c.success_with, c.failure_with, c.direction, c.test]).toEqual([
       'coupon_applied',
       1,

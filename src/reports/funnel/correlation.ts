@@ -3,26 +3,39 @@
  * per event, a 2 × 2 table of actors (completed or not × did the event or not) summarised by its
  * odds ratio and a test of independence.
  */
-export interface CorrelationCounts {
-  readonly event: string;
-  /** Completed and did the event. */
+/** Actors who completed and did not, among those with a variable (an event, a property's value). */
+export interface Counts {
+  /** Completed and had it. */
   readonly success_with: number;
-  /** Did not complete and did the event. */
+  /** Did not complete and had it. */
   readonly failure_with: number;
 }
 
-export interface CorrelationRow extends CorrelationCounts {
-  /** Odds of completing with the event over the odds without, each cell plus one (PostHog's prior). */
+export interface CorrelationCounts extends Counts {
+  readonly event: string;
+}
+
+export interface PropertyCorrelationCounts extends Counts {
+  /** The dimension (`web_events.properties.plan`, `customers.region`). */
+  readonly property: string;
+  /** Its value on the actor's step-1 event (null: the property is missing). */
+  readonly value: string | number | boolean | null;
+}
+
+export interface Tested {
+  /** Odds of completing with it over the odds without, each cell plus one (PostHog's prior). */
   readonly odds_ratio: number;
   /** Two-sided p-value of independence: Fisher's exact test for small tables, else Pearson's χ² (1 df, Yates). */
   readonly p_value: number;
   readonly test: 'fisher' | 'chi_square';
   readonly direction: 'success' | 'failure';
-  /** p_value below 0.05 after Bonferroni's correction for the number of events tested. */
+  /** p_value below 0.05 after Bonferroni's correction for the number of variables tested. */
   readonly significant: boolean;
 }
 
-/** Tables with at most this many actors get Fisher's exact test (its cost grows with the margins). */
+export type CorrelationRow = CorrelationCounts & Tested;
+export type PropertyCorrelationRow = PropertyCorrelationCounts & Tested;
+
 const FISHER_MAX = 2_000;
 
 function logFactorials(n: number): Float64Array {
@@ -98,15 +111,21 @@ function erfc(x: number): number {
   return x >= 0 ? r : 2 - r;
 }
 
-/** The rows from the counts: `successes` and `failures` are all actors who completed or not. */
-export function correlate(
-  counts: readonly CorrelationCounts[],
+/**
+ * The rows from the counts, most telling first (largest |log odds ratio|, then `key`):
+ * `successes` and `failures` are all actors who completed or not; `tests` is the number of
+ * variables tested together (Bonferroni), by default the rows given.
+ */
+export function correlate<T extends Counts>(
+  counts: readonly T[],
   successes: number,
   failures: number,
-): CorrelationRow[] {
-  const tests = Math.max(1, counts.length);
+  key: (x: T) => string,
+  tests = counts.length,
+): (T & Tested)[] {
+  const m = Math.max(1, tests);
   return counts
-    .map((x): CorrelationRow => {
+    .map((x): T & Tested => {
       const a = x.success_with;
       const b = x.failure_with;
       const c = successes - a;
@@ -120,11 +139,11 @@ export function correlate(
         p_value: p,
         test: small ? 'fisher' : 'chi_square',
         direction: oddsRatio >= 1 ? 'success' : 'failure',
-        significant: p * tests < 0.05,
+        significant: p * m < 0.05,
       };
     })
     .sort(
       (u, v) =>
-        Math.abs(Math.log(v.odds_ratio)) - Math.abs(Math.log(u.odds_ratio)) || u.event.localeCompare(v.event),
+        Math.abs(Math.log(v.odds_ratio)) - Math.abs(Math.log(u.odds_ratio)) || key(u).localeCompare(key(v)),
     );
 }

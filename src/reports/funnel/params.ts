@@ -20,6 +20,8 @@ export const MAX_BINS = 50;
 
 /** At most this many steps (a step is a bit of an INTEGER mask). */
 export const MAX_STEPS = 20;
+/** Property correlation reads the funnel once per property. */
+export const MAX_CORRELATION_PROPERTIES = 5;
 /** The longest window: ten years. */
 const MAX_WINDOW_SECONDS = 3650 * 86_400;
 
@@ -69,13 +71,25 @@ const Step = z.union([
 
 export type FunnelStep = z.infer<typeof StepObject>;
 
-/** An event that, between an actor's first step and the furthest step they reach, removes them. */
+/**
+ * An event that removes an actor when it happens between two steps of the path the funnel counts
+ * for them: `from_step` and `to_step` (1-based; by default the first step and the last). An actor
+ * who stopped before `to_step` is read up to the furthest step they reached (PostHog's exclusion
+ * steps with their step range).
+ */
 const Exclusion = z.union([
   z
     .string()
     .min(1)
-    .transform((event) => ({ event, filters: [] })),
-  z.object({ event: z.string().min(1), filters: z.array(FilterSchema).default([]) }).strict(),
+    .transform((event) => ({ event, filters: [], from_step: undefined, to_step: undefined })),
+  z
+    .object({
+      event: z.string().min(1),
+      filters: z.array(FilterSchema).default([]),
+      from_step: z.number().int().min(1).optional(),
+      to_step: z.number().int().min(2).optional(),
+    })
+    .strict(),
 ]);
 
 export const FunnelParamsSchema = z
@@ -113,6 +127,13 @@ export const FunnelParamsSchema = z
      * end) goes with completing more or less often: odds ratio and significance.
      */
     correlation: z.boolean().default(false),
+    /**
+     * Property correlation: per value of each of these dimensions (an event property such as
+     * `properties.plan`, a dimension of the source or of a joined cube such as `customers.region`),
+     * whether actors with it complete more or less often. An actor's value is that of the step-1
+     * event of the path counted for them, like the breakdown's. Each reads the funnel once more.
+     */
+    correlation_properties: z.array(z.string().min(1)).max(MAX_CORRELATION_PROPERTIES).default([]),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -128,6 +149,23 @@ export const FunnelParamsSchema = z
       }
     });
     p.exclusions.forEach((x, i) => {
+      const from = x.from_step ?? 1;
+      const to = x.to_step ?? p.steps.length;
+      if (from >= to || to > p.steps.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['exclusions', i, x.to_step === undefined ? 'from_step' : 'to_step'],
+          message: `an exclusion's steps run from one step to a later one, within the funnel's ${p.steps.length} steps (from_step ${from}, to_step ${to})`,
+        });
+      }
+      if (p.mode === 'unordered' && (from !== 1 || to !== p.steps.length)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['exclusions', i, 'from_step'],
+          message:
+            'an unordered funnel has no order of steps: its exclusions cover the whole path (leave out from_step and to_step)',
+        });
+      }
       if (known && !known.includes(x.event)) {
         ctx.addIssue({
           code: 'custom',

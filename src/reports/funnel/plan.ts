@@ -120,9 +120,49 @@ function exclusionCtes(
   return [
     [
       'xev',
-      sql`SELECT actor, ${us('ts')} AS us FROM (${rows}) WHERE xm <> 0 AND actor IS NOT NULL AND ts < ${cut}`,
+      sql`SELECT actor, ${us('ts')} AS us, xm FROM (${rows}) WHERE xm <> 0 AND actor IS NOT NULL AND ts < ${cut}`,
       true,
     ],
+  ];
+}
+
+/**
+ * `out`, the excluded actors: those with an exclusion event strictly between two steps of their
+ * path (start_us .. end_us for the whole path). A step's time is the earliest landing at it that
+ * starts where the path starts and is not after its end (`pt`); an actor who stopped before
+ * `to_step` is read up to the furthest step (end_us), one who stopped at `from_step` or before has
+ * an empty range.
+ */
+function excludedActors(exclusions: FunnelParams['exclusions'], n: number): Cte[] {
+  const ranges = exclusions.map((x, i) => ({ b: bit(i + 1), from: x.from_step ?? 1, to: x.to_step ?? n }));
+  if (ranges.every((r) => r.from === 1 && r.to === n)) {
+    return [
+      [
+        'out',
+        sql`SELECT DISTINCT p.actor FROM path p JOIN xev x ON x.actor = p.actor AND x.us > p.start_us AND x.us < p.end_us`,
+        true,
+      ],
+    ];
+  }
+  const ks = [...new Set(ranges.flatMap((r) => [r.from, r.to]).filter((k) => k > 1 && k < n))];
+  const pt: Cte = [
+    'pt',
+    sql`SELECT l.actor, l.k, min(${us('l.ts')}) AS t FROM land l
+        JOIN path p ON p.actor = l.actor AND l.s = p.start_us AND ${us('l.ts')} <= p.end_us
+        WHERE l.k IN (${list(ks.map(int))}) GROUP BY l.actor, l.k`,
+    true,
+  ];
+  const each = ranges.map(({ b, from, to }) => {
+    const lo = from === 1 ? sql`p.start_us` : sql`f.t`;
+    const hi = to === n ? sql`p.end_us` : sql`CASE WHEN p.level > ${int(to)} THEN t.t ELSE p.end_us END`;
+    return sql`SELECT p.actor FROM path p JOIN xev x ON x.actor = p.actor AND x.xm & ${int(b)} <> 0${
+      from === 1 ? sql`` : sql` JOIN pt f ON f.actor = p.actor AND f.k = ${int(from)}`
+    }${to === n ? sql`` : sql` LEFT JOIN pt t ON t.actor = p.actor AND t.k = ${int(to)}`}
+      WHERE x.us > ${lo} AND x.us < ${hi}`;
+  });
+  return [
+    ...(ks.length > 0 ? [pt] : []),
+    ['out', sql`SELECT DISTINCT actor FROM (${list(each, '\nUNION ALL\n')})`, true],
   ];
 }
 
@@ -467,16 +507,7 @@ export async function planFunnel(
   ];
   // The excluded actors (none without exclusions), and what reading them needs before them.
   const exclusion: Cte[] =
-    excluded.length > 0
-      ? [
-          ...excluded,
-          [
-            'out',
-            sql`SELECT DISTINCT p.actor FROM path p JOIN xev x ON x.actor = p.actor AND x.us > p.start_us AND x.us < p.end_us`,
-            true,
-          ],
-        ]
-      : [];
+    excluded.length > 0 ? [...excluded, ...excludedActors(params.exclusions, steps.steps.length)] : [];
   const withPath: Cte[] = [land, path, ...exclusion];
   const outCtes: Cte[] = exclusion.length > 0 ? withPath : [];
   const kept = excluded.length > 0 ? sql` WHERE actor NOT IN (SELECT actor FROM out)` : sql``;

@@ -3,9 +3,15 @@ import { AppError } from '../../errors';
 import { type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
-import { type CorrelationRow, correlate } from './correlation';
+import {
+  type CorrelationRow,
+  correlate,
+  type PropertyCorrelationCounts,
+  type PropertyCorrelationRow,
+} from './correlation';
 import { type FunnelParams, FunnelParamsSchema } from './params';
-import { planFunnel } from './plan';
+import { type FunnelPlan, planFunnel } from './plan';
+import { int } from './steps';
 
 export const FUNNEL_COLUMNS = [
   'step_index',
@@ -60,8 +66,17 @@ export interface FunnelResult {
    * empty when nobody completed.
    */
   time_to_convert?: { from_seconds: number; to_seconds: number; actors: number }[];
-  /** With correlation: the other events, most telling first (docs/analytics.md, "Funnel"). */
-  correlation?: { successes: number; failures: number; events: CorrelationRow[] };
+  /**
+   * With correlation: the other events, most telling first (docs/analytics.md, "Funnel"); with
+   * correlation_properties: the values of those properties. Significance is corrected for every
+   * event and value tested together.
+   */
+  correlation?: {
+    successes: number;
+    failures: number;
+    events?: CorrelationRow[];
+    properties?: PropertyCorrelationRow[];
+  };
   /** With conversion_over_time: per period of the actors' step 1, those who entered and completed. */
   over_time?: { period: string; entered: number; converted: number; conversion: number | null }[];
   /** With a breakdown: its dimension and the steps per value (each actor in one value). */
@@ -91,6 +106,79 @@ function stepRows(labels: readonly string[], summary: readonly Row[]): FunnelSte
   });
 }
 
+/**
+ * Event and property correlation. Each property reads the funnel again with it as the breakdown
+ * (an actor's value is that of the step-1 event of its counted path) and counts, per value, the
+ * actors who completed and who did not.
+ */
+async function correlation(
+  ctx: ReportContext,
+  plan: FunnelPlan,
+): Promise<NonNullable<FunnelResult['correlation']>> {
+  const n = plan.steps.steps.length;
+  let successes: number | undefined;
+  let failures: number | undefined;
+  let events: { event: string; success_with: number; failure_with: number }[] | undefined;
+  if (plan.correlation !== undefined) {
+    const totals = (await ctx.engine.query(plan.correlation.totals)).rows[0] ?? {};
+    successes = Number(totals['successes'] ?? 0);
+    failures = Number(totals['failures'] ?? 0);
+    events = (await ctx.engine.query(plan.correlation.counts)).rows.map((r) => ({
+      event: String(r['event']),
+      success_with: Number(r['success_with']),
+      failure_with: Number(r['failure_with']),
+    }));
+  }
+  const properties: PropertyCorrelationCounts[] = [];
+  for (const property of plan.params.correlation_properties) {
+    const by = await planFunnel(ctx, {
+      ...plan.params,
+      breakdown: property,
+      correlation: false,
+      correlation_properties: [],
+      conversion_over_time: undefined,
+      time_to_convert_bins: undefined,
+    });
+    const rows = (
+      await ctx.engine.query(
+        sql`SELECT breakdown, count(*) FILTER (WHERE level = ${int(n)}) AS success_with,
+                   count(*) FILTER (WHERE level < ${int(n)}) AS failure_with
+            FROM (${by.actors}) GROUP BY breakdown ORDER BY breakdown NULLS LAST`,
+      )
+    ).rows;
+    for (const r of rows) {
+      const v = r['breakdown'];
+      properties.push({
+        property: by.breakdown!,
+        value:
+          v === null || v === undefined
+            ? null
+            : typeof v === 'object'
+              ? String(v)
+              : (v as string | number | boolean),
+        success_with: Number(r['success_with']),
+        failure_with: Number(r['failure_with']),
+      });
+    }
+    // Every actor has one value: the totals are the sums (the same for every property).
+    successes ??= rows.reduce((t, r) => t + Number(r['success_with']), 0);
+    failures ??= rows.reduce((t, r) => t + Number(r['failure_with']), 0);
+  }
+  const s = successes ?? 0;
+  const f = failures ?? 0;
+  const tests = (events?.length ?? 0) + properties.length;
+  return {
+    successes: s,
+    failures: f,
+    ...(events ? { events: correlate(events, s, f, (x) => x.event, tests) } : {}),
+    ...(plan.params.correlation_properties.length > 0
+      ? {
+          properties: correlate(properties, s, f, (x) => `${x.property}=${String(x.value)}`, tests),
+        }
+      : {}),
+  };
+}
+
 /** The funnel as JSON: the steps of all actors, and per breakdown value when asked. */
 export async function funnelReport(ctx: ReportContext, input: unknown): Promise<FunnelResult> {
   const plan = await planFunnel(ctx, input);
@@ -117,16 +205,8 @@ export async function funnelReport(ctx: ReportContext, input: unknown): Promise<
       actors: Number(r['actors']),
     }));
   }
-  if (plan.correlation !== undefined) {
-    const totals = (await ctx.engine.query(plan.correlation.totals)).rows[0] ?? {};
-    const successes = Number(totals['successes'] ?? 0);
-    const failures = Number(totals['failures'] ?? 0);
-    const counts = (await ctx.engine.query(plan.correlation.counts)).rows.map((r) => ({
-      event: String(r['event']),
-      success_with: Number(r['success_with']),
-      failure_with: Number(r['failure_with']),
-    }));
-    result.correlation = { successes, failures, events: correlate(counts, successes, failures) };
+  if (plan.correlation !== undefined || plan.params.correlation_properties.length > 0) {
+    result.correlation = await correlation(ctx, plan);
   }
   if (plan.overTime !== undefined) {
     result.over_time = (await ctx.engine.query(plan.overTime)).rows.map((r) => {
