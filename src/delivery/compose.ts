@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import { dashboardFactTables, dataAsOf, tileFactTables } from '../dashboards/data-as-of';
 import { exportContext } from '../dashboards/export/context';
 import { tileCsv, tileSvg } from '../dashboards/export/tile';
 import { filterValues } from '../dashboards/filters';
-import { loadDashboards } from '../dashboards/load';
 import { runDashboard } from '../dashboards/run';
+import type { DashboardCatalog } from '../dashboards/saved/catalog';
 import type { Dashboard, Tile } from '../dashboards/schema';
 import { AppError } from '../errors';
 import { getQuestion } from '../questions/store';
@@ -18,17 +17,11 @@ import type { DeliverySettings } from './settings';
 
 /** What composing a message needs: the query service and report context of the app. */
 export interface ComposeDeps {
-  readonly root: string;
+  /** The shipped YAML dashboards and those saved in the browser, one namespace of ids. */
+  readonly dashboards: DashboardCatalog;
   readonly queries: QueryService;
   readonly reports: ReportContext;
   readonly settings: DeliverySettings;
-}
-
-/** The shipped dashboard by id; NOT_FOUND names it. */
-export function findDashboard(root: string, id: string): Dashboard {
-  const d = loadDashboards(join(root, 'dashboards')).find((x) => x.id === id);
-  if (!d) throw new AppError('NOT_FOUND', `no dashboard "${id}"`, { dashboard: id });
-  return d;
 }
 
 /** Filter values as the web page's query string reads them (`region=A,B`). */
@@ -59,7 +52,7 @@ export async function dashboardMessage(
   filters: Readonly<Record<string, unknown>>,
   subject: string,
 ): Promise<DeliveryMessage> {
-  const d = findDashboard(deps.root, dashboardId);
+  const d: Dashboard = await deps.dashboards.find(dashboardId);
   const result = await runDashboard({ queries: deps.queries, reports: deps.reports }, d, filters);
   const values = filterValues(d, filters);
   const model = deps.reports.model;

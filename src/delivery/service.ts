@@ -1,6 +1,5 @@
-import { restrictModel } from '../model/access/restrict';
-import type { Model } from '../model/types';
-import { scopes } from '../server/auth/scope';
+import type { SecurityContext } from '../model/access/types';
+import type { RunScope } from '../questions/run';
 import { type ComposeDeps, dashboardMessage, questionMessage } from './compose';
 import type { DeliveryMessage } from './message';
 import type { DeliveryScheduler } from './scheduler';
@@ -8,15 +7,17 @@ import { type DeliveryDeps, type DeliveryOutcome, deliver, recordFailure } from 
 import { currentOwner, listSubscriptions, type Subscription } from './subscriptions';
 
 export interface SubscriptionDeps extends ComposeDeps, DeliveryDeps {
-  /** The full model, which the owner's rules restrict (not a requester's restricted one). */
-  readonly model: Model;
+  /**
+   * Runs work as a user (their row and member rules on every query it makes). The server makes
+   * it from its request scopes (src/server/auth/run-as.ts): this layer sits below the server.
+   */
+  readonly runAs: (user: SecurityContext) => RunScope;
 }
 
 /** The message of a subscription, composed as its owner (their row and member rules apply). */
 async function compose(deps: SubscriptionDeps, sub: Subscription): Promise<DeliveryMessage> {
   const owner = await currentOwner(deps.engine, sub.owner);
-  const scope = { user: owner, model: restrictModel(deps.model, owner), local: false };
-  return scopes.run(scope, () =>
+  return deps.runAs(owner)(() =>
     'dashboard' in sub.target
       ? dashboardMessage(deps, sub.target.dashboard, sub.target.filters, sub.name)
       : questionMessage(deps, sub.target.question, sub.name),

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { findDashboard } from '../../delivery/compose';
 import { getDelivery, listDeliveries, recoverInterrupted } from '../../delivery/log';
 import { messageFromJson } from '../../delivery/message';
 import { retryDueDeliveries } from '../../delivery/send';
@@ -19,10 +18,12 @@ import {
 import { AppError } from '../../errors';
 import type { SecurityContext } from '../../model/access/types';
 import { getQuestion } from '../../questions/store';
+import { runAs } from '../auth/run-as';
 import { LOCAL_ADMIN } from '../auth/scope';
 import type { AppContext } from '../deps';
 import { parseInput } from '../validate';
 import { reportContext } from './reports';
+import { dashboardCatalog } from './user-dashboards';
 
 const userOf = (request: FastifyRequest): SecurityContext => request.rapportScope?.user ?? LOCAL_ADMIN;
 const mayManage = (user: SecurityContext, sub: Subscription) =>
@@ -37,12 +38,13 @@ const mayManage = (user: SecurityContext, sub: Subscription) =>
 export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   // The model outside any request, which each owner's rules restrict.
   const model = ctx.model;
+  const dashboards = dashboardCatalog(ctx);
   const deps = (): SubscriptionDeps => ({
     engine: ctx.engine,
-    root: ctx.root,
+    dashboards,
     queries: ctx.queries,
     reports: reportContext(ctx),
-    model,
+    runAs: (user) => runAs(user, model),
     // Read per send, so a changed environment (or a test's SMTP server) is seen.
     settings: deliverySettings(),
   });
@@ -56,7 +58,7 @@ export async function subscriptionRoutes(app: FastifyInstance, ctx: AppContext):
   };
   /** The target must exist when it is saved: a typo is a 4xx now, not a failed send later. */
   const checkTarget = async (target: SubscriptionTarget) => {
-    if ('dashboard' in target) findDashboard(ctx.root, target.dashboard);
+    if ('dashboard' in target) await dashboards.find(target.dashboard);
     else if (!(await getQuestion(ctx.engine, target.question)))
       throw new AppError('NOT_FOUND', `target.question: no saved question "${target.question}"`, {
         question: target.question,
