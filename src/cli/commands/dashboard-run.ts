@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { exportContext } from '../../dashboards/export/context';
 import { svgSize } from '../../dashboards/export/tile';
@@ -6,12 +6,14 @@ import { filterValues } from '../../dashboards/filters';
 import { loadDashboards } from '../../dashboards/load';
 import { compileSpec, renderSvg } from '../../dashboards/render';
 import { runDashboard } from '../../dashboards/run';
+import { DashboardCatalog } from '../../dashboards/saved/catalog';
 import { exportSpec } from '../../dashboards/web/shared/export-spec';
+import type { Engine } from '../../engine';
 import { AppError } from '../../errors';
 import { warehouseVersion } from '../../etl';
 import { loadModel } from '../../model/load';
 import { QueryService } from '../../reports/query/service';
-import { clockOf, projectRoot, withWarehouse } from '../context';
+import { clockOf, projectRoot, warehousePath, withWarehouse } from '../context';
 import { progress } from '../progress';
 import { pngRenderer } from '../svg-to-png';
 import { formatTable } from '../table';
@@ -36,18 +38,46 @@ function filterArgs(pairs: readonly string[]): Record<string, string> {
 
 const dir = () => join(projectRoot(), 'dashboards');
 
-export function list(): void {
-  const rows = loadDashboards(dir()).map((d) => ({ id: d.id, title: d.title, tiles: d.tiles.length }));
-  console.log(formatTable(rows));
+/**
+ * The shipped dashboards and, when the warehouse exists, those saved in the browser beside them
+ * (listing does not create a warehouse).
+ */
+export async function list(opts: { db?: string }): Promise<void> {
+  const shipped = loadDashboards(dir()).map((d) => ({
+    id: d.id,
+    title: d.title,
+    tiles: d.tiles.length,
+    source: `dashboards/${d.id}.yml`,
+  }));
+  let saved: typeof shipped = [];
+  if (existsSync(warehousePath(opts.db))) {
+    try {
+      saved = await withWarehouse(opts.db, async (engine) =>
+        (await catalogOf(engine).saved()).map((d) => ({
+          id: d.id,
+          title: d.title,
+          tiles: d.tiles.length,
+          source: `saved by ${d.saved?.createdBy ?? 'unknown'}`,
+        })),
+      );
+    } catch (e) {
+      // A warehouse held by a running server still lets the shipped files be listed.
+      console.error(`saved dashboards not listed: ${(e as Error).message}`);
+    }
+  }
+  console.log(formatTable([...shipped, ...saved]));
 }
 
+/** Shipped and saved dashboards; the model is read only if a definition is checked (never here). */
+const catalogOf = (engine: Engine) =>
+  new DashboardCatalog(engine, dir(), () => loadModel(join(projectRoot(), 'cubes')));
+
 export async function render(id: string, opts: RenderOptions): Promise<void> {
-  const d = loadDashboards(dir()).find((x) => x.id === id);
-  if (!d) throw new AppError('NOT_FOUND', `no dashboard "${id}" in ${dir()}`);
-  const out = resolve(opts.out, id);
-  mkdirSync(out, { recursive: true });
   const model = loadModel(join(projectRoot(), 'cubes'));
   await withWarehouse(opts.db, async (engine) => {
+    const d = await catalogOf(engine).find(id);
+    const out = resolve(opts.out, id);
+    mkdirSync(out, { recursive: true });
     const version = await warehouseVersion(engine);
     const { now } = await clockOf(engine);
     const queries = new QueryService({ engine, model, version: () => version, now });

@@ -10,15 +10,16 @@ export function registerDashboard(program: Command): void {
 
   dashboard
     .command('list')
-    .description('the dashboards in dashboards/*.yml')
-    .action(async () => (await import('./dashboard-run')).list());
+    .description('the dashboards in dashboards/*.yml and those saved in the browser')
+    .option('--db <path>', 'warehouse file')
+    .action(async (opts: { db?: string }) => (await import('./dashboard-run')).list(opts));
 
   dashboard
     .command('render')
     .description(
       'write every tile of a dashboard as SVG, and PNG when Chromium is installed (/usr/bin/chromium)',
     )
-    .argument('<id>', 'the dashboard id (its file name without .yml)')
+    .argument('<id>', 'the dashboard id (a file name without .yml, or a saved dashboard)')
     .option('--db <path>', 'warehouse file')
     .option('-o, --out <dir>', 'output directory', 'out/dashboards')
     .option(
