@@ -56,6 +56,19 @@ export const SegmentDefinitionSchema = z.discriminatedUnion('source', [
     })
     .strict(),
   /**
+   * One path of the paths report under its parameters (start_event or end_event, steps,
+   * exclude_events, breakdown …): the customers of the sessions that took it; with a breakdown,
+   * in the value `breakdown_value` (null: the sessions without a value).
+   */
+  z
+    .object({
+      source: z.literal('paths'),
+      params: z.record(z.string(), z.unknown()),
+      path: z.array(z.string().min(1)).min(1).max(20),
+      breakdown_value: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+    })
+    .strict(),
+  /**
    * A slice of the CLV report under its parameters, e.g. valuable customers at risk: past revenue
    * at least `min_value` and P(alive) at most `max_p_alive`. Every bound given must hold.
    */

@@ -22,6 +22,11 @@ export function describeDefinition(d: SegmentDefinition): string {
       return `Cohort report: the cohort of ${d.cohort}${withParams(d.params)}`;
     case 'retention':
       return `Retention report: the cohort of ${d.cohort}, customers who ${d.which === 'returned' ? 'returned' : 'did not return'} at offset ${d.offset}${withParams(d.params)}`;
+    case 'paths': {
+      const value =
+        d.breakdown_value === undefined ? '' : ` (breakdown value ${JSON.stringify(d.breakdown_value)})`;
+      return `Paths report: customers whose sessions took ${d.path.join(' → ')}${value}${withParams(d.params)}`;
+    }
     case 'clv': {
       const bounds = [
         d.min_value !== undefined ? `revenue ≥ ${d.min_value}` : '',

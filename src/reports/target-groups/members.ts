@@ -7,6 +7,7 @@ import { clvMembers } from '../clv/report';
 import { planCohort } from '../cohort/report';
 import type { ReportContext } from '../common/context';
 import { funnelActors } from '../funnel/report';
+import { pathsMembers } from '../paths/members';
 import { retentionMembers } from '../retention/report';
 import { planRfm } from '../rfm/report';
 import { segmentMembers } from '../segments/report';
@@ -50,6 +51,8 @@ export async function membersSql(ctx: ReportContext, d: SegmentDefinition): Prom
       return funnelActors(ctx, d.params, { step: d.step, which: d.which });
     case 'retention':
       return retentionMembers(ctx, d.params, d);
+    case 'paths':
+      return pathsMembers(ctx, d.params, d);
     case 'clv':
       return clvMembers(ctx, d.params, d);
   }
