@@ -398,7 +398,7 @@ describe('funnel parameters', () => {
     await fails({ steps: ['visit', 'purchase'], extra: 1 }, /extra/);
   });
 
-  it('rejects step filters on other cubes and breakdowns that are not dimensions of the source', async () => {
+  it('rejects step filters on other cubes and breakdowns that are not dimensions of the source or a joined cube', async () => {
     await fails(
       {
         steps: [
@@ -409,8 +409,12 @@ describe('funnel parameters', () => {
       /steps\.1\.filters: customers\.region is not a dimension of web_events/,
     );
     await fails(
-      { steps: ['visit', 'purchase'], breakdown: 'customers.region' },
-      /breakdown: customers\.region is not a dimension of web_events/,
+      { steps: ['visit', 'purchase'], breakdown: 'customers.regio' },
+      /breakdown: customers\.regio is not a dimension of web_events or of a cube it joins/,
+    );
+    await fails(
+      { steps: ['visit', 'purchase'], breakdown: 'tickets.priority' },
+      /breakdown: web_events does not join tickets/,
     );
     await fails({ steps: ['visit', 'purchase'], breakdown: 'occurred_at' }, /time dimension/);
   });

@@ -111,8 +111,9 @@ export const FunnelParamsSchema = z
     /** A dimension of the source cube (`source` or `web_events.source`): its value at step 1. */
     breakdown: z.string().min(1).optional(),
     /**
-     * Exclusion events: an actor with one of them between step 1 and the furthest step of the
-     * path the funnel counts for them is left out of every step (PostHog's exclusion steps).
+     * Exclusion events: an actor with one of them between two steps of the path the funnel counts
+     * for them (`{event, from_step, to_step}`; by default step 1 and the furthest step reached) is
+     * left out of every step (PostHog's exclusion steps).
      */
     exclusions: z.array(Exclusion).max(MAX_STEPS).default([]),
     /** Conversion over time: actors entering step 1 per day, week or month, and how many completed. */

@@ -1,7 +1,9 @@
 import { AppError } from '../../errors';
+import { joinPath } from '../../model/join-graph';
 import type { LogicalFilter } from '../../model/logical-query';
 import { findMember } from '../../model/lookup';
 import type { Dimension } from '../../model/types';
+import { cubeNames, cubesOf } from '../../query/planner';
 import { ident, list, param, raw, type SqlNode, sql, timeBucket } from '../../sql';
 import { MemberCompiler } from '../../sql/compile/members';
 import { WEB_EVENTS } from '../../util/vocabulary';
@@ -53,19 +55,32 @@ interface Built {
   readonly levels: SqlNode[];
 }
 
+/**
+ * The breakdown dimension: a dimension of the source cube (`source` or `web_events.source`), a key
+ * of one of its JSON dimensions (`properties.$browser`) or a dimension of a cube it joins
+ * (`customers.region`: the actor's customer on the step-1 row).
+ */
 function breakdownDimension(ctx: ReportContext, source: string, name: string): Dimension {
-  const short = name.startsWith(`${source}.`) ? name.slice(source.length + 1) : name;
-  const parent = ctx.model.cubes.get(source)?.dimensions.get(short.split('.')[0]!);
-  // A key of a JSON dimension (`properties.$browser`) is a dimension of the source too.
+  const head = name.split('.')[0]!;
+  const full =
+    head !== source && ctx.model.cubes.has(head)
+      ? name
+      : name.startsWith(`${source}.`)
+        ? name
+        : `${source}.${name}`;
+  const cube = full.split('.')[0]!;
+  const short = full.slice(cube.length + 1);
+  const parent = ctx.model.cubes.get(cube)?.dimensions.get(short.split('.')[0]!);
+  // A key of a JSON dimension (`properties.$browser`) is a dimension of its cube too.
   const d = short.includes('.')
     ? parent?.json
-      ? (findMember(ctx.model, `${source}.${short}`, 'dimension', 'breakdown').member as Dimension)
+      ? (findMember(ctx.model, full, 'dimension', 'breakdown').member as Dimension)
       : undefined
     : parent;
   if (!d) {
     throw new AppError(
       'VALIDATION_FAILED',
-      `breakdown: ${name} is not a dimension of ${source} (e.g. ${source}.${[...(ctx.model.cubes.get(source)?.dimensions.keys() ?? [])].slice(0, 4).join(`, ${source}.`)})`,
+      `breakdown: ${name} is not a dimension of ${source} or of a cube it joins (e.g. ${source}.${[...(ctx.model.cubes.get(source)?.dimensions.keys() ?? [])].slice(0, 4).join(`, ${source}.`)})`,
     );
   }
   if (d.type === 'time') {
@@ -73,6 +88,9 @@ function breakdownDimension(ctx: ReportContext, source: string, name: string): D
       'VALIDATION_FAILED',
       `breakdown: ${d.fullName} is a time dimension; break down by a property`,
     );
+  }
+  if (d.cube !== source && joinPath(ctx.model.edges, source, d.cube) === undefined) {
+    throw new AppError('VALIDATION_FAILED', `breakdown: ${source} does not join ${d.cube}`);
   }
   return d;
 }
@@ -405,7 +423,14 @@ export async function planFunnel(
   const params = parseParams(FunnelParamsSchema, input, 'funnel');
   const windowSeconds = parseDuration(params.window)!;
   const src = FUNNEL_SOURCES[params.source];
-  const p = population(ctx, params.source, params);
+  const bdDim =
+    params.breakdown === undefined ? undefined : breakdownDimension(ctx, params.source, params.breakdown);
+  const p = population(
+    ctx,
+    params.source,
+    params,
+    bdDim ? [...cubeNames(cubesOf(ctx.model, bdDim.cube, [bdDim.sql]))] : [],
+  );
   const cube = ctx.model.cubes.get(params.source)!;
   const members = new MemberCompiler(ctx.model);
   const dim = (name: string): Dimension => {
@@ -415,8 +440,6 @@ export async function planFunnel(
   };
   const d = (name: string) => members.dimension(dim(name));
   const steps = compileSteps(ctx.model, params.source, params.steps, p.timezone, ctx.now());
-  const bdDim =
-    params.breakdown === undefined ? undefined : breakdownDimension(ctx, params.source, params.breakdown);
   if (src.events === undefined) {
     // The names rapport knows are always steps (an empty warehouse gives a funnel of zeros); any
     // other must be present in the data the user may see.

@@ -243,13 +243,24 @@ export const funnel = defineReport<FunnelParams>({
   description:
     'Conversion funnel over web events, campaign responses or deal stages: actors per step, conversion, drop-off and time to step',
   schema: FunnelParamsSchema,
-  // The breakdown's values key the steps (`source` or `web_events.source`, a dimension of the
-  // source cube; any other name is refused when the report runs).
-  lists: ({ breakdown, source }) => {
-    if (breakdown === undefined) return [];
-    const short = breakdown.startsWith(`${source}.`) ? breakdown.slice(source.length + 1) : breakdown;
-    // A property's values are those of its JSON dimension (`properties.plan` → `properties`).
-    return [{ member: `${source}.${short.split('.')[0]}`, because: 'breakdown: its values key the steps' }];
+  // The breakdown's and the correlation properties' values key the output: `source`,
+  // `web_events.source`, a property (`properties.plan`: its JSON dimension's values) or a
+  // joined cube's dimension (`customers.region`). An unknown name is refused when the report runs.
+  lists: ({ breakdown, source, correlation_properties }) => {
+    const listed = (name: string, because: string) => {
+      const parts = name.split('.');
+      const member =
+        parts[0] === source
+          ? `${source}.${parts[1]}`
+          : parts.length === 1 || parts[0] === 'properties'
+            ? `${source}.${parts[0]}`
+            : `${parts[0]}.${parts[1]}`;
+      return { member, because };
+    };
+    return [
+      ...(breakdown === undefined ? [] : [listed(breakdown, 'breakdown: its values key the steps')]),
+      ...correlation_properties.map((p) => listed(p, 'correlation_properties: its values are tested')),
+    ];
   },
   async run(ctx, params) {
     const json = await funnelReport(ctx, params);
