@@ -2,9 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeliveryScheduler } from '../../src/delivery/scheduler';
 import type { Engine } from '../../src/engine';
-import { TargetGroupScheduler } from '../../src/reports/target-groups/schedule-runner';
 import { buildApp } from '../../src/server/app';
+import { scheduleRefresh } from '../../src/server/routes/target-groups';
 import { loadDemo, ROOT } from '../helpers/demo';
 import { reportContext } from '../helpers/reports';
 
@@ -130,22 +131,6 @@ describe('target groups page routes', () => {
       { seq: 3, cause: 'refresh', member_count: after.length, added: 0, removed: 0, refreshed_at: undefined },
     ]);
     expect(history.json().data[0].refreshed_at).toMatch(/^2026-07-01/);
-
-    // A scheduled refresh is recorded as such.
-    const scheduler = new TargetGroupScheduler(
-      () => reportContext(engine, NOW),
-      () => undefined,
-    );
-    await scheduler.run('germany-current');
-    scheduler.stop();
-    const last = (await inject('GET', '/v1/segments/germany-current/history')).json().data.at(-1);
-    expect(last).toMatchObject({
-      seq: 4,
-      cause: 'schedule',
-      member_count: after.length,
-      added: 0,
-      removed: 0,
-    });
   });
 
   it('searches names and descriptions and describes each definition in words', async () => {
@@ -276,6 +261,44 @@ describe('target groups page routes', () => {
     expect(zone.json().message).toContain('timezone: "Mars/Olympus"');
     expect((await inject('DELETE', '/v1/segments/germany-current/schedule')).statusCode).toBe(204);
     expect((await inject('GET', '/v1/segments/germany-current/schedule')).statusCode).toBe(404);
+  });
+
+  it('refreshes on the delivery scheduler once per due time, as a schedule snapshot, not again after a restart', async () => {
+    const schedule = { cron: '0 6 * * *', timezone: 'Europe/Berlin' };
+    expect((await inject('PUT', '/v1/segments/germany-current/schedule', schedule)).statusCode).toBe(200);
+    const history = async () =>
+      (await inject('GET', '/v1/segments/germany-current/history')).json().data as Record<string, unknown>[];
+    const before = await history();
+    let t = new Date('2026-07-01T00:00:00Z');
+    const deps = { context: () => reportContext(engine, NOW), afterRefresh: () => undefined };
+    const first = new DeliveryScheduler({ engine, now: () => t });
+    scheduleRefresh(first, deps, 'germany-current', schedule);
+
+    // 06:00 in Berlin in July (CEST, UTC+2) is 04:00 UTC: at 03:59 nothing is due.
+    t = new Date('2026-07-01T03:59:00Z');
+    expect(await first.tick()).toEqual([]);
+    t = new Date('2026-07-01T04:00:30Z');
+    expect(await first.tick()).toEqual([
+      { kind: 'target-group', id: 'germany-current', due: '2026-07-01T04:00:00.000Z', missed: 0 },
+    ]);
+    expect(await first.tick()).toEqual([]);
+    // A restarted process finds the due time claimed and does not refresh again.
+    const second = new DeliveryScheduler({ engine, now: () => t });
+    scheduleRefresh(second, deps, 'germany-current', schedule);
+    expect(await second.tick()).toEqual([]);
+
+    const after = await history();
+    expect(after.length).toBe(before.length + 1);
+    expect(after.at(-1)).toMatchObject({
+      seq: before.length + 1,
+      cause: 'schedule',
+      member_count: (await germansInTable()).length,
+      added: 0,
+      removed: 0,
+    });
+    const noted = (await inject('GET', '/v1/segments/germany-current/schedule')).json();
+    expect(noted.last_run_at).not.toBeNull();
+    expect(noted.last_error).toBeNull();
   });
 
   it('deletes a segment with its history, schedule and pushes', async () => {

@@ -5,12 +5,13 @@ import { AppError } from '../../errors';
 import { sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { parseParams } from '../common/params';
-import { assertMayOverwrite, getSegment } from './store';
+import { assertMayOverwrite, getSegment, refreshSegment } from './store';
 
 /**
  * Refresh schedules of saved segments (table target_group_schedules): a cron expression read in
- * an IANA time zone. The schedules are data; `TargetGroupScheduler` (schedule-runner.ts) runs
- * them in `rapport serve`.
+ * an IANA time zone. The schedules are data; the server puts each on the delivery scheduler
+ * (src/delivery/scheduler.ts, via src/server/routes/target-groups.ts), which keeps due times
+ * across restarts, catches up once after downtime and ticks in `rapport serve`/`start`.
  */
 export const ScheduleSchema = z
   .object({
@@ -126,4 +127,24 @@ export async function noteScheduledRun(
   await engine.exec(sql`
     UPDATE target_group_schedules SET last_run_at = CAST(${wallClock()} AS TIMESTAMP), last_error = ${error}
     WHERE segment_id = ${segmentId}`);
+}
+
+/**
+ * One scheduled refresh: a 'schedule' snapshot, its end noted on the schedule (the error when it
+ * failed, then thrown for the scheduler to report). Nothing is done when the schedule is gone
+ * (deleted between its registration and its due time).
+ */
+export async function runScheduledRefresh(
+  ctx: ReportContext,
+  segmentId: string,
+): Promise<{ members: number } | undefined> {
+  if (!(await getSchedule(ctx.engine, segmentId))) return undefined;
+  try {
+    const s = await refreshSegment(ctx, segmentId, 'schedule');
+    await noteScheduledRun(ctx.engine, segmentId, null);
+    return { members: s.member_count };
+  } catch (e) {
+    await noteScheduledRun(ctx.engine, segmentId, (e as Error).message).catch(() => undefined);
+    throw e;
+  }
 }

@@ -1,14 +1,63 @@
 import type { FastifyInstance } from 'fastify';
+import type { DeliveryScheduler } from '../../delivery/scheduler';
 import { AppError } from '../../errors';
 import type { ReportContext } from '../../reports/common/context';
 import { segmentHistory } from '../../reports/target-groups/history';
 import { pushMembers, segmentPushes } from '../../reports/target-groups/push';
-import { deleteSchedule, getSchedule, setSchedule } from '../../reports/target-groups/schedule';
-import { TargetGroupScheduler } from '../../reports/target-groups/schedule-runner';
+import {
+  deleteSchedule,
+  getSchedule,
+  listSchedules,
+  runScheduledRefresh,
+  setSchedule,
+} from '../../reports/target-groups/schedule';
 import { getSegment } from '../../reports/target-groups/store';
 import { scopes } from '../auth/scope';
 import type { AppContext } from '../deps';
 import { reportContext } from './reports';
+
+/** What a scheduled refresh needs: the report context outside any request, and what follows it. */
+export interface RefreshDeps {
+  readonly context: () => ReportContext;
+  /** After a refresh: cached answers that read the segment's members are stale. */
+  readonly afterRefresh: () => void;
+  readonly log?: (segment: string, members: number) => void;
+}
+
+function refreshDeps(ctx: AppContext, app: FastifyInstance): RefreshDeps {
+  return {
+    // The full model: a schedule refreshes the shared snapshot for everyone, whoever set it.
+    // (The spread reads the model getter outside any request scope.)
+    context: () => scopes.exit(() => ({ ...reportContext(ctx) })),
+    afterRefresh: () => ctx.queries.invalidate(),
+    log: (segment, members) => app.log.info({ segment, members }, 'scheduled target group refresh'),
+  };
+}
+
+/**
+ * Puts a segment's refresh schedule on the scheduler (again, after a change). The run reads the
+ * schedule afresh and does nothing if it was deleted; a failure is noted on the schedule and
+ * reported by the scheduler's event log.
+ */
+export function scheduleRefresh(
+  scheduler: DeliveryScheduler,
+  deps: RefreshDeps,
+  segmentId: string,
+  schedule: { readonly cron: string; readonly timezone: string },
+): void {
+  scheduler.register({
+    kind: 'target-group',
+    id: segmentId,
+    cron: schedule.cron,
+    timezone: schedule.timezone,
+    run: async () => {
+      const done = await runScheduledRefresh(deps.context(), segmentId);
+      if (!done) return;
+      deps.afterRefresh();
+      deps.log?.(segmentId, done.members);
+    },
+  });
+}
 
 /**
  * What the target groups page adds to the segment routes (segments.ts): the history of member
@@ -17,21 +66,9 @@ import { reportContext } from './reports';
 export async function targetGroupRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const rc = () => reportContext(ctx);
   const user = () => scopes.getStore()?.user.name ?? null;
-  // Schedules run only where asked (rapport serve/start), like the ETL jobs' schedules.
-  const scheduler = ctx.schedules
-    ? new TargetGroupScheduler(
-        rc,
-        () => ctx.queries.invalidate(),
-        (e) =>
-          e.kind === 'failed'
-            ? app.log.warn({ segment: e.segment, err: e.error }, 'scheduled target group refresh failed')
-            : app.log.info({ segment: e.segment, members: e.members }, 'scheduled target group refresh'),
-      )
-    : undefined;
-  if (scheduler) {
-    app.addHook('onReady', () => scheduler.sync());
-    app.addHook('onClose', async () => scheduler.stop());
-  }
+  // On the app's scheduler, which ticks only where asked (rapport serve/start).
+  const refresh = refreshDeps(ctx, app);
+  for (const [id, s] of await listSchedules(ctx.engine)) scheduleRefresh(ctx.scheduler, refresh, id, s);
 
   app.get<{ Params: { id: string } }>('/v1/segments/:id/history', async (request) => {
     const c = rc();
@@ -51,12 +88,14 @@ export async function targetGroupRoutes(app: FastifyInstance, ctx: AppContext): 
   });
   app.put<{ Params: { id: string } }>('/v1/segments/:id/schedule', async (request) => {
     const saved = await setSchedule(rc(), request.params.id, request.body, user());
-    await scheduler?.sync();
+    const s = await getSegment(rc(), request.params.id);
+    scheduleRefresh(ctx.scheduler, refresh, s.segment_id, saved);
     return saved;
   });
   app.delete<{ Params: { id: string } }>('/v1/segments/:id/schedule', async (request, reply) => {
-    await deleteSchedule(rc(), request.params.id);
-    await scheduler?.sync();
+    const s = await getSegment(rc(), request.params.id);
+    await deleteSchedule(rc(), s.segment_id);
+    ctx.scheduler.unregister('target-group', s.segment_id);
     return reply.status(204).send();
   });
 
