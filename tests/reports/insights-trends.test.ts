@@ -22,6 +22,8 @@ import {
 type Actor = 'person' | 'customer' | 'anonymous' | 'session';
 interface Case {
   series: string[];
+  /** A series' filter on the plan property (series i counts only its event with plan = plans[i]). */
+  plans?: (string | undefined)[];
   math: 'total' | 'unique' | 'per_actor';
   interval: Period;
   timezone?: string;
@@ -36,7 +38,8 @@ interface Case {
 function bruteTrends(events: readonly RawEvent[], regions: Regions, c: Case) {
   const tz = c.timezone ?? 'UTC';
   const bdOf = breakdownOf(c.breakdown, regions);
-  const names = new Set(c.series);
+  const inSeries = (e: RawEvent, i: number) =>
+    e.event === c.series[i] && (c.plans?.[i] === undefined || e.props?.['plan'] === c.plans[i]);
   const rows = events
     .map((e) => ({
       e,
@@ -46,7 +49,7 @@ function bruteTrends(events: readonly RawEvent[], regions: Regions, c: Case) {
     }))
     .filter(
       (r) =>
-        names.has(r.e.event) &&
+        c.series.some((_, i) => inSeries(r.e, i)) &&
         r.actor !== null &&
         r.day < c.as_of &&
         (c.from === undefined || r.day >= c.from),
@@ -55,8 +58,12 @@ function bruteTrends(events: readonly RawEvent[], regions: Regions, c: Case) {
   const first = c.from ?? rows.map((r) => r.day).sort()[0]!;
   const periods = periodsBetween(c.interval, first, previousDay(c.as_of));
   // Kept values: most rows first, then NULL first, then by value; the rest are "other".
+  // A row counts once per series it is in.
   const counts = new Map<string | null, number>();
-  for (const r of rows) counts.set(r.bd, (counts.get(r.bd) ?? 0) + 1);
+  for (const r of rows) {
+    const n = c.series.filter((_, i) => inSeries(r.e, i)).length;
+    counts.set(r.bd, (counts.get(r.bd) ?? 0) + n);
+  }
   const limit = c.breakdown_limit ?? 25;
   const kept = new Set(
     [...counts]
@@ -66,12 +73,12 @@ function bruteTrends(events: readonly RawEvent[], regions: Regions, c: Case) {
   );
   const keyOf = (bd: string | null) =>
     c.breakdown === undefined ? 'all' : kept.has(bd) ? JSON.stringify(bd) : 'other';
-  const keys = [...new Set(rows.map((r) => keyOf(r.bd)))];
+  const keys = [...new Set(rows.map((r) => keyOf(r.bd)))].sort();
   const math = (n: number, u: Set<string>) =>
     c.math === 'total' ? n : c.math === 'unique' ? u.size : u.size === 0 ? null : n / u.size;
   return c.series.flatMap((event, index) =>
     keys.map((key) => {
-      const mine = rows.filter((r) => r.e.event === event && keyOf(r.bd) === key);
+      const mine = rows.filter((r) => inSeries(r.e, index) && keyOf(r.bd) === key);
       const data = periods.map((p) => {
         const inP = mine.filter((r) => periodOf(c.interval, r.day) === p);
         return math(inP.length, new Set(inP.map((r) => r.actor!)));
@@ -140,9 +147,36 @@ describe('trends', () => {
       as_of: '2025-03-03',
     },
   ];
+  cases.push(
+    // Two series of one event, one filtered on a property; a third filtered series.
+    {
+      series: ['visit', 'visit', 'purchase'],
+      plans: [undefined, 'pro', 'team'],
+      math: 'unique',
+      interval: 'week',
+      breakdown: 'customers.region',
+      as_of: '2025-03-03',
+    },
+    {
+      series: ['page_view', 'page_view'],
+      plans: ['free', 'pro'],
+      math: 'total',
+      interval: 'day',
+      as_of: '2025-02-15',
+    },
+  );
   for (const c of cases) {
-    it(`${c.math} by ${c.interval}, ${c.actor ?? 'person'}, ${c.breakdown ?? 'no breakdown'}${c.timezone ? `, ${c.timezone}` : ''}`, async () => {
-      const r = await trendsReport(ctx, c);
+    it(`${c.math} by ${c.interval}, ${c.actor ?? 'person'}, ${c.breakdown ?? 'no breakdown'}${c.timezone ? `, ${c.timezone}` : ''}${c.plans ? ', filtered series' : ''}`, async () => {
+      const { plans, ...rest } = c;
+      const series = c.series.map((event, i) =>
+        plans?.[i] === undefined
+          ? event
+          : {
+              event,
+              filters: [{ member: 'web_events.properties.plan', operator: 'equals', values: [plans[i]] }],
+            },
+      );
+      const r = await trendsReport(ctx, { ...rest, series });
       const expected = bruteTrends(events, regions, c);
       const got = r.series.map((s) => ({
         index: s.index,

@@ -1,10 +1,7 @@
 import { AppError } from '../../errors';
-import type { LogicalFilter } from '../../model/logical-query';
-import type { Dimension, Measure, Model } from '../../model/types';
-import { resolveFilters } from '../../query/filters';
-import { and, list, param, paren, type SqlNode, sql } from '../../sql';
-import { compileFilter } from '../../sql/compile/conditions';
-import { MemberCompiler } from '../../sql/compile/members';
+import type { Model } from '../../model/types';
+import { list, param, paren, type SqlNode, sql } from '../../sql';
+import { compileEventFilters } from '../common/event-filters';
 import type { FunnelStep } from './params';
 
 /** At most this many differently filtered steps of one event (their subsets are checked). */
@@ -47,26 +44,6 @@ export const bit = (index: number): number => 1 << (index - 1);
 /** An integer constant, bound as a typed parameter. */
 export const int = (n: number): SqlNode => param(n, 'INTEGER');
 
-function checkOwnDimensions(f: LogicalFilter, source: string, where: string): void {
-  switch (f.kind) {
-    case 'and':
-    case 'or':
-      for (const c of f.children) checkOwnDimensions(c, source, where);
-      return;
-    case 'condition':
-      if (f.member.kind === 'dimension' && f.member.cube === source) return;
-      throw new AppError(
-        'VALIDATION_FAILED',
-        `${where}: ${f.member.fullName} is not a dimension of ${source}; step filters use the source cube's own dimensions (the population filter can use joined cubes)`,
-      );
-    default:
-      throw new AppError(
-        'VALIDATION_FAILED',
-        `${where}: step filters are conditions on dimensions of ${source}`,
-      );
-  }
-}
-
 /** Resolves and compiles the steps' filters; groups steps into classes and Hall constraints. */
 export function compileSteps(
   model: Model,
@@ -75,23 +52,8 @@ export function compileSteps(
   timezone: string | undefined,
   now: Date,
 ): CompiledSteps {
-  const members = new MemberCompiler(model);
-  const target = (m: Dimension | Measure) =>
-    m.kind === 'dimension' ? members.dimension(m) : members.measure(m);
   const compiled = steps.map((s, i): CompiledStep => {
-    const where = `steps.${i}.filters`;
-    let condition: SqlNode | undefined;
-    if (s.filters.length > 0) {
-      const { rows, aggregates } = resolveFilters(s.filters, { model, timezone: timezone ?? 'UTC', now });
-      if (aggregates.length > 0) {
-        throw new AppError(
-          'VALIDATION_FAILED',
-          `${where}: step filters are conditions on dimensions, not measures`,
-        );
-      }
-      for (const f of rows) checkOwnDimensions(f, source, where);
-      condition = and(rows.map((f) => compileFilter(f, members, target, timezone)));
-    }
+    const condition = compileEventFilters(model, source, s.filters, `steps.${i}.filters`, timezone, now);
     return {
       index: i + 1,
       event: s.event,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FilterSchema, type QueryFilter } from '../../query/schema';
 import { parseParams } from '../common/params';
 import { EventName, InsightShape, PERIODS } from '../insights/common/params';
 
@@ -7,14 +8,23 @@ export const TREND_MATHS = ['total', 'unique', 'per_actor'] as const;
 const SeriesObject = z
   .object({
     event: EventName,
+    /**
+     * Only the events passing these filters (cube filter language on web_events' own dimensions,
+     * properties included: `{member: 'web_events.properties.plan', operator: 'equals', values: ['pro']}`).
+     */
+    filters: z.array(FilterSchema).max(20).default([]),
     /** The series' name in the output [the event]. */
     label: z.string().min(1).max(200).optional(),
   })
   .strict();
 
-/** A series: `{event, label?}`, or the event name alone. */
+/** A series: `{event, filters?, label?}`, or the event name alone. */
 const Series = z.union([
-  EventName.transform((event) => ({ event, label: undefined as string | undefined })),
+  EventName.transform((event) => ({
+    event,
+    filters: [] as QueryFilter[],
+    label: undefined as string | undefined,
+  })),
   SeriesObject,
 ]);
 

@@ -1,7 +1,8 @@
 import type { JsonValue, Row } from '../../engine';
-import { raw, type SqlNode, sql } from '../../sql';
+import { list, raw, type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
+import { compileEventFilters } from '../common/event-filters';
 import { periodIndex, periodKey, periodLabel } from '../insights/common/periods';
 import { checkEvents, insightEvents, listedBreakdown } from '../insights/common/source';
 import {
@@ -33,8 +34,8 @@ export interface TrendsPlan {
   readonly asOf: string | null;
   readonly breakdown?: string;
   /**
-   * One row per event × breakdown value × period of the range (zero-filled), and per event ×
-   * value a total row (period NULL): events, actors (distinct, NULL for math total).
+   * One row per series (s, its index) × breakdown value × period of the range (zero-filled), and
+   * per series × value a total row (period NULL): events, actors (distinct, NULL for math total).
    */
   readonly cells?: SqlNode;
 }
@@ -51,14 +52,41 @@ export async function planTrends(ctx: ReportContext, input: unknown): Promise<Tr
     params.series.map((s, i) => ({ name: s.event, where: `series.${i}.event` })),
   );
   const events = [...new Set(params.series.map((s) => s.event))];
-  const src = await insightEvents(ctx, params, events);
+  // A series' filters, as a boolean column of the rows (m0, m1, …; none without filters).
+  const conditions = params.series.map((s, i) =>
+    compileEventFilters(
+      ctx.model,
+      'web_events',
+      s.filters,
+      `series.${i}.filters`,
+      params.timezone,
+      ctx.now(),
+    ),
+  );
+  const extra = conditions.flatMap((c, i) =>
+    c === undefined ? [] : [{ expr: sql`coalesce(${c}, false)`, alias: `m${i}` }],
+  );
+  const src = await insightEvents(ctx, params, events, { extra });
   const base = { params, asOf: src.asOf, ...(src.breakdown ? { breakdown: src.breakdown } : {}) };
   if (src.asOf === null) return base;
   const g = params.interval;
   const bd = src.breakdown !== undefined;
   const from = fromRows(params.from);
   const unique = params.math !== 'total';
-  const ev = sql`SELECT actor, event, bd, ${periodKey(g, raw('ts'))} AS day FROM (${src.rows})${from}`;
+  // s: the series a row counts in. One CASE when every series is its own event without filters;
+  // else a row counts once in each series it matches (two series may share an event).
+  const simple = extra.length === 0 && events.length === params.series.length;
+  const day = periodKey(g, raw('ts'));
+  const matches = params.series.map(
+    (x, i) =>
+      sql`CASE WHEN event = ${x.event}${extra.some((e) => e.alias === `m${i}`) ? sql` AND ${raw(`m${i}`)}` : sql``} THEN ${int(i)} END`,
+  );
+  const ev = simple
+    ? sql`SELECT actor, CASE event ${list(
+        params.series.map((x, i) => sql`WHEN ${x.event} THEN ${int(i)}`),
+        ' ',
+      )} END AS s, bd, ${day} AS day FROM (${src.rows})${from}`
+    : sql`SELECT * FROM (SELECT actor, unnest(list_value(${list(matches)})) AS s, bd, ${day} AS day FROM (${src.rows})${from}) WHERE s IS NOT NULL`;
   const u = unique ? sql`count(DISTINCT actor)` : sql`NULL`;
   const ctes: Cte[] = bd
     ? [
@@ -66,8 +94,8 @@ export async function planTrends(ctx: ReportContext, input: unknown): Promise<Tr
         // kept values are ranked on the groups and the other values merged from them, in one scan.
         [
           'g1',
-          sql`SELECT event, bd, ${periodIndex(g, raw('day'))} AS idx${unique ? sql`, actor` : sql``}, n
-              FROM (SELECT event, bd, day${unique ? sql`, actor` : sql``}, count(*) AS n FROM (${ev}) GROUP BY ALL)`,
+          sql`SELECT s, bd, ${periodIndex(g, raw('day'))} AS idx${unique ? sql`, actor` : sql``}, n
+              FROM (SELECT s, bd, day${unique ? sql`, actor` : sql``}, count(*) AS n FROM (${ev}) GROUP BY ALL)`,
           true,
         ],
         [
@@ -76,19 +104,19 @@ export async function planTrends(ctx: ReportContext, input: unknown): Promise<Tr
         ],
         [
           'agg',
-          sql`SELECT event, other, bd, idx, sum(n) AS n, ${u} AS u
-              FROM (SELECT g.event, g.idx, g.n${unique ? sql`, g.actor` : sql``}, k.kept IS NULL AS other,
+          sql`SELECT s, other, bd, idx, sum(n) AS n, ${u} AS u
+              FROM (SELECT g.s, g.idx, g.n${unique ? sql`, g.actor` : sql``}, k.kept IS NULL AS other,
                            CASE WHEN k.kept THEN g.bd END AS bd
                     FROM g1 g LEFT JOIN kept k ON k.bd IS NOT DISTINCT FROM g.bd)
-              GROUP BY GROUPING SETS ((event, other, bd, idx), (event, other, bd))`,
+              GROUP BY GROUPING SETS ((s, other, bd, idx), (s, other, bd))`,
           true,
         ],
       ]
     : [
         [
           'agg',
-          sql`SELECT event, false AS other, NULL AS bd, ${periodIndex(g, raw('day'))} AS idx, count(*) AS n, ${u} AS u
-              FROM (${ev}) GROUP BY GROUPING SETS ((event, day), (event))`,
+          sql`SELECT s, false AS other, NULL AS bd, ${periodIndex(g, raw('day'))} AS idx, count(*) AS n, ${u} AS u
+              FROM (${ev}) GROUP BY GROUPING SETS ((s, day), (s))`,
           true,
         ],
       ];
@@ -97,22 +125,22 @@ export async function planTrends(ctx: ReportContext, input: unknown): Promise<Tr
       'bounds',
       sql`SELECT coalesce(${fromIndex(g, params.from)}, min(idx)) AS lo, ${lastIndex(g, src.asOf)} AS hi FROM agg`,
     ],
-    ['evs', sql`SELECT unnest(${events}::VARCHAR[]) AS event`],
+    ['evs', sql`SELECT CAST(unnest(range(${int(params.series.length)})) AS INTEGER) AS s`],
     ['vals', sql`SELECT DISTINCT other, bd FROM agg`],
     [
       'grid',
-      sql`SELECT event, other, bd, unnest(generate_series(lo, hi)) AS idx FROM evs, bounds, vals
-          UNION ALL SELECT event, other, bd, NULL FROM evs, vals`,
+      sql`SELECT s, other, bd, unnest(generate_series(lo, hi)) AS idx FROM evs, bounds, vals
+          UNION ALL SELECT s, other, bd, NULL FROM evs, vals`,
     ],
   );
   const partial = partialPeriod(g, src.asOf, params.from);
   const cells = withCtes(
     ctes,
-    sql`SELECT g.event, g.other, g.bd, ${periodLabel(g, sql`g.idx`)} AS period, ${partial} AS partial,
+    sql`SELECT g.s, g.other, g.bd, ${periodLabel(g, sql`g.idx`)} AS period, ${partial} AS partial,
                coalesce(a.n, 0) AS events, ${unique ? sql`coalesce(a.u, 0)` : sql`NULL`} AS actors
-        FROM grid g LEFT JOIN agg a ON a.event = g.event AND a.other = g.other AND a.bd IS NOT DISTINCT FROM g.bd
+        FROM grid g LEFT JOIN agg a ON a.s = g.s AND a.other = g.other AND a.bd IS NOT DISTINCT FROM g.bd
              AND a.idx IS NOT DISTINCT FROM g.idx
-        ORDER BY g.event, g.other, g.bd NULLS FIRST, g.idx NULLS FIRST`,
+        ORDER BY g.s, g.other, g.bd NULLS FIRST, g.idx NULLS FIRST`,
   );
   return { ...base, cells };
 }
@@ -155,17 +183,17 @@ export async function trendsReport(ctx: ReportContext, input: unknown): Promise<
   const plan = await planTrends(ctx, input);
   const { params } = plan;
   const rows = plan.cells ? (await ctx.engine.query(plan.cells)).rows : [];
-  // Rows arrive grouped by event and value, the total row first.
+  // Rows arrive grouped by series and value, the total row first.
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
-    const key = JSON.stringify([r['event'], r['other'], r['bd'] ?? null]);
+    const key = JSON.stringify([Number(r['s']), r['other'], r['bd'] ?? null]);
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key)!.push(r);
   }
   const series: TrendsSeries[] = [];
   params.series.forEach((s, index) => {
     for (const g of groups.values()) {
-      if (g[0]!['event'] !== s.event) continue;
+      if (Number(g[0]!['s']) !== index) continue;
       const total = g.find((r) => r['period'] === null)!;
       const periods = g.filter((r) => r['period'] !== null);
       const actors = (r: Row) => (r['actors'] === null ? null : Number(r['actors']));

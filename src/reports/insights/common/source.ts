@@ -4,7 +4,7 @@ import type { LogicalFilter } from '../../../model/logical-query';
 import { findMember } from '../../../model/lookup';
 import type { Dimension } from '../../../model/types';
 import { cubeNames, cubesOf } from '../../../query/planner';
-import { type SqlNode, sql } from '../../../sql';
+import { type SelectColumn, type SqlNode, sql } from '../../../sql';
 import { MemberCompiler } from '../../../sql/compile/members';
 import { WEB_EVENTS } from '../../../util/vocabulary';
 import { resolveAsOf } from '../../common/as-of';
@@ -106,8 +106,12 @@ export async function insightEvents(
   ctx: ReportContext,
   params: InsightInput,
   events: readonly string[] | undefined,
-  /** Keeps rows without an actor (paths read whole sessions; only the anchor needs one). */
-  options: { readonly anyActor?: boolean } = {},
+  options: {
+    /** Keeps rows without an actor (paths read whole sessions; only the anchor needs one). */
+    readonly anyActor?: boolean;
+    /** More columns of the rows, over the source cube (a series' filter as a condition). */
+    readonly extra?: readonly SelectColumn[];
+  } = {},
 ): Promise<InsightEvents> {
   const bdDim = params.breakdown === undefined ? undefined : breakdownDimension(ctx, params.breakdown);
   const joins = bdDim ? [...cubeNames(cubesOf(ctx.model, bdDim.cube, [bdDim.sql]))] : [];
@@ -141,6 +145,7 @@ export async function insightEvents(
     { expr: d('customer_id'), alias: 'cust' },
     { expr: d('session_id'), alias: 'session' },
     { expr: d('event_id'), alias: 'eid' },
+    ...(options.extra ?? []),
   ]);
   const cut = sql`CAST(${asOf ?? '1970-01-01'} AS TIMESTAMP)`;
   return {
