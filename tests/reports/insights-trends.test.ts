@@ -76,7 +76,7 @@ function bruteTrends(events: readonly RawEvent[], regions: Regions, c: Case) {
   const keys = [...new Set(rows.map((r) => keyOf(r.bd)))].sort();
   const math = (n: number, u: Set<string>) =>
     c.math === 'total' ? n : c.math === 'unique' ? u.size : u.size === 0 ? null : n / u.size;
-  return c.series.flatMap((event, index) =>
+  return c.series.flatMap((_event, index) =>
     keys.map((key) => {
       const mine = rows.filter((r) => inSeries(r.e, index) && keyOf(r.bd) === key);
       const data = periods.map((p) => {
