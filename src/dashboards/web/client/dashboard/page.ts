@@ -1,6 +1,7 @@
 import type { DashboardPageData } from '../../shared/page-data';
 import { h, must, replace } from '../core/dom';
 import { readPageData } from '../core/page-data';
+import { subscribeToggle } from '../subscriptions/form';
 import { type DrillProblem, type DrillValue, drillParams, readDrills, samePath } from './drill-state';
 import { renderFilterBar } from './filter-bar';
 import { apiFilters, type FilterValues, pageSearch, readFilters, withValue } from './filter-state';
@@ -108,6 +109,15 @@ export function mountDashboardPage(): void {
     settle(changed.map((t) => t.load(drills.get(t.name) ?? [])));
   });
   mountPageActions(root, data.id);
+  // Subscribing sends the dashboard with the filters as they stand when the form is sent.
+  const header = must('.page-header', root);
+  must('.page-actions', header).append(
+    subscribeToggle(
+      header,
+      () => ({ dashboard: data.id, filters: apiFilters(data.filters, values) }),
+      data.title,
+    ),
+  );
   readUrlDrills();
   refresh();
 }

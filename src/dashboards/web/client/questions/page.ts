@@ -2,6 +2,8 @@ import { emptyState, errorState, loadingState } from '../components/states';
 import { ApiError, isAbort } from '../core/api';
 import { debounce } from '../core/debounce';
 import { h, must, replace } from '../core/dom';
+import { subscribeToggle } from '../subscriptions/form';
+import { mountSubscriptionsList } from '../subscriptions/list';
 import { type AlertSummary, type Question, questionsApi, questionUrl } from './question-api';
 
 function when(iso: string): string {
@@ -19,6 +21,7 @@ export function mountQuestionsPage(): void {
   const list = must('.questions-list', root);
   const input = must<HTMLInputElement>('.questions-search input', root);
   const alerts = must('.alerts-list', root);
+  const subscriptions = mountSubscriptionsList(must('.subscriptions-list', root));
   input.value = new URLSearchParams(location.search).get('search') ?? '';
   let request: AbortController | undefined;
 
@@ -43,7 +46,8 @@ export function mountQuestionsPage(): void {
         },
         label,
       );
-    return h(
+    const actions = h('div', { class: 'question-actions' });
+    const item = h(
       'li',
       { class: 'question-row', dataset: { question: q.id } },
       h(
@@ -53,18 +57,26 @@ export function mountQuestionsPage(): void {
         q.description ? h('p', { class: 'muted small' }, q.description) : null,
         h('p', { class: 'muted small' }, `by ${q.createdBy ?? 'unknown'} · changed ${when(q.updatedAt)}`),
       ),
-      h(
-        'div',
-        { class: 'question-actions' },
-        h('a', { class: 'button', href: questionUrl(q.id) }, 'Open'),
-        act('Duplicate', () => questionsApi.duplicate(q.id)),
-        act('Delete', async () => {
-          if (window.confirm(`Delete the question "${q.name}" and its alerts?`))
-            await questionsApi.remove(q.id);
-        }),
-        status,
-      ),
+      actions,
     );
+    actions.append(
+      h('a', { class: 'button', href: questionUrl(q.id) }, 'Open'),
+      act('Duplicate', () => questionsApi.duplicate(q.id)),
+      // The form opens below the row; a new subscription shows in the list at once.
+      subscribeToggle(
+        actions,
+        () => ({ question: q.id }),
+        q.name,
+        () => void subscriptions.reload(),
+        'regular',
+      ),
+      act('Delete', async () => {
+        if (window.confirm(`Delete the question "${q.name}" and its alerts?`))
+          await questionsApi.remove(q.id);
+      }),
+      status,
+    );
+    return item;
   }
 
   async function load(): Promise<void> {
