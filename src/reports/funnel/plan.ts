@@ -4,7 +4,7 @@ import type { LogicalFilter } from '../../model/logical-query';
 import { findMember } from '../../model/lookup';
 import type { Dimension } from '../../model/types';
 import { cubeNames, cubesOf } from '../../query/planner';
-import { ident, list, param, raw, type SqlNode, sql, timeBucket } from '../../sql';
+import { list, param, type SqlNode, sql, timeBucket } from '../../sql';
 import { MemberCompiler } from '../../sql/compile/members';
 import { WEB_EVENTS } from '../../util/vocabulary';
 import { resolveAsOf } from '../common/as-of';
@@ -13,13 +13,14 @@ import { type Cte, withCtes } from '../common/ctes';
 import { checkEventNames, eventsPresent } from '../common/event-names';
 import { parseParams } from '../common/params';
 import { localTime, population, populationRows } from '../common/population';
+import { excludedActors, exclusionCtes } from './exclusions';
+import { chainSingle, grouped, unordered, us, W } from './modes';
 import { FUNNEL_SOURCES, type FunnelParams, FunnelParamsSchema, parseDuration } from './params';
-import { bit, type CompiledSteps, compileSteps, countUpTo, int, maskExpr } from './steps';
+import { type CompiledSteps, compileSteps, int, maskExpr } from './steps';
 
 /**
- * The SQL of a funnel (docs/analytics.md, "Funnel"). Every algorithm below computes, per actor and
- * level k, the latest start of a valid chain whose k-th event lies in each timestamp group
- * ("landing at k"); see README.md in this folder for the semantics and the proofs they rest on.
+ * The SQL of a funnel (docs/analytics.md, "Funnel"): the rows, a mode's landings (modes.ts), the
+ * exclusions (exclusions.ts), and what the report reads from them.
  */
 export interface FunnelPlan {
   readonly params: FunnelParams;
@@ -47,12 +48,6 @@ export interface FunnelPlan {
   readonly timeToConvert?: SqlNode;
   /** With correlation: (event, success_with, failure_with) and the totals (successes, failures). */
   readonly correlation?: { readonly counts: SqlNode; readonly totals: SqlNode };
-}
-
-/** A mode's SQL: CTEs, and per level k the valid landings at k (actor, ts, d in µs, bd). */
-interface Built {
-  readonly ctes: Cte[];
-  readonly levels: SqlNode[];
 }
 
 /**
@@ -93,320 +88,6 @@ function breakdownDimension(ctx: ReportContext, source: string, name: string): D
     throw new AppError('VALIDATION_FAILED', `breakdown: ${source} does not join ${d.cube}`);
   }
   return d;
-}
-
-/**
- * The exclusion events' rows (xev: actor, us) as CTEs, none without exclusions. They are read
- * with the population's rules and filters, like the steps' rows.
- */
-function exclusionCtes(
-  ctx: ReportContext,
-  params: FunnelParams,
-  p: ReturnType<typeof population>,
-  eventDim: Dimension,
-  actor: SqlNode,
-  ts: SqlNode,
-  cut: SqlNode,
-): Cte[] {
-  if (params.exclusions.length === 0) return [];
-  const clash = params.exclusions.find(
-    (x) => x.filters.length === 0 && params.steps.some((s) => s.event === x.event && s.filters.length === 0),
-  );
-  if (clash) {
-    throw new AppError(
-      'VALIDATION_FAILED',
-      `exclusions: "${clash.event}" is a step of the funnel; an exclusion is another event (or the same one with filters)`,
-    );
-  }
-  const excl = compileSteps(ctx.model, params.source, params.exclusions, p.timezone, ctx.now());
-  const members = new MemberCompiler(ctx.model);
-  const only: LogicalFilter = {
-    kind: 'condition',
-    member: eventDim,
-    operator: 'equals',
-    values: excl.events,
-  };
-  const rows = populationRows(
-    ctx,
-    { ...p, where: p.where ? { kind: 'and', children: [p.where, only] } : only },
-    [
-      { expr: actor, alias: 'actor' },
-      { expr: ts, alias: 'ts' },
-      { expr: maskExpr(excl, members.dimension(eventDim)), alias: 'xm' },
-    ],
-  );
-  return [
-    [
-      'xev',
-      sql`SELECT actor, ${us('ts')} AS us, xm FROM (${rows}) WHERE xm <> 0 AND actor IS NOT NULL AND ts < ${cut}`,
-      true,
-    ],
-  ];
-}
-
-/**
- * `out`, the excluded actors: those with an exclusion event strictly between two steps of their
- * path (start_us .. end_us for the whole path). A step's time is the earliest landing at it that
- * starts where the path starts and is not after its end (`pt`); an actor who stopped before
- * `to_step` is read up to the furthest step (end_us), one who stopped at `from_step` or before has
- * an empty range.
- */
-function excludedActors(exclusions: FunnelParams['exclusions'], n: number): Cte[] {
-  const ranges = exclusions.map((x, i) => ({ b: bit(i + 1), from: x.from_step ?? 1, to: x.to_step ?? n }));
-  if (ranges.every((r) => r.from === 1 && r.to === n)) {
-    return [
-      [
-        'out',
-        sql`SELECT DISTINCT p.actor FROM path p JOIN xev x ON x.actor = p.actor AND x.us > p.start_us AND x.us < p.end_us`,
-        true,
-      ],
-    ];
-  }
-  const ks = [...new Set(ranges.flatMap((r) => [r.from, r.to]).filter((k) => k > 1 && k < n))];
-  const pt: Cte = [
-    'pt',
-    sql`SELECT l.actor, l.k, min(${us('l.ts')}) AS t FROM land l
-        JOIN path p ON p.actor = l.actor AND l.s = p.start_us AND ${us('l.ts')} <= p.end_us
-        WHERE l.k IN (${list(ks.map(int))}) GROUP BY l.actor, l.k`,
-    true,
-  ];
-  const each = ranges.map(({ b, from, to }) => {
-    const lo = from === 1 ? sql`p.start_us` : sql`f.t`;
-    const hi = to === n ? sql`p.end_us` : sql`CASE WHEN p.level > ${int(to)} THEN t.t ELSE p.end_us END`;
-    return sql`SELECT p.actor FROM path p JOIN xev x ON x.actor = p.actor AND x.xm & ${int(b)} <> 0${
-      from === 1 ? sql`` : sql` JOIN pt f ON f.actor = p.actor AND f.k = ${int(from)}`
-    }${to === n ? sql`` : sql` LEFT JOIN pt t ON t.actor = p.actor AND t.k = ${int(to)}`}
-      WHERE x.us > ${lo} AND x.us < ${hi}`;
-  });
-  return [
-    ...(ks.length > 0 ? [pt] : []),
-    ['out', sql`SELECT DISTINCT actor FROM (${list(each, '\nUNION ALL\n')})`, true],
-  ];
-}
-
-const W = (windowSeconds: number): SqlNode => param(`${windowSeconds} seconds`, 'INTERVAL');
-const us = (x: string): SqlNode => raw(`epoch_us(${x})`);
-
-/**
- * m*_k of a timestamp group: the least m such that steps m+1..k can be matched to distinct rows
- * of the group (k when the group has no row of step k). From the Hall constraints:
- * max over P of (N_P >= c_P(k) ? 0 : positions_P[c_P(k) − N_P]).
- */
-function mStar(c: CompiledSteps, k: number): SqlNode {
-  const parts: SqlNode[] = [];
-  c.constraints.forEach((p, i) => {
-    const need = countUpTo(p, k);
-    if (need === 0) return;
-    const n = raw(`n${i}`);
-    const whens = [];
-    for (let r = 1; r <= need; r++)
-      whens.push(sql`WHEN ${n} = ${int(need - r)} THEN ${int(p.positions[r - 1]!)}`);
-    parts.push(sql`CASE ${list(whens, ' ')} ELSE 0 END`);
-  });
-  return parts.length === 1 ? parts[0]! : sql`greatest(${list(parts)})`;
-}
-
-/** Timestamp groups of an actor: the step bits present, Hall counts, purity and step-1 breakdown. */
-function groupsCte(c: CompiledSteps, breakdown: boolean, strict: boolean): SqlNode {
-  const counts = c.constraints.map(
-    (p, i) => sql`count(*) FILTER (WHERE mask & ${int(p.mask)} <> 0) AS ${raw(`n${i}`)}`,
-  );
-  return sql`SELECT actor, ts, bit_or(mask) AS gm${strict ? sql`, bit_and(mask) AS pm` : sql``}, ${list(counts)}${
-    breakdown ? sql`, min(bd) FILTER (WHERE mask & 1 <> 0) AS bd1` : sql``
-  } FROM ev GROUP BY actor, ts`;
-}
-
-/** Rows of the same actor strictly before the current row's timestamp (timestamps are in µs). */
-const BEFORE = raw(
-  'PARTITION BY actor ORDER BY ts RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL 1 MICROSECOND PRECEDING',
-);
-/** Rows of the same actor at or after the current row's timestamp. */
-const FROM_HERE = raw('PARTITION BY actor ORDER BY ts RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING');
-
-/**
- * ordered and strict, every row matching at most one step: l_k holds each step-k row e with the
- * latest start of a valid chain ending at e, from an ASOF join to the latest l_{k−1} row at or
- * before e (a tied row is another row, so `<=` is exact; landings never start earlier later on,
- * so the latest is the best). strict also needs no row of another step strictly between the two:
- * lb_k(e), the latest such row before e, must not be after the l_{k−1} row. Rows whose chain is
- * longer than W are dropped: an earlier l_{k−1} row never has a later start.
- */
-function chainSingle(c: CompiledSteps, w: SqlNode, bd: boolean, strict: boolean): Built {
-  const n = c.steps.length;
-  const ctes: Cte[] = [];
-  if (strict) {
-    const lbs = [];
-    for (let k = 2; k <= n; k++) {
-      lbs.push(sql`max(ts) FILTER (WHERE mask & ${int(bit(k))} = 0) OVER (${BEFORE}) AS ${raw(`lb${k}`)}`);
-    }
-    // The window sees every row (step-1 rows interrupt too); only later steps' rows are kept.
-    ctes.push([
-      'evs',
-      sql`SELECT * FROM (SELECT actor, ts, mask, ${list(lbs)} FROM ev) WHERE mask & 1 = 0`,
-      true,
-    ]);
-  }
-  ctes.push([
-    'l1',
-    bd
-      ? sql`SELECT actor, ts, ts AS a, min(bd) AS bd FROM ev WHERE mask & 1 <> 0 GROUP BY actor, ts`
-      : sql`SELECT actor, ts, ts AS a FROM ev WHERE mask & 1 <> 0`,
-  ]);
-  for (let k = 2; k <= n; k++) {
-    const lb = raw(`lb${k}`);
-    ctes.push([
-      `l${k}`,
-      sql`SELECT e.actor, e.ts, p.a${bd ? sql`, p.bd` : sql``}
-          FROM (SELECT actor, ts${strict ? sql`, ${lb}` : sql``} FROM ${raw(strict ? 'evs' : 'ev')} WHERE mask & ${int(bit(k))} <> 0) e
-          ASOF JOIN ${ident(`l${k - 1}`)} p ON p.actor = e.actor AND p.ts <= e.ts
-          WHERE e.ts <= p.a + ${w}${strict ? sql` AND (e.${lb} IS NULL OR e.${lb} <= p.ts)` : sql``}`,
-    ]);
-  }
-  return { ctes, levels: chainLevels(n, bd) };
-}
-
-function chainLevels(n: number, bd: boolean): SqlNode[] {
-  return Array.from(
-    { length: n },
-    (_, i) =>
-      sql`SELECT actor, ts, ${us('ts')} - ${us('a')} AS d, ${us('a')} AS s, ${raw(bd ? 'bd' : 'NULL')} AS bd FROM ${ident(`l${i + 1}`)}`,
-  );
-}
-
-/**
- * ordered and strict over timestamp groups (any steps): l_k holds the groups where a chain can
- * land at k, with the latest start of such a chain. A chain lands at k in group G from progress
- * p (its last earlier event in a group before G, or p = 0: it starts in G) when steps p+1..k can
- * be matched to distinct rows of G, i.e. m*_k(G) <= p < k. The latest landing at p before G is
- * the best (starts of landings never decrease over time); ordered takes p = m* (lower levels
- * have later starts); strict takes every p and keeps the chain only if no group strictly between
- * its landing and G has a row not matching step p+1 (lb_{p+1}(G): the latest such group).
- */
-function grouped(c: CompiledSteps, w: SqlNode, bd: boolean, strict: boolean): Built {
-  const n = c.steps.length;
-  const ctes: Cte[] = [['g', groupsCte(c, bd, strict), true]];
-  const bdCol = (x: string) => (bd ? sql`, ${raw(x)} AS bd` : sql``);
-  const pbd = bd ? sql`, p.bd` : sql``;
-  if (strict) {
-    const lbs = [];
-    for (let k = 2; k <= n; k++) {
-      lbs.push(sql`max(ts) FILTER (WHERE pm & ${int(bit(k))} = 0) OVER (${BEFORE}) AS ${raw(`lb${k}`)}`);
-    }
-    ctes.push(['gs', sql`SELECT *, ${list(lbs)} FROM g`, true]);
-  }
-  ctes.push(['l1', sql`SELECT actor, ts, ts AS a${bdCol('bd1')} FROM g WHERE gm & 1 <> 0`, true]);
-  for (let k = 2; k <= n; k++) {
-    // The groups with a row of step k, and m*_k of each.
-    ctes.push([
-      `x${k}`,
-      sql`SELECT *, ${mStar(c, k)} AS m FROM ${raw(strict ? 'gs' : 'g')} WHERE gm & ${int(bit(k))} <> 0`,
-      true,
-    ]);
-    const x = ident(`x${k}`);
-    const parts: SqlNode[] = [
-      // Starts in this group.
-      sql`SELECT actor, ts, ts AS a${bdCol('bd1')} FROM ${x} WHERE m = 0`,
-      // From the latest landing at k−1 before this group (ASOF: the common case, many rows).
-      sql`SELECT x.actor, x.ts, p.a${pbd}
-          FROM (SELECT * FROM ${x}${strict ? sql`` : sql` WHERE m = ${int(k - 1)}`}) x
-          ASOF JOIN ${ident(`l${k - 1}`)} p ON p.actor = x.actor AND p.ts < x.ts${
-            strict ? sql` WHERE x.${raw(`lb${k}`)} IS NULL OR x.${raw(`lb${k}`)} <= p.ts` : sql``
-          }`,
-    ];
-    if (k > 2) {
-      // From a landing at p < k−1 (several steps in this group: rare rows). Landings never
-      // start earlier later on, so the latest one is the max start; strict keeps the landings
-      // after the last group impure for step p+1.
-      const lower = list(
-        Array.from(
-          { length: k - 2 },
-          (_, i) =>
-            sql`SELECT ${int(i + 1)} AS lvl, actor, ts, a${bd ? sql`, bd` : sql``} FROM ${ident(`l${i + 1}`)}`,
-        ),
-        ' UNION ALL ',
-      );
-      const lbOf = sql`CASE pp ${list(
-        Array.from({ length: k - 2 }, (_, i) => sql`WHEN ${int(i + 1)} THEN ${raw(`lb${i + 2}`)}`),
-        ' ',
-      )} END`;
-      const rare = strict
-        ? sql`SELECT *, ${lbOf} AS lbp FROM (SELECT *, unnest(range(greatest(m, 1), ${int(k - 1)})) AS pp FROM ${x} WHERE m < ${int(k - 1)})`
-        : sql`SELECT *, m AS pp FROM ${x} WHERE m BETWEEN 1 AND ${int(k - 2)}`;
-      parts.push(sql`SELECT x.actor, x.ts, max(p.a) AS a${bd ? sql`, arg_max_null(p.bd, p.a) AS bd` : sql``}
-          FROM (${rare}) x JOIN (${lower}) p ON p.actor = x.actor AND p.lvl = x.pp AND p.ts < x.ts${
-            strict ? sql` AND (x.lbp IS NULL OR p.ts >= x.lbp)` : sql``
-          }
-          GROUP BY x.actor, x.ts, x.pp`);
-    }
-    ctes.push([
-      `l${k}`,
-      sql`SELECT actor, ts, max(a) AS a${bd ? sql`, arg_max_null(bd, a) AS bd` : sql``}
-          FROM (${list(parts, '\nUNION ALL\n')}) WHERE ts <= a + ${w} GROUP BY actor, ts`,
-      true,
-    ]);
-  }
-  return { ctes, levels: chainLevels(n, bd) };
-}
-
-/**
- * unordered: from every anchor (each row's time), the c-th row at or after it of each Hall
- * constraint P: a window min for c = 1, else an ASOF join to the first such row, whose lead()
- * is the c-th. Steps 1..i fit in [anchor, anchor + W] iff for every P the c_P(i)-th such row
- * does. The span to step i is the latest of those rows minus the anchor; the actor's time to
- * step i is its shortest span.
- */
-function unordered(c: CompiledSteps, windowUs: SqlNode): Built {
-  const n = c.steps.length;
-  const ctes: Cte[] = [];
-  const used = c.constraints
-    .map((p, i) => ({
-      p,
-      i,
-      counts: [...new Set(c.steps.map((s) => countUpTo(p, s.index)).filter((x) => x > 0))],
-    }))
-    .filter((x) => x.counts.length > 0);
-  const firsts = used
-    .filter((u) => u.counts.includes(1))
-    .map(
-      ({ p, i }) =>
-        sql`min(ts) FILTER (WHERE mask & ${int(p.mask)} <> 0) OVER (${FROM_HERE}) AS ${raw(`b${i}_1`)}`,
-    );
-  const more = used.filter((u) => u.counts.some((x) => x > 1));
-  const cols: SqlNode[] = [];
-  const joins: SqlNode[] = [];
-  for (const { p, i, counts } of more) {
-    const leads = counts
-      .filter((x) => x > 1)
-      .map((x) => sql`lead(ts, ${int(x - 1)}) OVER (PARTITION BY actor ORDER BY ts) AS ${raw(`t${x}`)}`);
-    ctes.push([`e${i}`, sql`SELECT actor, ts, ${list(leads)} FROM ev WHERE mask & ${int(p.mask)} <> 0`]);
-    for (const x of counts.filter((x) => x > 1))
-      cols.push(sql`${raw(`e${i}.t${x}`)} AS ${raw(`b${i}_${x}`)}`);
-    joins.push(
-      sql`ASOF LEFT JOIN ${ident(`e${i}`)} ON ${raw(`e${i}.actor`)} = a.actor AND ${raw(`e${i}.ts`)} >= a.ts`,
-    );
-  }
-  const anchors = sql`SELECT actor, ts${firsts.length > 0 ? sql`, ${list(firsts)}` : sql``} FROM ev`;
-  ctes.push([
-    'x',
-    more.length === 0 ? anchors : sql`SELECT a.*, ${list(cols)} FROM (${anchors}) a ${list(joins, ' ')}`,
-    true,
-  ]);
-  const levels: SqlNode[] = [];
-  for (let k = 1; k <= n; k++) {
-    const bs = used.flatMap(({ p, i }) => {
-      const x = countUpTo(p, k);
-      return x > 0 ? [raw(`b${i}_${x}`)] : [];
-    });
-    const span = sql`epoch_us(${bs.length === 1 ? bs[0]! : sql`greatest(${list(bs)})`}) - epoch_us(ts)`;
-    const complete = list(
-      bs.map((b) => sql`${b} IS NOT NULL`),
-      ' AND ',
-    );
-    levels.push(
-      sql`SELECT actor, ts, d, ${us('ts')} AS s, NULL AS bd FROM (SELECT actor, ts, ${span} AS d FROM x WHERE ${complete}) WHERE d <= ${windowUs}`,
-    );
-  }
-  return { ctes, levels };
 }
 
 export interface PlanOptions {
