@@ -24,6 +24,8 @@ export interface SaveOptions {
   cluster?: string;
   cohort?: string;
   query?: string;
+  path?: string;
+  breakdownValue?: string;
   params?: string;
   description?: string;
   replace?: boolean;
@@ -62,9 +64,17 @@ function definitionFrom(o: SaveOptions): unknown {
   if (o.cluster !== undefined) return { source: 'cluster', params, cluster: Number(o.cluster) };
   if (o.cohort) return { source: 'cohort', params, cohort: o.cohort };
   if (o.query) return { source: 'query', query: json(o.query, '--query') };
+  if (o.path) {
+    return {
+      source: 'paths',
+      params,
+      path: o.path.split(',').map((s) => s.trim()),
+      ...(o.breakdownValue === undefined ? {} : { breakdown_value: o.breakdownValue }),
+    };
+  }
   throw new AppError(
     'VALIDATION_FAILED',
-    'say what the segment is: --rfm, --cells, --cluster, --cohort, --query or --definition',
+    'say what the segment is: --rfm, --cells, --cluster, --cohort, --query, --path or --definition',
   );
 }
 

@@ -17,6 +17,14 @@ export function registerSegment(program: Command): void {
     .option('--cluster <n>', 'a k-means cluster')
     .option('--cohort <date>', 'a cohort (its first day, YYYY-MM-DD)')
     .option('--query <json>', 'a cube query with a customer_id dimension')
+    .option(
+      '--path <events>',
+      'a path of the paths report, comma separated (e.g. visit,view_product,add_to_cart)',
+    )
+    .option(
+      '--breakdown-value <value>',
+      "with --path and a breakdown in --params: the path's breakdown value",
+    )
     .option('--params <json>', "the report's parameters (population, as_of …)")
     .option('--definition <json>', 'the whole definition as JSON (see POST /v1/segments)')
     .option('--description <text>', 'a description')

@@ -43,65 +43,56 @@ export async function planPaths(ctx: ReportContext, input: unknown): Promise<Pat
   const k = int(params.steps);
   const fromTs = params.from === undefined ? undefined : sql`CAST(${date(params.from)} AS TIMESTAMP)`;
   const backwards = params.end_event !== undefined;
-  // Why windows and not one sorted list per session: the list aggregate over every session of a
-  // year (50M events) did not finish in minutes; a window sort partitioned by session does, and
-  // with an anchor only the events on its side of the anchor are sorted at all.
-  const ctes: Cte[] = [['ev', sql`SELECT * FROM (${src.rows}) WHERE session IS NOT NULL${excluded}`]];
-  if (anchorEvent === undefined) {
-    ctes.push(['side', sql`SELECT session, actor, bd, cust, ts, event, eid FROM ev`]);
-  } else {
-    // The session's first anchor event: the least (time, event id) among its anchor events
-    // (one event name, so the name does not order them). It must be on or after `from`.
-    ctes.push(
-      [
-        'anchors',
-        sql`SELECT session, min({'t': ts, 'i': eid}) AS k FROM ev WHERE event = ${anchorEvent} GROUP BY session${
-          fromTs === undefined ? sql`` : sql` HAVING min(ts) >= ${fromTs}`
-        }`,
-      ],
-      // The anchor and the events after it (before it, to an end event) in (time, name, id) order.
-      [
-        'side',
-        sql`SELECT ev.session, ev.actor, ev.bd, ev.cust, ev.ts, ev.event, ev.eid FROM ev JOIN anchors a USING (session)
-            WHERE ${
-              backwards
-                ? sql`ev.ts < a.k.t OR (ev.ts = a.k.t AND (ev.event < ${anchorEvent} OR (ev.event = ${anchorEvent} AND ev.eid <= a.k.i)))`
-                : sql`ev.ts > a.k.t OR (ev.ts = a.k.t AND (ev.event > ${anchorEvent} OR (ev.event = ${anchorEvent} AND ev.eid >= a.k.i)))`
-            }`,
-      ],
-    );
-  }
-  ctes.push(
-    // Consecutive repeats collapse into their first event. The session's first anchor is never
-    // a repeat (the event before it is another one), so collapsing one side keeps the anchor.
+  // Why windows and a top-k aggregate, not one sorted list per session: the sorted list
+  // aggregate over every session of a year (50M events) did not finish in minutes (its per-group
+  // sort dominated the profile); one window sort partitioned by session and arg_min(…, k) do,
+  // and with an anchor only the events on its side of the anchor are sorted at all.
+  const anchorKey =
+    anchorEvent === undefined ? sql`{'t': ts, 'e': event, 'i': eid}` : sql`{'t': ts, 'i': eid}`;
+  const ctes: Cte[] = [
+    ['ev', sql`SELECT * FROM (${src.rows}) WHERE session IS NOT NULL${excluded}`],
+    // The anchor: the session's first anchor event, the least (time, event id) among them (one
+    // name, so the name does not order them), or its first event. Its actor, breakdown value and
+    // customer id are the path's; it must have an actor and be on or after `from`.
+    [
+      'anchors',
+      sql`SELECT * FROM (
+            SELECT session, min(${anchorKey}) AS k, arg_min({'a': actor, 'b': bd, 'c': cust}, ${anchorKey}) AS x
+            FROM ev${anchorEvent === undefined ? sql`` : sql` WHERE event = ${anchorEvent}`} GROUP BY session)
+          WHERE x.a IS NOT NULL${fromTs === undefined ? sql`` : sql` AND k.t >= ${fromTs}`}`,
+    ],
+    // The anchor and the events after it (before it, to an end event) in (time, name, id) order.
+    [
+      'side',
+      sql`SELECT ev.session, ev.ts, ev.event FROM ev JOIN anchors a USING (session)${
+        anchorEvent === undefined
+          ? sql``
+          : backwards
+            ? sql` WHERE ev.ts < a.k.t OR (ev.ts = a.k.t AND (ev.event < ${anchorEvent} OR (ev.event = ${anchorEvent} AND ev.eid <= a.k.i)))`
+            : sql` WHERE ev.ts > a.k.t OR (ev.ts = a.k.t AND (ev.event > ${anchorEvent} OR (ev.event = ${anchorEvent} AND ev.eid >= a.k.i)))`
+      }`,
+    ],
+    // Consecutive repeats collapse into one step. Events tied on (time, name) are adjacent and
+    // collapse whatever their order, so the event id need not order the window (a cheaper sort);
+    // the first anchor is never a repeat (the event before it is another one).
     [
       'collapsed',
-      sql`SELECT * FROM (
-            SELECT *, lag(event) OVER (PARTITION BY session ORDER BY ts, event, eid) AS prev FROM side)
+      sql`SELECT session, event, r FROM (
+            SELECT session, event, lag(event) OVER w AS prev, row_number() OVER w AS r FROM side
+            WINDOW w AS (PARTITION BY session ORDER BY ts, event))
           WHERE prev IS NULL OR prev <> event`,
     ],
-    // r = 1 is the anchor; the steps counted away from it.
-    [
-      'numbered',
-      sql`SELECT * FROM (
-            SELECT session, actor, bd, cust, ts, event, row_number() OVER (PARTITION BY session ORDER BY ${
-              backwards ? sql`ts DESC, event DESC, eid DESC` : sql`ts, event, eid`
-            }) AS r FROM collapsed)
-          WHERE r <= ${k}`,
-    ],
+    // The k steps nearest the anchor, in order (a top-k per session, no sorted aggregate).
     [
       'walked',
-      sql`SELECT first(actor) FILTER (WHERE r = 1) AS actor, first(bd) FILTER (WHERE r = 1) AS bd,
-            first(cust) FILTER (WHERE r = 1) AS cust, first(ts) FILTER (WHERE r = 1) AS t0,
-            ${backwards ? sql`list_reverse(list(event ORDER BY r))` : sql`list(event ORDER BY r)`} AS path
-          FROM numbered GROUP BY session`,
+      sql`SELECT session, ${
+        backwards ? sql`list_reverse(arg_max(event, r, ${k}))` : sql`arg_min(event, r, ${k})`
+      } AS path FROM collapsed GROUP BY session`,
     ],
-  );
+  ];
   const sessions = withCtes(
     ctes,
-    sql`SELECT actor, bd, cust, path FROM walked WHERE actor IS NOT NULL${
-      fromTs === undefined ? sql`` : sql` AND t0 >= ${fromTs}`
-    }`,
+    sql`SELECT a.x.a AS actor, a.x.b AS bd, a.x.c AS cust, w.path FROM walked w JOIN anchors a USING (session)`,
   );
   const top = sql`SELECT bd AS breakdown, rank, path, sessions, actors FROM (
         SELECT *, row_number() OVER (PARTITION BY bd ORDER BY sessions DESC, actors DESC, path) AS rank FROM (

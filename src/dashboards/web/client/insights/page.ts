@@ -6,6 +6,7 @@ import { h, must, replace } from '../core/dom';
 import { insightSpec } from './chart-spec';
 import { EVENT_LIST_ID, insightForm } from './form';
 import { type ReportRows, runInsight } from './run';
+import { savePathsSection } from './save-path';
 import {
   DEFAULT_QUERY,
   type InsightQuery,
@@ -91,6 +92,7 @@ export function mountInsightsPage(): void {
         h('h2', {}, `Rows (${answer.rows.length.toLocaleString('en-GB')})`),
         reportTable(answer),
       ),
+      ...(q.insight === 'paths' && answer.rows.length > 0 ? [savePathsSection(q, answer.rows)] : []),
     );
     if (answer.rows.length > 0) {
       try {
