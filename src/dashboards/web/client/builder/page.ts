@@ -203,6 +203,8 @@ export function mountBuilderPage(): void {
       );
     const tileTitle = h('input', { type: 'text', name: 'tile-title', placeholder: 'Revenue by month' });
     const measure = h('select', { name: 'measure' }, members('measure'));
+    // Revenue is what most tiles show first; the catalogue's first measure is whatever sorts first.
+    if ([...measure.options].some((o) => o.value === 'orders.revenue')) measure.value = 'orders.revenue';
     const dimension = h('select', { name: 'dimension' }, option('', '(none)'), members('dimension'));
     const time = h('select', { name: 'time' }, option('', '(none)'), members('time'));
     const granularity = h(
