@@ -74,13 +74,104 @@ describe('an insight query', () => {
         { member: 'web_events.occurred_at', operator: 'inDateRange', values: ['2025-10-01', '2026-03-31'] },
       ],
     });
-    // Retention has no breakdown here and takes its two events by name; one date alone is no range.
+    // Retention takes its two events by name and a breakdown; one date alone is no range.
     expect(
       requestBody(
         normalized({ insight: 'retention', events: ['a', 'b'], breakdown: 'x', from: '2025-01-01' }),
       ),
-    ).toEqual({ start_event: 'a', return_event: 'b', period: 'week', actor: 'person', filters: [] });
+    ).toEqual({
+      start_event: 'a',
+      return_event: 'b',
+      period: 'week',
+      actor: 'person',
+      filters: [],
+      breakdown: 'x',
+    });
     expect(queryFromSearch('?q=not-json')).toBeUndefined();
+  });
+
+  it('normalizes the funnel, trend, retention and paths options into the report parameters', () => {
+    const funnel = normalized({
+      insight: 'funnel',
+      events: ['visit', 'view_product', 'purchase'],
+      window: ' 36H ',
+      mode: 'strict',
+      exclusions: [
+        { event: 'search', from: 1, to: 2 },
+        { event: 'checkout', from: 3, to: 2 }, // to before from: the bound dropped
+        { event: 'x', from: 9 }, // no such step: dropped
+        { event: ' ' }, // no event: the exclusion dropped
+      ],
+      overTime: 'week',
+      timeToConvert: true,
+      correlation: true,
+      correlationProperties: ['properties.$browser', 'customers.region', 'properties.$browser'],
+    });
+    expect(requestBody(funnel)).toEqual({
+      steps: ['visit', 'view_product', 'purchase'],
+      window: '36h',
+      mode: 'strict',
+      exclusions: [
+        { event: 'search', from_step: 1, to_step: 2 },
+        { event: 'checkout', from_step: 3 },
+        { event: 'x' },
+      ],
+      conversion_over_time: 'week',
+      time_to_convert_bins: 20,
+      correlation: true,
+      correlation_properties: ['properties.$browser', 'customers.region'],
+      actor: 'customer_then_anonymous',
+      filters: [],
+    });
+    // The defaults (7d, ordered) and properties without correlation are not sent; a bad window falls back.
+    expect(
+      requestBody(
+        normalized({
+          insight: 'funnel',
+          events: ['a', 'b'],
+          window: '7d',
+          mode: 'ordered',
+          correlationProperties: ['p'],
+        }),
+      ),
+    ).toEqual({ steps: ['a', 'b'], actor: 'customer_then_anonymous', filters: [] });
+    expect(normalized({ insight: 'funnel', events: ['a', 'b'], window: 'a week' }).window).toBeUndefined();
+    // A trend series' condition: `plan` is the property web_events.properties.plan.
+    expect(
+      requestBody(
+        normalized({
+          insight: 'trends',
+          events: ['visit', 'purchase'],
+          where: [null, { property: 'plan', value: 'pro' }],
+        }),
+      ).series,
+    ).toEqual([
+      'visit',
+      {
+        event: 'purchase',
+        filters: [{ member: 'web_events.properties.plan', operator: 'equals', values: ['pro'] }],
+      },
+    ]);
+    expect(
+      requestBody(normalized({ insight: 'retention', events: ['a', 'b'], retentionType: 'recurring' })).type,
+    ).toBe('recurring');
+    expect(
+      requestBody(
+        normalized({
+          insight: 'paths',
+          events: ['purchase'],
+          pathEnd: true,
+          excludeEvents: ['page_view', ''],
+        }),
+      ),
+    ).toEqual({
+      end_event: 'purchase',
+      steps: 4,
+      limit: 15,
+      exclude_events: ['page_view'],
+      actor: 'person',
+      filters: [],
+    });
   });
 });
 
@@ -204,9 +295,103 @@ describe('the insights page in a real browser', () => {
     }
   }, 60_000);
 
+  it('builds a funnel with an exclusion, a breakdown and correlation; its rows are the API’s for the URL’s body, and a reload keeps it', async () => {
+    const w = await watchedPage(browser);
+    try {
+      const page = w.page;
+      const start = {
+        insight: 'funnel',
+        events: ['visit', 'view_product', 'purchase'],
+        from: '2025-10-01',
+        to: '2026-03-31',
+      };
+      await page.goto(`${server.url}/insights?q=${encodeURIComponent(JSON.stringify(start))}`);
+      await settled(page);
+      await page.locator('input[name="breakdown"]').fill('web_events.properties.$device_type');
+      await page.locator('.add-exclusion').click();
+      await page.locator('input[name="excl_event"]').fill('search');
+      await page.locator('select[name="excl_to"]').selectOption('2');
+      await page.locator('input[name="window"]').fill('14d');
+      await page.locator('input[name="correlation"]').check();
+      await page.locator('input[name="correlation_properties"]').fill('properties.$browser');
+      await page.locator('.insight-form button[type="submit"]').click();
+      await page.waitForURL((u) => u.searchParams.get('q')?.includes('"search"') ?? false);
+      await settled(page);
+      const q = queryFromSearch(new URL(page.url()).search)!;
+      expect(q).toMatchObject({
+        window: '14d',
+        breakdown: 'web_events.properties.$device_type',
+        exclusions: [{ event: 'search', to: 2 }],
+        correlation: true,
+        correlationProperties: ['properties.$browser'],
+      });
+      interface Answer {
+        steps: { actors: number }[];
+        breakdown: { values: { value: string | null; steps: { step: string; actors: number }[] }[] };
+        correlation: { events: { event: string }[]; properties: { value: unknown }[] };
+      }
+      const api = await server.postJson<Answer>('/v1/reports/funnel', requestBody(q));
+      const expected = api.breakdown.values.flatMap((v) =>
+        v.steps.map((st) => [v.value ?? '', st.step, st.actors]),
+      );
+      const rows = await tableRows(page);
+      expect(rows.map((r) => [r['breakdown'], r['step'], count(r['actors'])])).toEqual(expected);
+      expect(new Set(expected.map((e) => e[0])).size).toBeGreaterThan(1);
+      // Each actor is in one value: the values' step-1 actors add up to the whole funnel's.
+      expect(api.breakdown.values.reduce((t, v) => t + v.steps[0]!.actors, 0)).toBe(api.steps[0]!.actors);
+      // The exclusion leaves actors out: fewer enter than in the funnel without it.
+      const plain = await server.postJson<Answer>('/v1/reports/funnel', {
+        ...requestBody(q),
+        exclusions: [],
+      });
+      expect(api.steps[0]!.actors).toBeLessThan(plain.steps[0]!.actors);
+      const correlated = await page.$$eval('.insight-correlation tbody tr', (trs) => trs.length);
+      expect(correlated).toBe(api.correlation.events.length + api.correlation.properties.length);
+      expect(correlated).toBeGreaterThan(0);
+      await expect(page.locator('.insight-summary').textContent()).resolves.toContain('within 14 days');
+      await screenshot(page, 'insights-funnel-options');
+      const url = page.url();
+      await page.reload();
+      await settled(page);
+      expect(page.url()).toBe(url);
+      expect((await tableRows(page)).map((r) => count(r['actors']))).toEqual(expected.map((e) => e[2]));
+      await expect(page.locator('input[name="excl_event"]').inputValue()).resolves.toBe('search');
+      await expect(page.locator('input[name="correlation"]').isChecked()).resolves.toBe(true);
+      expect(w.problems).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  }, 60_000);
+
   it('draws each other insight, and a breakdown, with its rows', async () => {
     const cases: [string, Record<string, unknown>][] = [
-      ['retention', { insight: 'retention', events: ['signup_completed', 'purchase'], interval: 'month' }],
+      [
+        'retention-breakdown',
+        {
+          insight: 'retention',
+          events: ['signup_completed', 'purchase'],
+          interval: 'month',
+          breakdown: 'customers.region',
+        },
+      ],
+      [
+        'trends-where',
+        {
+          insight: 'trends',
+          events: ['page_view', 'page_view'],
+          where: [null, { property: '$device_type', value: 'mobile' }],
+          interval: 'month',
+        },
+      ],
+      [
+        'lifecycle-breakdown',
+        {
+          insight: 'lifecycle',
+          events: ['page_view'],
+          interval: 'month',
+          breakdown: 'web_events.properties.$device_type',
+        },
+      ],
       ['stickiness', { insight: 'stickiness', events: ['page_view'], interval: 'week' }],
       ['lifecycle', { insight: 'lifecycle', events: ['page_view'], interval: 'month' }],
       ['paths', { insight: 'paths', events: ['visit'], steps: 3 }],
@@ -229,7 +414,18 @@ describe('the insights page in a real browser', () => {
           await page.goto(`${server.url}/insights?q=${encodeURIComponent(JSON.stringify(query))}`);
           await settled(page);
           expect(await chartMarks(page), name).toBeGreaterThan(0);
-          expect((await tableRows(page)).length, name).toBeGreaterThan(0);
+          const rows = await tableRows(page);
+          expect(rows.length, name).toBeGreaterThan(0);
+          if (name.endsWith('-breakdown')) {
+            // The rows carry the breakdown's values; the API's rows for the URL's body have the same.
+            const body = requestBody(queryFromSearch(new URL(page.url()).search)!);
+            const api = await server.postJson<{ rows?: unknown }>(
+              `/v1/reports/${String(q['insight'])}`,
+              body,
+            );
+            expect(api, name).toBeTruthy();
+            expect(new Set(rows.map((r) => r['breakdown'])).size, name).toBeGreaterThan(1);
+          }
           await screenshot(page, `insights-${name}`);
           expect(w.problems).toEqual([]);
         } finally {

@@ -33,6 +33,12 @@ const periodBands = (title: string, interval: Period) => ({
   },
 });
 
+/** Bars of each breakdown value side by side, coloured by it. */
+const breakdownBars = (member: string) => ({
+  xOffset: { field: 'breakdown', type: 'nominal' },
+  color: { field: 'breakdown', type: 'nominal', title: breakdownTitle(member) },
+});
+
 const LIFECYCLE = {
   domain: ['new', 'returning', 'resurrecting', 'dormant'],
   range: ['#17a589', '#2f5bea', '#f39c12', '#e05d5d'],
@@ -114,16 +120,30 @@ function funnel(q: InsightQuery): Spec {
 function retention(q: InsightQuery, rows: readonly Row[]): Spec {
   const later = rows.filter((r) => Number(r['period_offset']) > 0).map((r) => Number(r['percentage']) || 0);
   const top = Math.max(0.05, ...later);
-  const cohorts = new Set(rows.map((r) => r['cohort'])).size;
+  const label = (r: Row) =>
+    q.breakdown ? `${String(r['breakdown'] ?? '(none)')} · ${String(r['cohort'])}` : r['cohort'];
+  const cohorts = new Set(rows.map(label)).size;
   const x = {
     field: 'period_offset',
     type: 'ordinal',
     title: `${q.interval[0]!.toUpperCase()}${q.interval.slice(1)}s after ${q.events[0]}`,
     axis: { labelAngle: 0 },
   };
-  const y = { field: 'cohort', type: 'ordinal', title: 'Cohort' };
+  const y = q.breakdown
+    ? { field: 'row', type: 'ordinal', title: `${breakdownTitle(q.breakdown)} · cohort` }
+    : { field: 'cohort', type: 'ordinal', title: 'Cohort' };
   return {
     height: Math.max(160, cohorts * 24),
+    ...(q.breakdown
+      ? {
+          transform: [
+            {
+              calculate: "(datum.breakdown == null ? '(none)' : datum.breakdown) + ' · ' + datum.cohort",
+              as: 'row',
+            },
+          ],
+        }
+      : {}),
     encoding: { x, y },
     layer: [
       {
@@ -137,6 +157,7 @@ function retention(q: InsightQuery, rows: readonly Row[]): Spec {
             legend: { format: '.0%' },
           },
           tooltip: [
+            ...(q.breakdown ? [{ field: 'breakdown', title: breakdownTitle(q.breakdown) }] : []),
             { field: 'cohort', title: 'Cohort' },
             { field: 'period_offset', title: x.title },
             { field: 'cohort_size', type: 'quantitative', title: 'Cohort size', format: ',' },
@@ -163,17 +184,19 @@ function stickiness(q: InsightQuery): Spec {
     height: 300,
     transform: [
       { filter: 'datum.partial !== true' },
-      { aggregate: [{ op: 'sum', field: 'actors', as: 'total' }], groupby: ['days'] },
+      { aggregate: [{ op: 'sum', field: 'actors', as: 'total' }], groupby: ['days', 'breakdown'] },
     ],
     mark: { type: 'bar', tooltip: true },
     encoding: {
       x: { field: 'days', type: 'ordinal', title: `Days active in the ${unit}`, axis: { labelAngle: 0 } },
+      ...(q.breakdown ? breakdownBars(q.breakdown) : {}),
       y: {
         field: 'total',
         type: 'quantitative',
         title: `${who[0]!.toUpperCase()}${who.slice(1)} × ${unit}s (summed over complete ${unit}s)`,
       },
       tooltip: [
+        ...(q.breakdown ? [{ field: 'breakdown', title: breakdownTitle(q.breakdown) }] : []),
         { field: 'days', title: 'Days active' },
         { field: 'total', type: 'quantitative', title: `${who} × ${unit}s`, format: ',' },
       ],
@@ -195,7 +218,12 @@ function lifecycle(q: InsightQuery): Spec {
       },
       color: { field: 'status', type: 'nominal', title: 'Status', scale: LIFECYCLE, sort: LIFECYCLE.domain },
       order: { field: 'status_order', type: 'quantitative' },
+      // A breakdown value per bar side by side in each period, its statuses stacked.
+      ...(q.breakdown
+        ? { xOffset: { field: 'breakdown', type: 'nominal', title: breakdownTitle(q.breakdown) } }
+        : {}),
       tooltip: [
+        ...(q.breakdown ? [{ field: 'breakdown', title: breakdownTitle(q.breakdown) }] : []),
         { field: 'period', type: 'temporal', timeUnit: 'utcyearmonthdate', title: PERIOD_TITLE[q.interval] },
         { field: 'status', title: 'Status' },
         { field: 'actors', type: 'quantitative', title: who, format: ',' },
@@ -207,16 +235,28 @@ function lifecycle(q: InsightQuery): Spec {
   };
 }
 
-function paths(rows: readonly Row[]): Spec {
+function paths(q: InsightQuery, rows: readonly Row[]): Spec {
   return {
     height: Math.max(120, rows.length * 26),
+    // With a breakdown each value has its own top paths: the value leads the label.
+    transform: [
+      {
+        calculate: q.breakdown
+          ? "(datum.breakdown == null ? '(none)' : datum.breakdown) + ': ' + datum.path"
+          : 'datum.path',
+        as: 'label',
+      },
+    ],
     mark: { type: 'bar', tooltip: true },
     encoding: {
+      ...(q.breakdown
+        ? { color: { field: 'breakdown', type: 'nominal', title: breakdownTitle(q.breakdown) } }
+        : {}),
       y: {
-        field: 'path',
+        field: 'label',
         type: 'nominal',
         title: null,
-        sort: { field: 'rank', order: 'ascending' },
+        sort: q.breakdown ? null : { field: 'rank', order: 'ascending' },
         axis: { labelLimit: 420 },
       },
       x: {
@@ -226,6 +266,7 @@ function paths(rows: readonly Row[]): Spec {
         axis: { tickCount: 8, labelOverlap: true },
       },
       tooltip: [
+        ...(q.breakdown ? [{ field: 'breakdown', title: breakdownTitle(q.breakdown) }] : []),
         { field: 'rank', title: 'Rank' },
         { field: 'path', title: 'Path' },
         { field: 'sessions', type: 'quantitative', title: 'Sessions', format: ',' },
@@ -250,9 +291,53 @@ export function insightSpec(q: InsightQuery, rows: readonly Row[]): Spec {
       case 'lifecycle':
         return lifecycle(q);
       case 'paths':
-        return paths(rows);
+        return paths(q, rows);
     }
   })();
   // Each insight sets its own height (by its rows where they vary): only the width follows the page.
   return { width: 'container', autosize: { type: 'fit-x', contains: 'padding' }, ...spec };
+}
+
+/** Conversion over time: the share of those entering step 1 in a period who completed. */
+export function overTimeSpec(period: Period): Spec {
+  return {
+    width: 'container',
+    autosize: { type: 'fit-x', contains: 'padding' },
+    height: 220,
+    mark: { type: 'line', point: { size: 30 }, tooltip: true },
+    encoding: {
+      x: dateAxis(`${PERIOD_TITLE[period]} of step 1`, period),
+      y: { field: 'conversion', type: 'quantitative', title: 'Converted', axis: { format: '.0%' } },
+      tooltip: [
+        { field: 'period', type: 'temporal', timeUnit: 'utcyearmonthdate', title: PERIOD_TITLE[period] },
+        { field: 'entered', type: 'quantitative', title: 'Entered step 1', format: ',' },
+        { field: 'converted', type: 'quantitative', title: 'Completed', format: ',' },
+        { field: 'conversion', type: 'quantitative', title: 'Converted', format: '.1%' },
+      ],
+    },
+  };
+}
+
+/** Time to convert: those who completed, by the time from step 1 to the last step (bins in words). */
+export function timeToConvertSpec(who: string): Spec {
+  return {
+    width: 'container',
+    autosize: { type: 'fit-x', contains: 'padding' },
+    height: 220,
+    mark: { type: 'bar', tooltip: true },
+    encoding: {
+      x: {
+        field: 'bin',
+        type: 'ordinal',
+        title: 'Time from step 1 to the last step',
+        sort: { field: 'from_seconds' },
+        axis: { labelAngle: -30, labelOverlap: true },
+      },
+      y: { field: 'actors', type: 'quantitative', title: `Completed (${who})` },
+      tooltip: [
+        { field: 'bin', title: 'Time to convert' },
+        { field: 'actors', type: 'quantitative', title: who, format: ',' },
+      ],
+    },
+  };
 }

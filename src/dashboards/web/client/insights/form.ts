@@ -1,5 +1,12 @@
 import { h, replace } from '../core/dom';
 import {
+  funnelControls,
+  pathsControls,
+  readInsightOptions,
+  retentionControls,
+  whereControls,
+} from './form-options';
+import {
   INSIGHTS,
   type Insight,
   type InsightQuery,
@@ -12,17 +19,35 @@ import {
 import { actorPlural, PERIOD_ADJECTIVE } from './words';
 
 export const EVENT_LIST_ID = 'insight-event-list';
-const BREAKDOWN_LIST_ID = 'insight-breakdown-list';
+export const BREAKDOWN_LIST_ID = 'insight-breakdown-list';
 
-/** Breakdowns a marketer reaches for first; any dimension of web_events may be typed. */
+/** Breakdowns a marketer reaches for first (before the properties found); any dimension may be typed. */
 export const BREAKDOWN_SUGGESTIONS = [
   'web_events.properties.$device_type',
   'web_events.properties.$browser',
   'web_events.properties.$os',
   'web_events.source',
   'customers.region',
+  'customers.country',
+  'customers.segment',
   'customers.type',
+  'customers.acquisition_channel',
 ] as const;
+
+/** The breakdown choices: the fixed ones, then each event property key found, labelled in words. */
+export function propertyChoices(keys: readonly string[]): { value: string; label: string }[] {
+  const found = [...new Set(keys)].sort().map((k) => `web_events.properties.${k}`);
+  return [...new Set([...BREAKDOWN_SUGGESTIONS, ...found])].map((value) => {
+    const [cube, ...rest] = value.split('.');
+    const label =
+      rest[0] === 'properties'
+        ? `Event property ${rest.slice(1).join('.')}`
+        : cube === 'customers'
+          ? `Customer ${rest.join('.').replace(/_/g, ' ')}`
+          : `Event ${rest.join('.').replace(/_/g, ' ')}`;
+    return { value, label };
+  });
+}
 
 const MATH_WORDS: Readonly<Record<TrendMath, string>> = {
   total: 'Total events',
@@ -36,10 +61,10 @@ export interface InsightForm {
   set(query: InsightQuery): void;
 }
 
-const option = (value: string, label: string, selected: boolean) =>
+export const option = (value: string, label: string, selected: boolean) =>
   h('option', { value, selected: selected || undefined }, label);
 
-const field = (label: string, control: HTMLElement, name: string) =>
+export const field = (label: string, control: HTMLElement, name: string) =>
   h(
     'label',
     { class: 'insight-field', dataset: { field: name } },
@@ -69,6 +94,7 @@ export function insightForm(initial: InsightQuery, onSubmit: (query: InsightQuer
       math: (text('math') || draft.math) as TrendMath,
       actor: text('actor') || draft.actor,
       steps: Number(text('steps') || draft.steps),
+      ...readInsightOptions(draft.insight, data),
     };
   };
 
@@ -124,7 +150,14 @@ export function insightForm(initial: InsightQuery, onSubmit: (query: InsightQuer
               '×',
             )
           : null;
-      return h('li', { class: 'event-row' }, h('span', { class: 'event-label' }, label), input, remove);
+      return h(
+        'li',
+        { class: 'event-row' },
+        h('span', { class: 'event-label' }, label),
+        input,
+        remove,
+        q.insight === 'trends' ? whereControls(q.where?.[i] ?? null, label) : null,
+      );
     };
     const add =
       shape.many && q.events.length < shape.many.max
@@ -225,6 +258,17 @@ export function insightForm(initial: InsightQuery, onSubmit: (query: InsightQuer
       );
     }
 
+    const rerender = (change: (now: InsightQuery) => InsightQuery) => render(change(read()));
+    const extra =
+      q.insight === 'funnel'
+        ? funnelControls(q, rerender)
+        : q.insight === 'retention'
+          ? retentionControls(q)
+          : q.insight === 'paths'
+            ? pathsControls(q)
+            : [];
+    options.push(...extra.filter((e) => !e.classList.contains('insight-wide')));
+
     replace(
       form,
       tabs,
@@ -233,17 +277,13 @@ export function insightForm(initial: InsightQuery, onSubmit: (query: InsightQuer
         { class: 'insight-controls' },
         events,
         h('div', { class: 'insight-options' }, options),
+        ...extra.filter((e) => e.classList.contains('insight-wide')),
         h(
           'div',
           { class: 'insight-actions' },
           h('button', { type: 'submit', class: 'button primary' }, 'Run'),
           h('p', { class: 'form-error', role: 'alert' }),
         ),
-      ),
-      h(
-        'datalist',
-        { id: BREAKDOWN_LIST_ID },
-        BREAKDOWN_SUGGESTIONS.map((b) => h('option', { value: b })),
       ),
     );
   };
@@ -254,11 +294,17 @@ export function insightForm(initial: InsightQuery, onSubmit: (query: InsightQuer
     const error = form.querySelector<HTMLElement>('.form-error');
     const problem = q.events.some((e) => e === '')
       ? 'Name an event in every box, or remove the empty one.'
-      : Boolean(q.from) !== Boolean(q.to)
-        ? 'Give both dates of the range, or neither.'
-        : q.from && q.to && q.from > q.to
-          ? 'The range starts after it ends.'
-          : '';
+      : (q.exclusions ?? []).some((x) => x.event === '')
+        ? 'Name the event of every exclusion, or remove the empty one.'
+        : q.window !== undefined && !/^(?:\d+[smhdw])+$/.test(q.window)
+          ? `The window "${q.window}" is not a duration: a number and a unit (m, h, d, w), e.g. 36h or 14d.`
+          : q.events.some((e) => e === '')
+            ? 'Name an event in every box, or remove the empty one.'
+            : Boolean(q.from) !== Boolean(q.to)
+              ? 'Give both dates of the range, or neither.'
+              : q.from && q.to && q.from > q.to
+                ? 'The range starts after it ends.'
+                : '';
     if (error) error.textContent = problem;
     if (!problem) onSubmit(q);
   });

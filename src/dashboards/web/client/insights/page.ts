@@ -1,10 +1,12 @@
 import type { MemberValues } from '../api-types';
 import { errorState, loadingState } from '../components/states';
 import { renderChart } from '../components/vega-chart';
-import { ApiError, getJson, isAbort } from '../core/api';
+import { ApiError, getJson, isAbort, postJson } from '../core/api';
 import { h, must, replace } from '../core/dom';
 import { insightSpec } from './chart-spec';
-import { EVENT_LIST_ID, insightForm } from './form';
+import { BREAKDOWN_LIST_ID, EVENT_LIST_ID, insightForm, propertyChoices } from './form';
+import { type FunnelAnswer, funnelRows } from './funnel-result';
+import { funnelViews, type PendingChart } from './funnel-views';
 import { type ReportRows, runInsight } from './run';
 import { savePathsSection } from './save-path';
 import {
@@ -33,6 +35,31 @@ async function fillEventList(list: HTMLDataListElement): Promise<void> {
 }
 
 /**
+ * The breakdown and property suggestions: the keys of the event properties present (read from a
+ * sample of the distinct property objects) with the customer dimensions.
+ */
+async function fillBreakdownList(list: HTMLDataListElement): Promise<void> {
+  let keys: string[] = [];
+  try {
+    const answer = await getJson<MemberValues>('/v1/meta/values?member=web_events.properties&limit=1000');
+    keys = answer.values.flatMap((v) => {
+      try {
+        const o = JSON.parse(String(v)) as unknown;
+        return typeof o === 'object' && o !== null && !Array.isArray(o) ? Object.keys(o) : [];
+      } catch {
+        return [];
+      }
+    });
+  } catch {
+    // Suggestions only: the fixed ones below still show.
+  }
+  replace(
+    list,
+    propertyChoices(keys).map((c) => h('option', { value: c.value }, c.label)),
+  );
+}
+
+/**
  * `/insights`: pick an insight and its events, run it, see the chart and the report's rows.
  * The query lives in the URL (`?q=`): a reload or shared link shows the same answer, and
  * Back/Forward step through the queries run.
@@ -41,11 +68,13 @@ export function mountInsightsPage(): void {
   const root = must('.insights');
   const result = must('.insight-result', root);
   const eventList = h('datalist', { id: EVENT_LIST_ID });
-  root.append(eventList);
+  const breakdownList = h('datalist', { id: BREAKDOWN_LIST_ID });
+  root.append(eventList, breakdownList);
   void fillEventList(eventList);
+  void fillBreakdownList(breakdownList);
 
   let controller: AbortController | undefined;
-  let finalize: (() => void) | undefined;
+  let finalize: (() => void)[] = [];
 
   const show = async (q: InsightQuery) => {
     controller?.abort();
@@ -56,8 +85,13 @@ export function mountInsightsPage(): void {
     document.title = `${SHAPES[q.insight].title}: ${q.events.join(' → ')} · Insights · rapport`;
     replace(result, loadingState('Running the report…'));
     let answer: ReportRows;
+    // The funnel's JSON holds its extra views (over time, time to convert, correlation) and as_of.
+    let funnel: FunnelAnswer | undefined;
     try {
-      answer = await runInsight(q.insight, requestBody(q), ac.signal);
+      if (q.insight === 'funnel') {
+        funnel = await postJson<FunnelAnswer>('/v1/reports/funnel', requestBody(q), ac.signal);
+        answer = funnelRows(funnel);
+      } else answer = await runInsight(q.insight, requestBody(q), ac.signal);
     } catch (e) {
       if (isAbort(e)) return;
       const error = e instanceof ApiError ? e : new ApiError(0, 'ERROR', String(e));
@@ -66,8 +100,8 @@ export function mountInsightsPage(): void {
       return;
     }
     if (ac.signal.aborted) return;
-    finalize?.();
-    finalize = undefined;
+    for (const f of finalize) f();
+    finalize = [];
     const periods = answer.rows
       .map((r) => r['period'] ?? r['cohort'])
       .filter((p): p is string => typeof p === 'string');
@@ -81,7 +115,12 @@ export function mountInsightsPage(): void {
       h(
         'p',
         { class: 'insight-summary' },
-        describe(q, periods, q.insight !== 'stickiness' && answer.rows.some((r) => r['partial'] === true)),
+        describe(
+          q,
+          periods,
+          q.insight !== 'stickiness' && answer.rows.some((r) => r['partial'] === true),
+          funnel?.as_of ?? undefined,
+        ),
       ),
       answer.rows.length === 0
         ? h('div', { class: 'state state-empty' }, h('p', {}, 'No events match this query in the range.'))
@@ -94,12 +133,21 @@ export function mountInsightsPage(): void {
       ),
       ...(q.insight === 'paths' && answer.rows.length > 0 ? [savePathsSection(q, answer.rows)] : []),
     );
-    if (answer.rows.length > 0) {
+    const charts: PendingChart[] =
+      answer.rows.length > 0
+        ? [{ element: chart, spec: insightSpec(q, answer.rows), rows: answer.rows }]
+        : [];
+    if (funnel) {
+      const views = funnelViews(q, funnel);
+      result.append(...views.sections);
+      charts.push(...views.charts);
+    }
+    for (const c of charts) {
       try {
-        const handle = await renderChart(chart, insightSpec(q, answer.rows), answer.rows);
-        finalize = () => handle.finalize();
+        const handle = await renderChart(c.element, c.spec, c.rows);
+        finalize.push(() => handle.finalize());
       } catch (e) {
-        replace(chart, errorState('CHART', e instanceof Error ? e.message : String(e)));
+        replace(c.element, errorState('CHART', e instanceof Error ? e.message : String(e)));
       }
     }
     if (!ac.signal.aborted) root.dataset.state = 'ready';

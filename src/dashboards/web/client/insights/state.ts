@@ -15,6 +15,29 @@ export type TrendMath = (typeof MATHS)[number];
 
 export const ACTORS = ['person', 'customer', 'anonymous', 'session'] as const;
 export const FUNNEL_ACTORS = ['customer_then_anonymous', 'customer', 'anonymous', 'session'] as const;
+export const FUNNEL_MODES = ['ordered', 'strict', 'unordered'] as const;
+export type FunnelMode = (typeof FUNNEL_MODES)[number];
+export const RETENTION_TYPES = ['first_time', 'recurring'] as const;
+export type RetentionType = (typeof RETENTION_TYPES)[number];
+/** The funnel's default window (the report's too). */
+export const DEFAULT_WINDOW = '7d';
+/** Bins of the time-to-convert histogram the page asks for. */
+export const TIME_TO_CONVERT_BINS = 20;
+/** The funnel reads each correlation property once more: it takes at most five. */
+export const MAX_CORRELATION_PROPERTIES = 5;
+
+/** A trend series' condition: only its events whose property has this value. */
+export interface SeriesWhere {
+  readonly property: string;
+  readonly value: string;
+}
+
+/** A funnel exclusion: the event, between steps `from` and `to` (1-based; default first and last). */
+export interface Exclusion {
+  readonly event: string;
+  readonly from?: number;
+  readonly to?: number;
+}
 
 export interface InsightQuery {
   readonly insight: Insight;
@@ -30,6 +53,25 @@ export interface InsightQuery {
   readonly actor: string;
   /** Paths: how many steps a path follows. */
   readonly steps: number;
+  /** Trends: per series (same index as `events`), its property condition or null. */
+  readonly where?: readonly (SeriesWhere | null)[];
+  /** Funnel: the longest time from step 1 to the last (`7d`, `36h`, `1d12h`); absent = 7d. */
+  readonly window?: string;
+  /** Funnel: absent = ordered. */
+  readonly mode?: FunnelMode;
+  readonly exclusions?: readonly Exclusion[];
+  /** Funnel's extra views, each an extra read of the funnel: asked for only when shown. */
+  readonly overTime?: Period;
+  readonly timeToConvert?: boolean;
+  readonly correlation?: boolean;
+  /** Funnel: dimensions whose values are tested for correlation with converting. */
+  readonly correlationProperties?: readonly string[];
+  /** Retention: absent = first_time. */
+  readonly retentionType?: RetentionType;
+  /** Paths: the event ends the paths (the steps before it) instead of starting them. */
+  readonly pathEnd?: boolean;
+  /** Paths: events left out of the sessions. */
+  readonly excludeEvents?: readonly string[];
 }
 
 /** Which controls an insight has, and how its events are named. */
@@ -69,7 +111,7 @@ export const SHAPES: Readonly<Record<Insight, InsightShape>> = {
   retention: {
     title: 'Retention',
     eventLabels: ['Start event', 'Return event'],
-    breakdown: false,
+    breakdown: true,
     periods: PERIODS,
     math: false,
     actors: ACTORS,
@@ -78,7 +120,7 @@ export const SHAPES: Readonly<Record<Insight, InsightShape>> = {
   stickiness: {
     title: 'Stickiness',
     eventLabels: ['Event'],
-    breakdown: false,
+    breakdown: true,
     periods: ['week', 'month'],
     math: false,
     actors: ACTORS,
@@ -87,7 +129,7 @@ export const SHAPES: Readonly<Record<Insight, InsightShape>> = {
   lifecycle: {
     title: 'Lifecycle',
     eventLabels: ['Event'],
-    breakdown: false,
+    breakdown: true,
     periods: PERIODS,
     math: false,
     actors: ACTORS,
@@ -96,7 +138,7 @@ export const SHAPES: Readonly<Record<Insight, InsightShape>> = {
   paths: {
     title: 'Paths',
     eventLabels: ['Start event'],
-    breakdown: false,
+    breakdown: true,
     periods: [],
     math: false,
     actors: ACTORS,
@@ -121,6 +163,90 @@ export const DEFAULT_QUERY: InsightQuery = {
   actor: 'person',
   steps: 4,
 };
+
+const DURATION = /^(?:\d+[smhdw])+$/;
+const text = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
+const list = (v: unknown): string[] =>
+  Array.isArray(v) ? [...new Set(v.map(text).filter((e) => e !== ''))] : [];
+
+/**
+ * A property as a member of web_events: `plan` and `properties.plan` are
+ * `web_events.properties.plan`; a dotted member (`web_events.source`) is kept.
+ */
+export function propertyMember(name: string): string {
+  const s = name.trim();
+  if (s === '') return '';
+  if (s.startsWith('properties.')) return `web_events.${s}`;
+  return s.includes('.') ? s : `web_events.properties.${s}`;
+}
+
+function seriesWhere(raw: unknown): SeriesWhere | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const r = raw as Record<string, unknown>;
+  const property = propertyMember(text(r['property']));
+  const value = text(r['value']);
+  return property && value ? { property, value } : null;
+}
+
+/** Exclusions with an event; a step bound kept only when it is a step of the funnel and from < to. */
+function exclusions(raw: unknown, steps: number): Exclusion[] {
+  if (!Array.isArray(raw)) return [];
+  const step = (v: unknown, min: number) => {
+    const n = Number(v);
+    return v !== null && v !== '' && Number.isInteger(n) && n >= min && n <= steps ? n : undefined;
+  };
+  return raw.flatMap((x): Exclusion[] => {
+    const r = (typeof x === 'object' && x !== null ? x : {}) as Record<string, unknown>;
+    const event = text(r['event']);
+    if (!event) return [];
+    const from = step(r['from'], 1);
+    let to = step(r['to'], 2);
+    if (from !== undefined && to !== undefined && to <= from) to = undefined;
+    return [{ event, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) }];
+  });
+}
+
+/** The options of one insight only, each left out when it has its default. */
+function insightOptions(
+  insight: Insight,
+  raw: Partial<Record<keyof InsightQuery, unknown>>,
+  events: readonly string[],
+): Partial<InsightQuery> {
+  switch (insight) {
+    case 'trends': {
+      const given = Array.isArray(raw.where) ? raw.where : [];
+      const where = events.map((_, i) => seriesWhere(given[i]));
+      return where.some((w) => w !== null) ? { where } : {};
+    }
+    case 'funnel': {
+      const window = text(raw.window).toLowerCase().replace(/\s+/g, '');
+      const mode = oneOf(FUNNEL_MODES, raw.mode, 'ordered');
+      const excl = exclusions(raw.exclusions, events.length);
+      const props = list(raw.correlationProperties).slice(0, MAX_CORRELATION_PROPERTIES);
+      return {
+        ...(DURATION.test(window) && window !== DEFAULT_WINDOW ? { window } : {}),
+        ...(mode !== 'ordered' ? { mode } : {}),
+        ...(excl.length > 0 ? { exclusions: excl } : {}),
+        ...(PERIODS.includes(raw.overTime as Period) ? { overTime: raw.overTime as Period } : {}),
+        ...(raw.timeToConvert === true ? { timeToConvert: true } : {}),
+        ...(raw.correlation === true ? { correlation: true } : {}),
+        // The properties are part of the correlation view: without it they are not asked for.
+        ...(raw.correlation === true && props.length > 0 ? { correlationProperties: props } : {}),
+      };
+    }
+    case 'retention':
+      return raw.retentionType === 'recurring' ? { retentionType: 'recurring' } : {};
+    case 'paths': {
+      const excluded = list(raw.excludeEvents).slice(0, 100);
+      return {
+        ...(raw.pathEnd === true ? { pathEnd: true } : {}),
+        ...(excluded.length > 0 ? { excludeEvents: excluded } : {}),
+      };
+    }
+    default:
+      return {};
+  }
+}
 
 const isDate = (s: unknown): s is string => typeof s === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(s);
 const oneOf = <T extends string>(list: readonly T[], v: unknown, fallback: T): T =>
@@ -161,12 +287,14 @@ export function normalized(raw: Partial<Record<keyof InsightQuery, unknown>>): I
     math: oneOf(MATHS, raw.math, 'total'),
     actor: oneOf(shape.actors, raw.actor, shape.actors[0]!),
     steps: Number.isInteger(steps) && steps >= 2 && steps <= 20 ? steps : DEFAULT_QUERY.steps,
+    ...insightOptions(insight, raw, events),
   };
 }
 
 /** The same query for another insight: the events carried over where they fit. */
 export function switchedTo(query: InsightQuery, insight: Insight): InsightQuery {
-  return normalized({ ...query, insight, actor: undefined });
+  // A series' condition belongs to its series: it does not follow the events elsewhere.
+  return normalized({ ...query, insight, actor: undefined, where: undefined });
 }
 
 /** The report's JSON body (snake_case parameters) for a query. */
@@ -178,17 +306,58 @@ export function requestBody(q: InsightQuery): Record<string, unknown> {
   const common = { actor: q.actor, filters, ...(q.breakdown ? { breakdown: q.breakdown } : {}) };
   switch (q.insight) {
     case 'trends':
-      return { series: q.events, math: q.math, interval: q.interval, ...common };
+      return { series: trendSeries(q), math: q.math, interval: q.interval, ...common };
     case 'funnel':
-      return { steps: q.events, ...common };
+      return { steps: q.events, ...funnelOptions(q), ...common };
     case 'retention':
-      return { start_event: q.events[0], return_event: q.events[1], period: q.interval, ...common };
+      return {
+        start_event: q.events[0],
+        return_event: q.events[1],
+        period: q.interval,
+        ...(q.retentionType ? { type: q.retentionType } : {}),
+        ...common,
+      };
     case 'stickiness':
     case 'lifecycle':
       return { event: q.events[0], period: q.interval, ...common };
     case 'paths':
-      return { start_event: q.events[0], steps: q.steps, limit: 15, ...common };
+      return {
+        [q.pathEnd ? 'end_event' : 'start_event']: q.events[0],
+        steps: q.steps,
+        limit: 15,
+        ...(q.excludeEvents?.length ? { exclude_events: q.excludeEvents } : {}),
+        ...common,
+      };
   }
+}
+
+/** Trend series: the event's name alone, or `{event, filters}` where it has a condition. */
+function trendSeries(q: InsightQuery): unknown[] {
+  return q.events.map((event, i) => {
+    const w = q.where?.[i];
+    return w ? { event, filters: [{ member: w.property, operator: 'equals', values: [w.value] }] } : event;
+  });
+}
+
+/** The funnel's parameters besides its steps: only those the query sets. */
+function funnelOptions(q: InsightQuery): Record<string, unknown> {
+  return {
+    ...(q.window ? { window: q.window } : {}),
+    ...(q.mode ? { mode: q.mode } : {}),
+    ...(q.exclusions?.length
+      ? {
+          exclusions: q.exclusions.map((x) => ({
+            event: x.event,
+            ...(x.from !== undefined ? { from_step: x.from } : {}),
+            ...(x.to !== undefined ? { to_step: x.to } : {}),
+          })),
+        }
+      : {}),
+    ...(q.overTime ? { conversion_over_time: q.overTime } : {}),
+    ...(q.timeToConvert ? { time_to_convert_bins: TIME_TO_CONVERT_BINS } : {}),
+    ...(q.correlation ? { correlation: true } : {}),
+    ...(q.correlationProperties?.length ? { correlation_properties: q.correlationProperties } : {}),
+  };
 }
 
 /** The URL of a query: `/insights?q=<json>`. */

@@ -46,12 +46,40 @@ export function trendMeasure(q: InsightQuery): string {
  * The range and the counting in a sentence: the chosen dates, else the periods the answer
  * covers (the report's default range), and who is counted.
  */
-export function describe(q: InsightQuery, periods: readonly string[], partial = false): string {
-  const sentence = describeRange(q, periods);
-  return partial
-    ? `${sentence} The last ${q.interval} is incomplete (it runs past the range or today), so it reads low.`
-    : sentence;
+export function describe(
+  q: InsightQuery,
+  periods: readonly string[],
+  partial = false,
+  asOf?: string,
+): string {
+  const parts = [describeRange(q, periods)];
+  if (q.breakdown) parts.push(`Split by ${breakdownTitle(q.breakdown)}.`);
+  if (asOf) parts.push(`Events before ${longDate(asOf)}.`);
+  if (partial)
+    parts.push(`The last ${q.interval} is incomplete (it runs past the range or today), so it reads low.`);
+  return parts.join(' ');
 }
+
+const UNIT_WORDS: Readonly<Record<string, string>> = {
+  s: 'second',
+  m: 'minute',
+  h: 'hour',
+  d: 'day',
+  w: 'week',
+};
+
+/** A funnel window in words: `7d` → "7 days", `1d12h` → "1 day 12 hours". */
+export function windowWords(window: string): string {
+  return [...window.matchAll(/(\d+)([smhdw])/g)]
+    .map(([, n, u]) => `${n} ${UNIT_WORDS[u!]}${n === '1' ? '' : 's'}`)
+    .join(' ');
+}
+
+const MODE_WORDS = {
+  ordered: 'in order',
+  strict: 'in order with nothing in between',
+  unordered: 'in any order',
+} as const;
 
 function describeRange(q: InsightQuery, periods: readonly string[]): string {
   const sorted = [...periods].sort();
@@ -69,14 +97,22 @@ function describeRange(q: InsightQuery, periods: readonly string[]): string {
         ? `Events per ${unit}, ${range}.`
         : `${trendMeasure(q)} per ${unit}, ${range}.`;
     case 'funnel':
-      return `${who[0]!.toUpperCase()}${who.slice(1)} through ${q.events.length} steps within 7 days of the first, ${range}.`;
+      return `${who[0]!.toUpperCase()}${who.slice(1)} through ${q.events.length} steps ${MODE_WORDS[q.mode ?? 'ordered']} within ${windowWords(q.window ?? '7d')} of the first${
+        q.exclusions?.length
+          ? `, leaving out those who did ${q.exclusions.map((x) => x.event).join(' or ')} in between`
+          : ''
+      }, ${range}.`;
     case 'retention':
-      return `${PERIOD_ADJECTIVE[unit]} cohorts of ${who} by their first ${q.events[0]}, returning with ${q.events[1]}, ${range}.`;
+      return q.retentionType === 'recurring'
+        ? `${PERIOD_ADJECTIVE[unit]} cohorts of ${who} by every ${unit} they did ${q.events[0]}, returning with ${q.events[1]}, ${range}.`
+        : `${PERIOD_ADJECTIVE[unit]} cohorts of ${who} by their first ${q.events[0]}, returning with ${q.events[1]}, ${range}.`;
     case 'stickiness':
       return `${who[0]!.toUpperCase()}${who.slice(1)} by how many days of each ${unit} they did ${q.events[0]}, complete ${unit}s ${range}.`;
     case 'lifecycle':
       return `${who[0]!.toUpperCase()}${who.slice(1)} doing ${q.events[0]} each ${unit}: new, returning, resurrecting, and dormant (below zero), ${range}.`;
     case 'paths':
-      return `The commonest paths of up to ${q.steps} events starting at ${q.events[0]}, by the sessions that took them, ${range}.`;
+      return `The commonest paths of up to ${q.steps} events ${q.pathEnd ? 'ending' : 'starting'} at ${q.events[0]}${
+        q.excludeEvents?.length ? ` (leaving out ${q.excludeEvents.join(', ')})` : ''
+      }, by the sessions that took them, ${range}.`;
   }
 }
