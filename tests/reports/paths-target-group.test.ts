@@ -276,6 +276,11 @@ describe('paths saved as a target group: the demo company over HTTP', () => {
           .data.map((m: { customer_id: string }) => m.customer_id)
           .sort();
         expect(got).toEqual(expected);
+        // The target groups page describes it in words.
+        const listed = await app.inject({ method: 'GET', url: `/v1/segments/${r.json().segment_id}` });
+        expect(listed.json().definition_text).toContain(
+          `Paths report: customers whose sessions took ${p.path.join(' → ')}`,
+        );
       }
     });
   }
