@@ -150,6 +150,7 @@ describe('an insight query', () => {
       {
         event: 'purchase',
         filters: [{ member: 'web_events.properties.plan', operator: 'equals', values: ['pro'] }],
+        label: 'purchase where plan = pro',
       },
     ]);
     expect(
@@ -379,8 +380,17 @@ describe('the insights page in a real browser', () => {
         {
           insight: 'trends',
           events: ['page_view', 'page_view'],
-          where: [null, { property: '$device_type', value: 'mobile' }],
+          where: [null, { property: '$device_type', value: 'Mobile' }],
           interval: 'month',
+        },
+      ],
+      [
+        'funnel-views',
+        {
+          insight: 'funnel',
+          events: ['visit', 'purchase'],
+          overTime: 'month',
+          timeToConvert: true,
         },
       ],
       [
@@ -392,17 +402,13 @@ describe('the insights page in a real browser', () => {
           breakdown: 'web_events.properties.$device_type',
         },
       ],
-      ['stickiness', { insight: 'stickiness', events: ['page_view'], interval: 'week' }],
+      // (A funnel with a breakdown is the test above's.)
+      [
+        'stickiness',
+        { insight: 'stickiness', events: ['page_view'], interval: 'week', breakdown: 'customers.region' },
+      ],
       ['lifecycle', { insight: 'lifecycle', events: ['page_view'], interval: 'month' }],
       ['paths', { insight: 'paths', events: ['visit'], steps: 3 }],
-      [
-        'funnel-breakdown',
-        {
-          insight: 'funnel',
-          events: ['view_product', 'add_to_cart', 'purchase'],
-          breakdown: 'web_events.properties.$device_type',
-        },
-      ],
     ];
     // Side by side: the reports run at once, so the whole takes about as long as the slowest.
     await Promise.all(
@@ -416,15 +422,47 @@ describe('the insights page in a real browser', () => {
           expect(await chartMarks(page), name).toBeGreaterThan(0);
           const rows = await tableRows(page);
           expect(rows.length, name).toBeGreaterThan(0);
-          if (name.endsWith('-breakdown')) {
-            // The rows carry the breakdown's values; the API's rows for the URL's body have the same.
-            const body = requestBody(queryFromSearch(new URL(page.url()).search)!);
-            const api = await server.postJson<{ rows?: unknown }>(
-              `/v1/reports/${String(q['insight'])}`,
+          const body = requestBody(queryFromSearch(new URL(page.url()).search)!);
+          if (name === 'retention-breakdown') {
+            // The table's breakdown values and cohort sizes are the API's for the URL's body.
+            const api = await server.postJson<{
+              cohorts: { cohort: string; breakdown_value: string | null; size: number }[];
+            }>('/v1/reports/retention', body);
+            const seen = new Map(
+              rows.map((r) => [`${r['cohort']}|${r['breakdown']}`, count(r['cohort_size'])]),
+            );
+            expect(seen).toEqual(
+              new Map(api.cohorts.map((c) => [`${c.cohort}|${c.breakdown_value ?? ''}`, c.size])),
+            );
+            expect(new Set(api.cohorts.map((c) => c.breakdown_value)).size).toBeGreaterThan(1);
+          }
+          if (name === 'trends-where') {
+            // A second formulation: the page_view series where $device_type = Mobile is the
+            // Mobile value of page_view broken down by $device_type.
+            const api = await server.postJson<{ series: { breakdown_value?: unknown; data: number[] }[] }>(
+              '/v1/reports/trends',
+              { ...body, series: ['page_view'], breakdown: 'web_events.properties.$device_type' },
+            );
+            const mobile = api.series.find((x) => x.breakdown_value === 'Mobile')!;
+            const shown = rows.filter((r) => r['series_index'] === '1').map((r) => count(r['value']));
+            expect(shown).toEqual(mobile.data);
+            expect(shown.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+            const all = rows.filter((r) => r['series_index'] === '0').map((r) => count(r['value']));
+            expect(all.every((v, i) => v > shown[i]!)).toBe(true);
+          }
+          if (name === 'funnel-views') {
+            // Both extra views drew something: the over-time line and the histogram's bars.
+            const drawn = await page.$$eval(
+              '.insight-view .insight-chart svg g.role-mark > *',
+              (m) => m.length,
+            );
+            expect(drawn).toBeGreaterThan(1);
+            const api = await server.postJson<{ over_time: unknown[]; time_to_convert: unknown[] }>(
+              '/v1/reports/funnel',
               body,
             );
-            expect(api, name).toBeTruthy();
-            expect(new Set(rows.map((r) => r['breakdown'])).size, name).toBeGreaterThan(1);
+            expect(api.over_time.length).toBe(6);
+            expect(api.time_to_convert.length).toBeGreaterThan(0);
           }
           await screenshot(page, `insights-${name}`);
           expect(w.problems).toEqual([]);

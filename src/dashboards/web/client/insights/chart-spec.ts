@@ -218,9 +218,18 @@ function lifecycle(q: InsightQuery): Spec {
       },
       color: { field: 'status', type: 'nominal', title: 'Status', scale: LIFECYCLE, sort: LIFECYCLE.domain },
       order: { field: 'status_order', type: 'quantitative' },
-      // A breakdown value per bar side by side in each period, its statuses stacked.
+      // A breakdown value per bar side by side in each period, its statuses stacked; the bars'
+      // shades (in their own legend) tell the values apart, the colours stay the statuses.
       ...(q.breakdown
-        ? { xOffset: { field: 'breakdown', type: 'nominal', title: breakdownTitle(q.breakdown) } }
+        ? {
+            xOffset: { field: 'breakdown', type: 'nominal' },
+            opacity: {
+              field: 'breakdown',
+              type: 'nominal',
+              title: breakdownTitle(q.breakdown),
+              scale: { range: [1, 0.6, 0.35, 0.8, 0.5] },
+            },
+          }
         : {}),
       tooltip: [
         ...(q.breakdown ? [{ field: 'breakdown', title: breakdownTitle(q.breakdown) }] : []),

@@ -9,6 +9,7 @@ import {
   MAX_CORRELATION_PROPERTIES,
   PERIODS,
   type SeriesWhere,
+  shortProperty,
 } from './state';
 import { PERIOD_ADJECTIVE } from './words';
 
@@ -86,7 +87,7 @@ export function whereControls(where: SeriesWhere | null, label: string): HTMLEle
     h('input', {
       name: 'where_property',
       list: BREAKDOWN_LIST_ID,
-      value: where?.property ?? '',
+      value: where ? shortProperty(where.property) : '',
       placeholder: 'property (e.g. plan)',
       autocomplete: 'off',
       spellcheck: 'false',

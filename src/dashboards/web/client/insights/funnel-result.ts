@@ -94,7 +94,8 @@ export function correlationRows(answer: FunnelAnswer): Row[] {
       completed_with: r.success_with,
       dropped_with: r.failure_with,
       odds_ratio: r.odds_ratio,
-      p_value: r.p_value,
+      // A p-value too small to print reads as a bound, not as 0.
+      p_value: r.p_value < 0.0001 ? '< 0.0001' : String(Number(r.p_value.toPrecision(2))),
       significant: r.significant ? 'yes' : 'no',
       direction: r.direction === 'success' ? 'more conversion' : 'less conversion',
     }));

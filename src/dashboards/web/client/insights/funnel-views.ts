@@ -19,7 +19,7 @@ const CORRELATION_FIELDS: Field[] = [
   { name: 'completed_with', title: 'Completed with it', kind: 'quantitative' },
   { name: 'dropped_with', title: 'Dropped with it', kind: 'quantitative' },
   { name: 'odds_ratio', title: 'Odds ratio', kind: 'quantitative' },
-  { name: 'p_value', title: 'p-value', kind: 'quantitative' },
+  { name: 'p_value', title: 'p-value', kind: 'nominal' },
   { name: 'significant', title: 'Significant', kind: 'nominal' },
   { name: 'direction', title: 'Goes with', kind: 'nominal' },
 ];

@@ -19,7 +19,7 @@ import {
   SHAPES,
 } from './state';
 import { reportTable } from './table';
-import { describe } from './words';
+import { breakdownTitle, describe } from './words';
 
 /** The events present in web_events, for the event inputs' suggestions. */
 async function fillEventList(list: HTMLDataListElement): Promise<void> {
@@ -129,7 +129,7 @@ export function mountInsightsPage(): void {
         'section',
         { class: 'insight-rows', 'aria-label': 'The report’s rows' },
         h('h2', {}, `Rows (${answer.rows.length.toLocaleString('en-GB')})`),
-        reportTable(answer),
+        reportTable(answer, q.breakdown ? `${breakdownTitle(q.breakdown)} (breakdown)` : undefined),
       ),
       ...(q.insight === 'paths' && answer.rows.length > 0 ? [savePathsSection(q, answer.rows)] : []),
     );

@@ -180,6 +180,11 @@ export function propertyMember(name: string): string {
   return s.includes('.') ? s : `web_events.properties.${s}`;
 }
 
+/** A property's name without its cube: `web_events.properties.plan` → `plan`. */
+export function shortProperty(member: string): string {
+  return member.replace(/^web_events\.properties\./, '');
+}
+
 function seriesWhere(raw: unknown): SeriesWhere | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const r = raw as Record<string, unknown>;
@@ -335,7 +340,14 @@ export function requestBody(q: InsightQuery): Record<string, unknown> {
 function trendSeries(q: InsightQuery): unknown[] {
   return q.events.map((event, i) => {
     const w = q.where?.[i];
-    return w ? { event, filters: [{ member: w.property, operator: 'equals', values: [w.value] }] } : event;
+    // The label names the condition: two series of one event stay two lines.
+    return w
+      ? {
+          event,
+          filters: [{ member: w.property, operator: 'equals', values: [w.value] }],
+          label: `${event} where ${shortProperty(w.property)} = ${w.value}`,
+        }
+      : event;
   });
 }
 

@@ -12,7 +12,7 @@ function titleOf(name: string): string {
 }
 
 /** The fields of the report's columns: numbers right-aligned, rates as percentages. */
-export function reportFields(result: ReportRows): Field[] {
+export function reportFields(result: ReportRows, breakdown?: string): Field[] {
   return (
     result.columns
       // An all-empty breakdown column (no breakdown asked) says nothing.
@@ -21,7 +21,7 @@ export function reportFields(result: ReportRows): Field[] {
         const numeric = result.rows.some((r) => typeof r[name] === 'number');
         return {
           name,
-          title: titleOf(name),
+          title: name === 'breakdown' && breakdown ? breakdown : titleOf(name),
           kind: numeric ? 'quantitative' : 'nominal',
           ...(PERCENT.has(name) ? { format: 'percent' } : {}),
         } satisfies Field;
@@ -30,6 +30,6 @@ export function reportFields(result: ReportRows): Field[] {
 }
 
 /** The report's rows as a sortable table. */
-export function reportTable(result: ReportRows): HTMLElement {
-  return dataTable(reportFields(result), result.rows);
+export function reportTable(result: ReportRows, breakdown?: string): HTMLElement {
+  return dataTable(reportFields(result, breakdown), result.rows);
 }
