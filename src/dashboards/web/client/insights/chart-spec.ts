@@ -316,7 +316,7 @@ export function overTimeSpec(period: Period): Spec {
     mark: { type: 'line', point: { size: 30 }, tooltip: true },
     encoding: {
       x: dateAxis(`${PERIOD_TITLE[period]} of step 1`, period),
-      y: { field: 'conversion', type: 'quantitative', title: 'Converted', axis: { format: '.0%' } },
+      y: { field: 'conversion', type: 'quantitative', title: 'Converted', axis: { format: '.1%' } },
       tooltip: [
         { field: 'period', type: 'temporal', timeUnit: 'utcyearmonthdate', title: PERIOD_TITLE[period] },
         { field: 'entered', type: 'quantitative', title: 'Entered step 1', format: ',' },

@@ -238,7 +238,7 @@ export function funnelControls(
       h('input', {
         name: 'correlation_properties',
         value: (q.correlationProperties ?? []).join(', '),
-        placeholder: `up to ${MAX_CORRELATION_PROPERTIES}, comma-separated (properties.$browser, customers.region)`,
+        placeholder: `up to ${MAX_CORRELATION_PROPERTIES}: properties.$browser, customers.region`,
         size: 44,
         autocomplete: 'off',
         spellcheck: 'false',

@@ -8,6 +8,7 @@ import { BREAKDOWN_LIST_ID, EVENT_LIST_ID, insightForm, propertyChoices } from '
 import { type FunnelAnswer, funnelRows } from './funnel-result';
 import { funnelViews, type PendingChart } from './funnel-views';
 import { type ReportRows, runInsight } from './run';
+import { saveFunnelSection } from './save-funnel';
 import { savePathsSection } from './save-path';
 import {
   DEFAULT_QUERY,
@@ -140,6 +141,7 @@ export function mountInsightsPage(): void {
     if (funnel) {
       const views = funnelViews(q, funnel);
       result.append(...views.sections);
+      if (funnel.steps.length > 0) result.append(saveFunnelSection(q, funnel.steps));
       charts.push(...views.charts);
     }
     for (const c of charts) {

@@ -30,14 +30,22 @@ export function pathSegmentBody(q: InsightQuery, row: Row, name: string): Record
   };
 }
 
-/** The inline form that names and saves one path's customers. */
-function saveForm(q: InsightQuery, row: Row, status: HTMLElement, close: () => void): HTMLFormElement {
+/**
+ * The inline form that names and saves a target group: `body` gives the POST /v1/segments body
+ * for the name typed; the outcome (members saved, or the server's message) goes to `status`.
+ */
+export function saveForm(
+  defaultName: string,
+  body: (name: string) => Record<string, unknown>,
+  status: HTMLElement,
+  close: () => void,
+): HTMLFormElement {
   const name = h('input', {
     name: 'name',
     required: true,
     maxlength: '200',
     'aria-label': 'Target group name',
-    value: `Path ${String(row['path'])}`,
+    value: defaultName,
   });
   const submit = h('button', { type: 'submit', class: 'button primary small' }, 'Save');
   const form = h(
@@ -57,7 +65,7 @@ function saveForm(q: InsightQuery, row: Row, status: HTMLElement, close: () => v
     status.className = 'segment-status';
     status.textContent = 'Saving…';
     try {
-      const saved = await postJson<SavedSegment>('/v1/segments', pathSegmentBody(q, row, name.value.trim()));
+      const saved = await postJson<SavedSegment>('/v1/segments', body(name.value.trim()));
       status.className = 'segment-status is-success';
       replace(
         status,
@@ -115,7 +123,15 @@ export function savePathsSection(q: InsightQuery, rows: readonly Row[]): HTMLEle
             'aria-label': `Save ${String(row['path'])} as target group`,
             on: {
               click: () => {
-                replace(actions, saveForm(q, row, status, showButton));
+                replace(
+                  actions,
+                  saveForm(
+                    `Path ${String(row['path'])}`,
+                    (name) => pathSegmentBody(q, row, name),
+                    status,
+                    showButton,
+                  ),
+                );
                 actions.querySelector('input')?.select();
               },
             },
