@@ -333,7 +333,7 @@ describe('the insights page in a real browser', () => {
       }
       const api = await server.postJson<Answer>('/v1/reports/funnel', requestBody(q));
       const expected = api.breakdown.values.flatMap((v) =>
-        v.steps.map((st) => [v.value ?? '', st.step, st.actors]),
+        v.steps.map((st) => [v.value ?? '(none)', st.step, st.actors]),
       );
       const rows = await tableRows(page);
       expect(rows.map((r) => [r['breakdown'], r['step'], count(r['actors'])])).toEqual(expected);
@@ -441,7 +441,7 @@ describe('the insights page in a real browser', () => {
               rows.map((r) => [`${r['cohort']}|${r['breakdown']}`, count(r['cohort_size'])]),
             );
             expect(seen).toEqual(
-              new Map(api.cohorts.map((c) => [`${c.cohort}|${c.breakdown_value ?? ''}`, c.size])),
+              new Map(api.cohorts.map((c) => [`${c.cohort}|${c.breakdown_value ?? '(none)'}`, c.size])),
             );
             expect(new Set(api.cohorts.map((c) => c.breakdown_value)).size).toBeGreaterThan(1);
           }

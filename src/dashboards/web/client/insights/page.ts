@@ -106,6 +106,11 @@ export function mountInsightsPage(): void {
     const periods = answer.rows
       .map((r) => r['period'] ?? r['cohort'])
       .filter((p): p is string => typeof p === 'string');
+    // Breakdown values as shown: a missing value (NULL is a value) reads "(none)", not "null".
+    // The saved target groups keep the report's own rows (null is what the API takes).
+    const shown: ReportRows = q.breakdown
+      ? { ...answer, rows: answer.rows.map((r) => ({ ...r, breakdown: r['breakdown'] ?? '(none)' })) }
+      : answer;
     const chart = h('div', {
       class: 'insight-chart',
       role: 'img',
@@ -130,14 +135,12 @@ export function mountInsightsPage(): void {
         'section',
         { class: 'insight-rows', 'aria-label': 'The report’s rows' },
         h('h2', {}, `Rows (${answer.rows.length.toLocaleString('en-GB')})`),
-        reportTable(answer, q.breakdown ? `${breakdownTitle(q.breakdown)} (breakdown)` : undefined),
+        reportTable(shown, q.breakdown ? `${breakdownTitle(q.breakdown)} (breakdown)` : undefined),
       ),
       ...(q.insight === 'paths' && answer.rows.length > 0 ? [savePathsSection(q, answer.rows)] : []),
     );
     const charts: PendingChart[] =
-      answer.rows.length > 0
-        ? [{ element: chart, spec: insightSpec(q, answer.rows), rows: answer.rows }]
-        : [];
+      answer.rows.length > 0 ? [{ element: chart, spec: insightSpec(q, shown.rows), rows: shown.rows }] : [];
     if (funnel) {
       const views = funnelViews(q, funnel);
       result.append(...views.sections);

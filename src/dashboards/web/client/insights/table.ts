@@ -15,8 +15,8 @@ function titleOf(name: string): string {
 export function reportFields(result: ReportRows, breakdown?: string): Field[] {
   return (
     result.columns
-      // An all-empty breakdown column (no breakdown asked) says nothing.
-      .filter((name) => name !== 'breakdown' || result.rows.some((r) => r[name] !== null))
+      // An all-empty column (no breakdown asked, no actors counted for math total) says nothing.
+      .filter((name) => result.rows.some((r) => r[name] !== null && r[name] !== undefined))
       .map((name) => {
         const numeric = result.rows.some((r) => typeof r[name] === 'number');
         return {
