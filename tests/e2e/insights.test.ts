@@ -444,6 +444,20 @@ describe('the insights page in a real browser', () => {
               new Map(api.cohorts.map((c) => [`${c.cohort}|${c.breakdown_value ?? '(none)'}`, c.size])),
             );
             expect(new Set(api.cohorts.map((c) => c.breakdown_value)).size).toBeGreaterThan(1);
+            // Save the first cohort's customers who came back a month later (the default choice):
+            // the whole cohort's, so the table's actors of that cell summed over the regions.
+            const first = [...new Set(rows.map((r) => r['cohort']))].sort()[0];
+            const returned = rows
+              .filter((r) => r['cohort'] === first && r['period_offset'] === '1')
+              .reduce((t, r) => t + count(r['actors']), 0);
+            expect(returned).toBeGreaterThan(0);
+            await page.locator('.save-cohort').click();
+            await page.locator('.insight-save-retention .segment-form button[type="submit"]').click();
+            const saved = page.locator('.insight-save-retention .segment-status.is-success');
+            await saved.waitFor({ timeout: 20_000 });
+            await expect(saved.textContent()).resolves.toContain(
+              `: ${returned.toLocaleString('en-GB')} customers`,
+            );
           }
           if (name === 'trends-where') {
             // A second formulation: the page_view series where $device_type = Mobile is the

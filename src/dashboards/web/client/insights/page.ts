@@ -10,6 +10,7 @@ import { funnelViews, type PendingChart } from './funnel-views';
 import { type ReportRows, runInsight } from './run';
 import { saveFunnelSection } from './save-funnel';
 import { savePathsSection } from './save-path';
+import { saveRetentionSection } from './save-retention';
 import {
   DEFAULT_QUERY,
   type InsightQuery,
@@ -138,6 +139,7 @@ export function mountInsightsPage(): void {
         reportTable(shown, q.breakdown ? `${breakdownTitle(q.breakdown)} (breakdown)` : undefined),
       ),
       ...(q.insight === 'paths' && answer.rows.length > 0 ? [savePathsSection(q, answer.rows)] : []),
+      ...(q.insight === 'retention' && answer.rows.length > 0 ? [saveRetentionSection(q, answer.rows)] : []),
     );
     const charts: PendingChart[] =
       answer.rows.length > 0 ? [{ element: chart, spec: insightSpec(q, shown.rows), rows: shown.rows }] : [];

@@ -137,7 +137,7 @@ export const SHAPES: Readonly<Record<Insight, InsightShape>> = {
   },
   paths: {
     title: 'Paths',
-    eventLabels: ['Start event'],
+    eventLabels: ['Event'],
     breakdown: true,
     periods: [],
     math: false,
