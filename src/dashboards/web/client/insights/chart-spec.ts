@@ -62,6 +62,8 @@ function trends(q: InsightQuery): Spec {
         field: 'line',
         type: 'nominal',
         title: q.breakdown ? `Series · ${breakdownTitle(q.breakdown)}` : 'Series',
+        // Series with a condition have long names: let the legend show them whole.
+        legend: { labelLimit: 320 },
       },
       tooltip: [
         { field: 'line', title: 'Series' },

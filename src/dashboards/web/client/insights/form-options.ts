@@ -170,7 +170,7 @@ export function funnelControls(
         'aria-label': `Exclusion ${i + 1} event`,
       }),
       h('span', { class: 'muted' }, 'between'),
-      stepSelect('excl_from', n, x.from, 'step 1', `Exclusion ${i + 1} from step`),
+      stepSelect('excl_from', n, x.from, 'the first step', `Exclusion ${i + 1} from step`),
       h('span', { class: 'muted' }, 'and'),
       stepSelect('excl_to', n, x.to, 'the last step reached', `Exclusion ${i + 1} to step`),
       h(
