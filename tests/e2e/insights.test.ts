@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { correlationRows } from '../../src/dashboards/web/client/insights/funnel-result';
 import {
   normalized,
   queryFromSearch,
@@ -173,6 +174,43 @@ describe('an insight query', () => {
       actor: 'person',
       filters: [],
     });
+  });
+});
+
+describe('the funnel correlation table', () => {
+  it('merges events and property values, most telling first (largest |log odds ratio|), p-values in words', () => {
+    const cell = { success_with: 1, failure_with: 1, direction: 'success' as const, significant: false };
+    const rows = correlationRows({
+      as_of: null,
+      window: { text: '7d', seconds: 604_800 },
+      steps: [],
+      correlation: {
+        successes: 10,
+        failures: 20,
+        events: [
+          { ...cell, event: 'a', odds_ratio: 2, p_value: 0.0123456 },
+          {
+            ...cell,
+            event: 'b',
+            odds_ratio: 0.25,
+            p_value: 0.00001,
+            direction: 'failure',
+            significant: true,
+          },
+        ],
+        properties: [
+          { ...cell, property: 'web_events.properties.plan', value: null, odds_ratio: 3, p_value: 0.5 },
+        ],
+      },
+    });
+    // |ln 0.25| = 1.39 > |ln 3| = 1.10 > |ln 2| = 0.69.
+    expect(
+      rows.map((r) => [r['variable'], r['kind'], r['p_value'], r['significant'], r['direction']]),
+    ).toEqual([
+      ['b', 'Event', '< 0.0001', 'yes', 'less conversion'],
+      ['plan = (none)', 'Property', '0.5', 'no', 'more conversion'],
+      ['a', 'Event', '0.012', 'no', 'more conversion'],
+    ]);
   });
 });
 

@@ -1,5 +1,4 @@
 import type { Row } from '../api-types';
-import type { ReportRows } from './run';
 
 /** The columns of a funnel's step rows, as the report's CSV has them. */
 const STEP_COLUMNS = [
@@ -58,7 +57,8 @@ export interface FunnelAnswer {
 }
 
 /** The step rows of a funnel answer, as the CSV gives them (a breakdown value per row when asked). */
-export function funnelRows(answer: FunnelAnswer): ReportRows {
+// (The shape of run.ts's ReportRows, not imported: this file stays free of the browser's globals.)
+export function funnelRows(answer: FunnelAnswer): { columns: string[]; rows: readonly Row[] } {
   if (answer.breakdown) {
     return {
       columns: ['breakdown', ...STEP_COLUMNS],
