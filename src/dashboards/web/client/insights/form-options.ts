@@ -1,5 +1,5 @@
 import { h } from '../core/dom';
-import { BREAKDOWN_LIST_ID, EVENT_LIST_ID, field, option } from './form';
+import { BREAKDOWN_LIST_ID, EVENT_LIST_ID, field, option } from './form-parts';
 import {
   DEFAULT_WINDOW,
   type Exclusion,

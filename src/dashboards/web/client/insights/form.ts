@@ -6,6 +6,7 @@ import {
   retentionControls,
   whereControls,
 } from './form-options';
+import { BREAKDOWN_LIST_ID, EVENT_LIST_ID, field, option } from './form-parts';
 import {
   INSIGHTS,
   type Insight,
@@ -18,8 +19,7 @@ import {
 } from './state';
 import { actorPlural, PERIOD_ADJECTIVE } from './words';
 
-export const EVENT_LIST_ID = 'insight-event-list';
-export const BREAKDOWN_LIST_ID = 'insight-breakdown-list';
+export { BREAKDOWN_LIST_ID, EVENT_LIST_ID, field, option };
 
 /** Breakdowns a marketer reaches for first (before the properties found); any dimension may be typed. */
 export const BREAKDOWN_SUGGESTIONS = [
@@ -60,17 +60,6 @@ export interface InsightForm {
   /** Shows a query in the controls (after Back/Forward or a reload). */
   set(query: InsightQuery): void;
 }
-
-export const option = (value: string, label: string, selected: boolean) =>
-  h('option', { value, selected: selected || undefined }, label);
-
-export const field = (label: string, control: HTMLElement, name: string) =>
-  h(
-    'label',
-    { class: 'insight-field', dataset: { field: name } },
-    h('span', { class: 'field-label' }, label),
-    control,
-  );
 
 /**
  * The query form: the insight's tabs, its events (a growing list for series and steps), then
