@@ -5,7 +5,7 @@ import {
   listSubscriptions,
   SubscriptionSchema,
 } from '../../delivery/subscriptions';
-import { AppError, ERROR_CATALOGUE, type ErrorCode } from '../../errors';
+import { AppError } from '../../errors';
 import { buildApp } from '../../server/app';
 import { LOCAL_ADMIN } from '../../server/auth/scope';
 import { parseInput } from '../../server/validate';
