@@ -1,19 +1,15 @@
-import { z } from 'zod';
 import { AlertInputSchema } from '../questions/alerts/types';
 import { CreateQuestionSchema, DuplicateQuestionSchema, UpdateQuestionSchema } from '../questions/types';
+import { jsonBody, pathParam, withErrors } from './openapi-parts';
 
 /**
  * The OpenAPI paths of saved questions and alerts, kept beside openapi.ts (which spreads them
  * in) so the document's generator does not grow with every route group.
  */
 export function questionPaths(errors: Record<string, unknown>): Record<string, unknown> {
-  const schema = (s: z.ZodType) => {
-    const out = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-    delete out['$schema'];
-    return { content: { 'application/json': { schema: out } } };
-  };
-  const id = (name = 'id') => ({ name, in: 'path', required: true, schema: { type: 'string' } });
-  const ok = (description: string, status = '200') => ({ [status]: { description }, ...errors });
+  const schema = jsonBody;
+  const id = pathParam;
+  const ok = withErrors(errors);
   return {
     '/v1/questions': {
       get: {

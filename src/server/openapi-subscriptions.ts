@@ -1,15 +1,11 @@
-import { z } from 'zod';
 import { SubscriptionSchema, SubscriptionUpdateSchema } from '../delivery/subscriptions';
+import { jsonBody, pathParam, withErrors } from './openapi-parts';
 
 /** The OpenAPI paths of subscriptions and their deliveries, spread into openapi.ts. */
 export function subscriptionPaths(errors: Record<string, unknown>): Record<string, unknown> {
-  const schema = (s: z.ZodType) => {
-    const out = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-    delete out['$schema'];
-    return { content: { 'application/json': { schema: out } } };
-  };
-  const id = (name = 'id') => ({ name, in: 'path', required: true, schema: { type: 'string' } });
-  const ok = (description: string, status = '200') => ({ [status]: { description }, ...errors });
+  const schema = jsonBody;
+  const id = pathParam;
+  const ok = withErrors(errors);
   return {
     '/v1/subscriptions': {
       get: {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { PushSchema } from '../reports/target-groups/push';
 import { ScheduleSchema } from '../reports/target-groups/schedule';
+import { pathParam } from './openapi-parts';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
-const pathParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
 
 function bodySchema(schema: z.ZodType): Record<string, unknown> {
   const s = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;

@@ -3,6 +3,7 @@ import { ERROR_CATALOGUE } from '../errors';
 import { CubeQuerySchema } from '../query/schema';
 import { SaveSegmentSchema } from '../reports/target-groups/definition';
 import { savedDashboardPaths } from './openapi-dashboards';
+import { pathParam } from './openapi-parts';
 import { questionPaths } from './openapi-questions';
 import { subscriptionPaths } from './openapi-subscriptions';
 import { targetGroupPaths } from './openapi-target-groups';
@@ -62,7 +63,6 @@ const loadResponses = {
   ...errors,
 };
 
-const pathParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
 const withErrors = (description: string) => ({ '200': { description }, ...errors });
 
 /** The OpenAPI document, with the query schema generated from the zod schema that defines it. */
