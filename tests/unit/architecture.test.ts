@@ -9,6 +9,7 @@ const BELOW_DELIVERY = [
   'dashboards',
   'questions',
   'reports',
+  'cube',
   'query',
   'sql',
   'engine',
@@ -27,12 +28,14 @@ const ALLOWED: Record<string, readonly string[]> = {
   sql: ['model', 'errors', 'util'],
   engine: ['sql', 'errors', 'util'],
   etl: ['sql', 'engine', 'model', 'errors', 'util'],
-  reports: ['query', 'sql', 'engine', 'model', 'errors', 'util'],
-  questions: ['reports', 'query', 'sql', 'engine', 'model', 'errors', 'util'],
-  dashboards: ['reports', 'query', 'sql', 'engine', 'etl', 'model', 'errors', 'util'],
+  cube: ['query', 'sql', 'engine', 'model', 'errors', 'util'],
+  publish: ['etl', 'sql', 'engine', 'model', 'errors', 'util'],
+  reports: ['cube', 'query', 'sql', 'engine', 'model', 'errors', 'util'],
+  questions: ['reports', 'cube', 'query', 'sql', 'engine', 'model', 'errors', 'util'],
+  dashboards: ['reports', 'cube', 'query', 'sql', 'engine', 'etl', 'model', 'errors', 'util'],
   delivery: BELOW_DELIVERY,
   server: ['delivery', ...BELOW_DELIVERY],
-  cli: ['server', 'delivery', ...BELOW_DELIVERY],
+  cli: ['server', 'delivery', 'publish', ...BELOW_DELIVERY],
 };
 
 function files(dir: string): string[] {
