@@ -1,10 +1,10 @@
 import { basename } from 'node:path';
+import { annotationOf } from '../cube/response';
 import { ConfigError, isAppError, type Problem } from '../errors';
 import { findDimension } from '../model/lookup';
 import type { Model } from '../model/types';
 import { resolveQuery } from '../query/resolve';
 import { parseParams } from '../reports/common/params';
-import { annotationOf } from '../reports/query/response';
 import { REPORTS } from '../reports/registry';
 import { readYamlFile, type YamlFile } from '../util/yaml-file';
 import { shorthandSpec } from './charts/shorthand';

@@ -1,8 +1,8 @@
+import { annotationOf } from '../cube/response';
 import type { Row } from '../engine';
 import { AppError, ERROR_CATALOGUE } from '../errors';
 import type { CubeQuery } from '../query/schema';
 import { parseParams } from '../reports/common/params';
-import { annotationOf } from '../reports/query/response';
 import { getReport } from '../reports/registry';
 import type { FieldInfo, VegaLiteSpec } from './charts/fields';
 import { withLabels } from './charts/labels';

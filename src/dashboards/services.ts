@@ -1,5 +1,5 @@
+import type { QueryService } from '../cube/service';
 import type { ReportContext } from '../reports/common/context';
-import type { QueryService } from '../reports/query/service';
 
 /** What a dashboard runs its tiles with: the cube queries and the reports, for one user. */
 export interface DashboardServices {

@@ -1,5 +1,5 @@
+import type { LoadResult } from '../cube/service';
 import type { Row } from '../engine';
-import type { LoadResult } from '../reports/query/service';
 import type { ChartInput, FieldInfo } from './charts/fields';
 import type { Tile } from './schema';
 import type { Better } from './web/shared/tile-types';

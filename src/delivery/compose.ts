@@ -1,3 +1,4 @@
+import type { QueryService } from '../cube/service';
 import { dashboardFactTables, dataAsOf, tileFactTables } from '../dashboards/data-as-of';
 import { exportContext } from '../dashboards/export/context';
 import { tileCsv, tileSvg } from '../dashboards/export/tile';
@@ -9,7 +10,6 @@ import { AppError } from '../errors';
 import { getQuestion } from '../questions/store';
 import type { ReportContext } from '../reports/common/context';
 import { rowsToCsv } from '../reports/common/csv';
-import type { QueryService } from '../reports/query/service';
 import type { Attachment, DeliveryMessage } from './message';
 import { dashboardPage, type PageTile } from './page-html';
 import { renderPage } from './render';

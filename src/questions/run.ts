@@ -1,5 +1,5 @@
+import type { LoadResult, QueryService } from '../cube/service';
 import { AppError } from '../errors';
-import type { LoadResult, QueryService } from '../reports/query/service';
 import type { SavedQuestion } from './types';
 
 /**

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { QueryService } from '../cube/service';
 import { DeliveryScheduler } from '../delivery/scheduler';
 import { warehouseVersion } from '../etl';
 import { loadModel } from '../model/load';
-import { QueryService } from '../reports/query/service';
 import { installAuth } from './auth/hook';
 import { VerifiedKeys } from './auth/key-cache';
 import { currentModel } from './auth/scope';

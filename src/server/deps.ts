@@ -1,8 +1,8 @@
 import type { FastifyServerOptions } from 'fastify';
+import type { QueryService } from '../cube/service';
 import type { DeliveryScheduler } from '../delivery/scheduler';
 import type { Engine } from '../engine';
 import type { Model } from '../model/types';
-import type { QueryService } from '../reports/query/service';
 import type { LimitSettings } from './limits/settings';
 
 export interface AppDeps {

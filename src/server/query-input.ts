@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { pivot } from '../cube/pivot';
+import type { PreparedQuery } from '../cube/prepare';
 import { AppError } from '../errors';
-import { pivot } from '../reports/query/pivot';
-import type { PreparedQuery } from '../reports/query/prepare';
 import { parseInput } from './validate';
 
 const GetParams = z

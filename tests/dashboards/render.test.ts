@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueryService } from '../../src/cube/service';
 import { loadDashboards } from '../../src/dashboards/load';
 import { compileSpec, renderSvg } from '../../src/dashboards/render';
 import { runDashboard } from '../../src/dashboards/run';
 import type { Engine } from '../../src/engine';
 import { loadModel } from '../../src/model/load';
-import { QueryService } from '../../src/reports/query/service';
 import { loadDemo, ROOT } from '../helpers/demo';
 
 const NOW = new Date('2026-07-01T00:00:00Z');

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueryService } from '../../src/cube/service';
 import { loadDashboards } from '../../src/dashboards/load';
 import { renderSvg } from '../../src/dashboards/render';
 import { runDashboard } from '../../src/dashboards/run';
 import type { Engine } from '../../src/engine';
 import { loadModel } from '../../src/model/load';
 import { modelMeta } from '../../src/model/meta';
-import { QueryService } from '../../src/reports/query/service';
 import { DEMO_NOW, loadDemo, ROOT } from '../helpers/demo';
 
 const dashboards = loadDashboards(join(ROOT, 'dashboards'));

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueryService } from '../../src/cube/service';
 import type { Engine, Row } from '../../src/engine';
 import { loadModel } from '../../src/model/load';
-import { QueryService } from '../../src/reports/query/service';
 import { DEMO_NOW, loadDemo, ROOT } from '../helpers/demo';
 
 const NOW = new Date('2026-07-01T00:00:00Z');

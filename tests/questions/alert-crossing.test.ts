@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LoadResult } from '../../src/cube/service';
 import { DeliveryScheduler } from '../../src/delivery/scheduler';
 import type { Engine } from '../../src/engine';
 import { type AlertDeps, type AlertMessage, checkAlert } from '../../src/questions/alerts/check';
@@ -6,7 +7,6 @@ import { fires, isCrossed } from '../../src/questions/alerts/crossing';
 import { alertHistory, createAlert } from '../../src/questions/alerts/store';
 import type { Alert } from '../../src/questions/alerts/types';
 import { createQuestion } from '../../src/questions/store';
-import type { LoadResult } from '../../src/reports/query/service';
 import { scheduleAlert } from '../../src/server/routes/alerts';
 import { memoryWarehouse } from '../helpers/warehouse';
 

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueryService } from '../../src/cube/service';
 import { checkDashboardFile } from '../../src/dashboards/check';
 import { loadDashboards } from '../../src/dashboards/load';
 import { runTile } from '../../src/dashboards/run-tile';
 import { TileSchema } from '../../src/dashboards/schema';
 import type { Engine } from '../../src/engine';
 import { loadModel } from '../../src/model/load';
-import { QueryService } from '../../src/reports/query/service';
 import { buildApp } from '../../src/server/app';
 import { loadDemo, ROOT } from '../helpers/demo';
 

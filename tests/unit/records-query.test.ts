@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { drillDown, drillTarget, recordsQuery } from '../../src/cube/drill';
+import { parseQuery } from '../../src/cube/prepare';
 import { AppError } from '../../src/errors';
 import { loadModel } from '../../src/model/load';
-import { drillDown, drillTarget, recordsQuery } from '../../src/reports/query/drill';
-import { parseQuery } from '../../src/reports/query/prepare';
 
 const model = loadModel(join(import.meta.dirname, '..', '..', 'cubes'));
 

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { QueryService } from '../../cube/service';
 import { exportContext } from '../../dashboards/export/context';
 import { svgSize } from '../../dashboards/export/tile';
 import { filterValues } from '../../dashboards/filters';
@@ -12,7 +13,6 @@ import type { Engine } from '../../engine';
 import { AppError } from '../../errors';
 import { warehouseVersion } from '../../etl';
 import { loadModel } from '../../model/load';
-import { QueryService } from '../../reports/query/service';
 import { clockOf, projectRoot, warehousePath, withWarehouse } from '../context';
 import { progress } from '../progress';
 import { pngRenderer } from '../svg-to-png';

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { QueryService } from '../../cube/service';
 import type { Engine } from '../../engine';
 import { AppError } from '../../errors';
 import { warehouseVersion } from '../../etl';
@@ -9,7 +10,6 @@ import type { Model } from '../../model/types';
 import { runQuestion } from '../../questions/run';
 import { createQuestion, deleteQuestion, listQuestions, requireQuestion } from '../../questions/store';
 import { CreateQuestionSchema } from '../../questions/types';
-import { QueryService } from '../../reports/query/service';
 import { LOCAL_ADMIN } from '../../server/auth/scope';
 import { assertPivots } from '../../server/query-input';
 import { parseInput } from '../../server/validate';

@@ -1,6 +1,6 @@
+import type { LoadResult } from '../../cube/service';
 import type { Engine } from '../../engine';
 import { AppError } from '../../errors';
-import type { LoadResult } from '../../reports/query/service';
 import { requireQuestion } from '../store';
 import type { SavedQuestion } from '../types';
 import { forecastBand } from './band';

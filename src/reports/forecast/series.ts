@@ -1,10 +1,10 @@
+import { parseQuery, prepareQuery } from '../../cube/prepare';
 import type { JsonValue } from '../../engine';
 import { AppError } from '../../errors';
 import { findMeasure } from '../../model/lookup';
 import type { Model } from '../../model/types';
 import type { CubeQueryInput } from '../../query/schema';
 import type { ReportContext } from '../common/context';
-import { parseQuery, prepareQuery } from '../query/prepare';
 import type { ForecastParams } from './params';
 import { addDays, addPeriods, periodRange, periodStart, SEASON_LENGTH } from './periods';
 import { checkWorkload } from './workload';

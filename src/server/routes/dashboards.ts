@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { recordsQuery } from '../../cube/drill';
 import { dashboardFactTables, dataAsOf } from '../../dashboards/data-as-of';
 import { exportContext } from '../../dashboards/export/context';
 import { tileCsv, tileSvg } from '../../dashboards/export/tile';
@@ -11,7 +12,6 @@ import { segmentDefinitionFor } from '../../dashboards/save-segment';
 import type { Dashboard } from '../../dashboards/schema';
 import { queryFields } from '../../dashboards/tile-data';
 import { AppError } from '../../errors';
-import { recordsQuery } from '../../reports/query/drill';
 import { saveSegment } from '../../reports/target-groups/store';
 import { assertMayListValues } from '../auth/values';
 import type { AppContext } from '../deps';

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { readAhead } from '../../cube/service';
 import { loadDashboards } from '../../dashboards/load';
 import { AppError } from '../../errors';
 import type { ReportContext } from '../../reports/common/context';
 import type { ListedValues } from '../../reports/common/definition';
-import { readAhead } from '../../reports/query/service';
 import { REPORTS } from '../../reports/registry';
 import { runReport } from '../../reports/run';
 import { assertMayListValues } from '../auth/values';

@@ -1,5 +1,5 @@
-import type { JsonValue, Row } from '../../engine';
-import { AppError } from '../../errors';
+import type { JsonValue, Row } from '../engine';
+import { AppError } from '../errors';
 
 export interface PivotTable {
   readonly rowDimensions: readonly string[];

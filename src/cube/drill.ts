@@ -1,7 +1,7 @@
-import { AppError } from '../../errors';
-import { findDimension, findMember } from '../../model/lookup';
-import { GRANULARITIES, type Granularity, type Measure, type Model } from '../../model/types';
-import type { CubeQuery, QueryFilter } from '../../query/schema';
+import { AppError } from '../errors';
+import { findDimension, findMember } from '../model/lookup';
+import { GRANULARITIES, type Granularity, type Measure, type Model } from '../model/types';
+import type { CubeQuery, QueryFilter } from '../query/schema';
 
 /**
  * The granularity a time bucket drills into. The day is the last level: below it a click opens

@@ -1,12 +1,12 @@
 import type { z } from 'zod';
-import { AppError } from '../../errors';
-import type { LogicalQuery } from '../../model/logical-query';
-import type { Model } from '../../model/types';
-import { resolveDateRange } from '../../query/date-range';
-import { resolveQuery } from '../../query/resolve';
-import { type CubeQuery, CubeQuerySchema } from '../../query/schema';
-import { type Dialect, type RenderedSql, render } from '../../sql';
-import { compileQuery } from '../../sql/compile/query';
+import { AppError } from '../errors';
+import type { LogicalQuery } from '../model/logical-query';
+import type { Model } from '../model/types';
+import { resolveDateRange } from '../query/date-range';
+import { resolveQuery } from '../query/resolve';
+import { type CubeQuery, CubeQuerySchema } from '../query/schema';
+import { type Dialect, type RenderedSql, render } from '../sql';
+import { compileQuery } from '../sql/compile/query';
 
 /** One query ready to run: its resolved form, its SQL, and what the response echoes. */
 export interface PreparedQuery {

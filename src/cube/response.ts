@@ -1,10 +1,10 @@
-import type { Row } from '../../engine';
-import type { LogicalQuery } from '../../model/logical-query';
-import { dimensionAnnotation, measureAnnotation } from '../../model/meta';
-import type { Model } from '../../model/types';
-import { resolveDateRange } from '../../query/date-range';
-import type { CubeQuery } from '../../query/schema';
-import { GROUPING_COLUMN } from '../../sql/compile/query';
+import type { Row } from '../engine';
+import type { LogicalQuery } from '../model/logical-query';
+import { dimensionAnnotation, measureAnnotation } from '../model/meta';
+import type { Model } from '../model/types';
+import { resolveDateRange } from '../query/date-range';
+import type { CubeQuery } from '../query/schema';
+import { GROUPING_COLUMN } from '../sql/compile/query';
 
 /** The query as the response echoes it: defaults filled in, date ranges absolute (Cube's normalised query). */
 export function normalisedQuery(query: CubeQuery, logical: LogicalQuery, now: Date): Record<string, unknown> {
