@@ -4,6 +4,28 @@ const BARE_COLUMN = /^[a-z_][a-z0-9_]*$/;
 const REFERENCE = /\{([^{}]*)\}/g;
 const REF_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/;
 const TABLE_REF = /^TABLE\s+([a-z][a-z0-9_]*)$/;
+const FUNCTION_REF = /^fn:([a-z_]+)$/;
+
+/**
+ * Functions model SQL may call as `{fn:name}(args)`, for SQL both engines accept: the dialect
+ * writes each (docs/dialects.md). `date_diff` and `date_part` take the unit as a quoted literal
+ * first (`{fn:date_diff}('day', a, b)`), the quantiles the fraction (`{fn:quantile_cont}(0.9, x)`).
+ */
+export const MODEL_FUNCTIONS = [
+  'date_diff',
+  'date_part',
+  'epoch_seconds',
+  'arg_max',
+  'arg_min',
+  'arg_max_null',
+  'arg_min_null',
+  'median',
+  'quantile_cont',
+  'quantile_disc',
+  'string_agg',
+  'greatest',
+  'least',
+] as const;
 
 export interface ExprParseIssue {
   readonly message: string;
@@ -13,7 +35,8 @@ export interface ExprParseIssue {
  * Parses a model SQL expression. A bare identifier (`revenue`) is a column of the cube's own
  * table; otherwise the text is SQL in which `{CUBE}` is the cube's alias, `{name}` another
  * member of the same cube (or a cube, in join conditions), `{cube.name}` a member of another
- * cube, `{NOW}` the query's clock, `{TABLE cube}` a cube's rows (under its access rules). Which
+ * cube, `{NOW}` the query's clock, `{TABLE cube}` a cube's rows (under its access rules),
+ * `{fn:name}(…)` a portable function (MODEL_FUNCTIONS). Which
  * `{name}` is meant is settled when the model is built.
  */
 export function parseExpression(source: string, cube: string): { expr: ModelExpr; issues: ExprParseIssue[] } {
@@ -31,6 +54,15 @@ export function parseExpression(source: string, cube: string): { expr: ModelExpr
       parts.push({ kind: 'self' });
     } else if (ref === 'NOW') {
       parts.push({ kind: 'now' });
+    } else if (FUNCTION_REF.test(ref)) {
+      const name = FUNCTION_REF.exec(ref)![1]!;
+      if (!(MODEL_FUNCTIONS as readonly string[]).includes(name))
+        issues.push({
+          message: `{fn:${name}} is not a portable function: use one of ${MODEL_FUNCTIONS.join(', ')}`,
+        });
+      else if (trimmed[last] !== '(')
+        issues.push({ message: `{fn:${name}} must be followed by its arguments in ( )` });
+      parts.push({ kind: 'function', name });
     } else if (TABLE_REF.test(ref)) {
       parts.push({ kind: 'table', cube: TABLE_REF.exec(ref)![1]! });
     } else if (REF_NAME.test(ref)) {
@@ -40,7 +72,7 @@ export function parseExpression(source: string, cube: string): { expr: ModelExpr
       );
     } else {
       issues.push({
-        message: `"{${ref}}" is not a reference: use {CUBE}, {NOW}, {member}, {cube.member} or {TABLE cube}`,
+        message: `"{${ref}}" is not a reference: use {CUBE}, {NOW}, {member}, {cube.member}, {TABLE cube} or {fn:name}`,
       });
     }
   }

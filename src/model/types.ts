@@ -40,7 +40,12 @@ export type ExprPart =
    */
   | { readonly kind: 'table'; readonly cube: string }
   /** The text at a key path inside a JSON expression (a key of a `json` dimension). */
-  | { readonly kind: 'json_text'; readonly of: readonly ExprPart[]; readonly path: readonly string[] };
+  | { readonly kind: 'json_text'; readonly of: readonly ExprPart[]; readonly path: readonly string[] }
+  /**
+   * `{fn:name}`: a portable function (MODEL_FUNCTIONS), written per engine by the SQL dialect;
+   * its parenthesised arguments follow in the next parts.
+   */
+  | { readonly kind: 'function'; readonly name: string };
 
 export interface ModelExpr {
   readonly parts: readonly ExprPart[];

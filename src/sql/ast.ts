@@ -3,7 +3,10 @@
  * bound parameters through a dialect. Values never become SQL text: they are `param` nodes.
  */
 
-export type SqlValue = string | number | bigint | boolean | null | readonly SqlValue[];
+import type { FunctionName, TimeUnit } from './function-names';
+import type { LogicalType, SqlValue } from './types';
+
+export type { SqlValue } from './types';
 
 /** Trusted SQL text: only from source code, `sql/` files or model files (`cubes/`, `etl/`). */
 export interface RawNode {
@@ -11,7 +14,11 @@ export interface RawNode {
   readonly text: string;
 }
 
-/** A bound value; `type` (an engine type name) makes the placeholder typed where needed. */
+/**
+ * A bound value. `type` is a logical type name (`'timestamp'`, `'decimal(18,4)'`, `'text[]'`, or
+ * a DuckDB spelling such as `'TIMESTAMP'`); without one, the dialect infers it from the value
+ * where its placeholders must carry a type (ClickHouse `{p1:Int64}`).
+ */
 export interface ParamNode {
   readonly kind: 'param';
   readonly value: SqlValue;
@@ -77,6 +84,44 @@ export interface JsonTextNode {
   readonly path: readonly string[];
 }
 
+/** An entry of the function table (functions.ts), written by the dialect. */
+export interface CallNode {
+  readonly kind: 'call';
+  readonly fn: FunctionName;
+  readonly args: readonly SqlNode[];
+  /** The unit of date functions. */
+  readonly unit?: TimeUnit;
+  /** The fraction of quantiles (0..1), written as text: ClickHouse takes it as a constant. */
+  readonly fraction?: number;
+}
+
+/** `CAST(expr AS …)` to a logical type. */
+export interface CastNode {
+  readonly kind: 'cast';
+  readonly expr: SqlNode;
+  readonly type: LogicalType;
+}
+
+/** A UTC timestamp seen as wall-clock time in `timezone` (the inverse of LocalToUtcNode). */
+export interface UtcToLocalNode {
+  readonly kind: 'utc_to_local';
+  readonly expr: SqlNode;
+  readonly timezone: string;
+}
+
+/** The i-th (1-based) output column of the enclosing select; only in its GROUP BY. */
+export interface ColumnRefNode {
+  readonly kind: 'column_ref';
+  readonly index: number;
+}
+
+/** `CREATE TEMP TABLE name AS query`, spelled by the dialect (ClickHouse needs an engine). */
+export interface CreateTempTableNode {
+  readonly kind: 'create_temp_table';
+  readonly name: string;
+  readonly query: SelectNode | SqlNode;
+}
+
 export interface CountDistinctNode {
   readonly kind: 'count_distinct';
   readonly expr: SqlNode;
@@ -117,7 +162,12 @@ export interface SelectColumn {
 
 export interface SelectNode {
   readonly kind: 'select';
-  readonly with?: readonly { readonly name: string; readonly query: SelectNode }[];
+  /** Common table expressions; `materialized` asks the engine to compute one once (where it can). */
+  readonly with?: readonly {
+    readonly name: string;
+    readonly query: SelectNode;
+    readonly materialized?: boolean;
+  }[];
   readonly distinct?: boolean;
   readonly columns: readonly SelectColumn[];
   readonly from?: FromItem;
@@ -146,6 +196,11 @@ export type SqlNode =
   | TextMatchNode
   | JsonTextNode
   | CountDistinctNode
+  | CallNode
+  | CastNode
+  | UtcToLocalNode
+  | ColumnRefNode
+  | CreateTempTableNode
   | SelectNode;
 
 const KINDS = new Set([
@@ -160,6 +215,11 @@ const KINDS = new Set([
   'text_match',
   'json_text',
   'count_distinct',
+  'call',
+  'cast',
+  'utc_to_local',
+  'column_ref',
+  'create_temp_table',
   'select',
 ]);
 

@@ -1,5 +1,9 @@
 export type {
+  CallNode,
+  CastNode,
+  ColumnRefNode,
   CountDistinctNode,
+  CreateTempTableNode,
   FragmentNode,
   FromItem,
   FuncNode,
@@ -15,9 +19,11 @@ export type {
   SqlNode,
   SqlValue,
   TableRef,
+  UtcToLocalNode,
 } from './ast';
 export { isSqlNode } from './ast';
-export { baseDialect, type Dialect, jsonPath } from './dialect';
+export { baseDialect, type Dialect, type FunctionTable, jsonPath, standardTypeName } from './dialect';
+export { clickhouseDialect } from './dialects/clickhouse';
 export { duckdbDialect } from './dialects/duckdb';
 export {
   and,
@@ -37,4 +43,7 @@ export {
   textMatch,
   timeBucket,
 } from './factories';
+export { FUNCTION_NAMES, type FunctionName, TIME_UNITS, type TimeUnit } from './function-names';
+export { cast, columnRef, fn, utcToLocal } from './functions';
 export { type RenderedSql, render } from './render';
+export { inferLogicalType, type LogicalType, parseLogicalType } from './types';

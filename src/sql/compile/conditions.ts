@@ -40,7 +40,7 @@ export function compileFilter(
 function value(c: Condition, v: FilterValue, timezone: string | undefined): SqlNode {
   const isTime = c.member.kind === 'dimension' && c.member.type === 'time';
   if (!isTime) return param(v);
-  const p = param(String(v), 'TIMESTAMP');
+  const p = param(String(v), 'timestamp');
   // Bounds are wall-clock times in the query's zone; the warehouse holds UTC (calendar dates excepted).
   const calendar = c.member.kind === 'dimension' && c.member.calendarDate;
   return timezone === undefined || calendar ? p : { kind: 'local_to_utc', expr: p, timezone };

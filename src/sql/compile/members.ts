@@ -2,7 +2,21 @@ import type { LogicalDimension } from '../../model/logical-query';
 import { splitMemberName } from '../../model/names';
 import type { Cube, Dimension, Measure, Model, ModelExpr } from '../../model/types';
 import type { SqlNode } from '../ast';
-import { and, countDistinct, func, ident, jsonText, paren, raw, select, sql, timeBucket } from '../factories';
+import {
+  and,
+  countDistinct,
+  func,
+  ident,
+  jsonText,
+  param,
+  paren,
+  raw,
+  select,
+  sql,
+  timeBucket,
+} from '../factories';
+import { cast, fn } from '../functions';
+import { type ExprItem, gatherCalls, modelCall } from './model-functions';
 import { guardedSource } from './row-access';
 
 /** How a measure is written: aggregated (the normal case) or per row (ungrouped queries). */
@@ -26,8 +40,18 @@ export class MemberCompiler {
   }
 
   expr(e: ModelExpr, cube: string, aggregation: Aggregation = 'aggregate'): SqlNode {
-    const parts: SqlNode[] = e.parts.map((p) => {
+    return this.items(gatherCalls(e.parts), cube, aggregation);
+  }
+
+  private items(items: readonly ExprItem[], cube: string, aggregation: Aggregation): SqlNode {
+    const parts: SqlNode[] = items.map((p) => {
       switch (p.kind) {
+        case 'call':
+          return modelCall(
+            p.name,
+            p.args,
+            p.args.map((a) => this.items(a, cube, aggregation)),
+          );
         case 'text':
           return raw(p.text);
         case 'self':
@@ -37,9 +61,7 @@ export class MemberCompiler {
         case 'column':
           return ident(cube, p.name);
         case 'now':
-          return this.now
-            ? sql`CAST(${this.now.toISOString().slice(0, 23)} AS TIMESTAMP)`
-            : raw('current_timestamp');
+          return this.now ? cast(param(this.now.toISOString().slice(0, 23)), 'timestamp') : fn.now();
         case 'json_text':
           return jsonText(this.expr({ parts: p.of, source: '' }, cube, aggregation), p.path);
         case 'table':

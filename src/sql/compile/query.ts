@@ -3,6 +3,7 @@ import type { FactGroup, LogicalMeasure, LogicalQuery } from '../../model/logica
 import type { Dimension, Measure, Model } from '../../model/types';
 import type { JoinClause, SelectColumn, SelectNode, SqlNode } from '../ast';
 import { and, countDistinct, func, ident, list, param, raw, select, sql } from '../factories';
+import { columnRef, fn } from '../functions';
 import { compileFilter } from './conditions';
 import { MemberCompiler } from './members';
 import { joinClauses, tableOf } from './tables';
@@ -36,7 +37,8 @@ export function compileQuery(model: Model, q: LogicalQuery): SelectNode {
     expr: members.queryDimension(d, q.timezone),
     alias: d.alias,
   }));
-  const ordinals = q.dimensions.map((_, i) => raw(String(i + 1)));
+  // By position: an ordinal where the engine takes one, else the column's alias (the dialect's choice).
+  const ordinals = q.dimensions.map((_, i) => columnRef(i + 1));
 
   const parts: Part[] = [];
   q.groups.forEach((group, gi) => {
@@ -160,7 +162,7 @@ function multipliedPart(
         { expr: agg, alias: lm.alias },
       ],
       from: { kind: 'subquery', query: inner, alias: 'distinct_rows' },
-      groupBy: q.dimensions.map((_, i) => raw(String(i + 1))),
+      groupBy: q.dimensions.map((_, i) => columnRef(i + 1)),
     }),
   };
 }
@@ -176,8 +178,8 @@ function joinParts(members: MemberCompiler, q: LogicalQuery, parts: readonly Par
           parts.slice(0, upTo + 1).map((p) => key(p.name, alias)),
         );
   const joins: JoinClause[] = parts.slice(1).map((p, i) => {
-    const conditions = q.dimensions.map(
-      (d) => sql`${coalesced(d.alias, i)} IS NOT DISTINCT FROM ${key(p.name, d.alias)}`,
+    const conditions = q.dimensions.map((d) =>
+      fn.nullSafeEquals(coalesced(d.alias, i), key(p.name, d.alias)),
     );
     return conditions.length === 0
       ? { type: 'cross', item: { kind: 'table', path: [p.name] } }
