@@ -7,18 +7,18 @@ SELECT
   (count(*) FILTER (WHERE "deal_outcomes".stage = 'won')) / NULLIF((count(*) FILTER (WHERE "deal_outcomes".stage = 'won')) + (count(*) FILTER (WHERE "deal_outcomes".stage = 'lost')), 0) AS "deal_outcomes.win_rate",
   avg(date_diff('day', "deal_outcomes".created_at, "deal_outcomes".closed_at)) FILTER (WHERE "deal_outcomes".closed_at IS NOT NULL) AS "deal_outcomes.average_sales_cycle_days"
 FROM (
-  SELECT deal_id,
-       arg_max(customer_key, entered_at) AS customer_key,
-       arg_max(customer_id, entered_at) AS customer_id,
-       arg_max_null(employee_key, entered_at) AS employee_key,
-       arg_max(stage, entered_at) AS stage,
-       min(entered_at) AS created_at,
-       max(entered_at) FILTER (WHERE stage IN ('won', 'lost')) AS closed_at,
-       arg_max_null(amount, entered_at) AS amount,
-       arg_max_null(probability, entered_at) AS probability,
-       arg_max(loss_reason, entered_at) FILTER (WHERE stage = 'lost') AS loss_reason,
-       arg_max_null(expected_close_at, entered_at) AS expected_close_at
-FROM fact_deal_stages GROUP BY deal_id
+  SELECT s.deal_id AS deal_id,
+       arg_max(s.customer_key, s.entered_at) AS customer_key,
+       arg_max(s.customer_id, s.entered_at) AS customer_id,
+       arg_max_null(s.employee_key, s.entered_at) AS employee_key,
+       arg_max(s.stage, s.entered_at) AS stage,
+       min(s.entered_at) AS created_at,
+       max(CASE WHEN s.stage IN ('won', 'lost') THEN s.entered_at END) AS closed_at,
+       arg_max_null(s.amount, s.entered_at) AS amount,
+       arg_max_null(s.probability, s.entered_at) AS probability,
+       arg_max(CASE WHEN s.stage = 'lost' THEN s.loss_reason END, CASE WHEN s.stage = 'lost' THEN s.entered_at END) AS loss_reason,
+       arg_max_null(s.expected_close_at, s.entered_at) AS expected_close_at
+FROM fact_deal_stages AS s GROUP BY s.deal_id
 ) AS "deal_outcomes"
 LEFT JOIN "dim_customer" AS "customers" ON "deal_outcomes".customer_key = "customers".customer_key
 WHERE "deal_outcomes"."created_at" >= $1::TIMESTAMP AND "deal_outcomes"."created_at" < $2::TIMESTAMP
