@@ -1,15 +1,23 @@
-import type { Engine, Row } from '../engine';
+import type { Engine, Row } from '../engine/types';
 import { AppError } from '../errors';
-import type { LogicalQuery } from '../model/logical-query';
 import { modelMeta } from '../model/meta';
 import type { Model } from '../model/types';
 import type { CubeQuery } from '../query/schema';
-import { type RenderedSql, render } from '../sql';
-import { compileQuery } from '../sql/compile/query';
+import type { RenderedSql } from '../sql/render';
 import { LruCache } from './cache';
 import { drillDown, drillTarget } from './drill';
+import {
+  type CubeScope,
+  countCubeRows,
+  type PreparedCubeQuery,
+  type PreparedQuery,
+  prepareCubeQuery,
+  type QueryType,
+  runCubeQuery,
+  streamCubeQuery,
+} from './front-door';
+import { parseQuery } from './parse';
 import { type PivotTable, pivot } from './pivot';
-import { type PreparedQuery, parseQuery, prepareQuery, splitCompareDateRange } from './prepare';
 import { annotationOf, normalisedQuery, shapeRows } from './response';
 
 export interface QueryServiceOptions {
@@ -41,8 +49,6 @@ export interface LoadResult {
   pivot?: PivotTable;
 }
 
-export type QueryType = 'regularQuery' | 'compareDateRangeQuery' | 'blendingQuery';
-
 export interface MultiLoadResponse {
   queryType: QueryType;
   results: LoadResult[];
@@ -62,9 +68,10 @@ interface CachedResult {
 }
 
 /**
- * Runs cube queries: validates (zod), resolves against the model, compiles to SQL, serves from
- * a result cache keyed by SQL + parameters + warehouse version, and shapes the answer as Cube's
- * REST API does. Identical queries in flight share one execution.
+ * Answers cube queries for the server, the CLI, dashboards, questions and deliveries: prepares
+ * them through the front door (front-door.ts: clock, limits, row access, order), serves from a
+ * result cache keyed by SQL + parameters + warehouse version + access, and shapes the answer as
+ * Cube's REST API does. Identical queries in flight share one execution.
  */
 export class QueryService {
   private readonly cache: LruCache<CachedResult>;
@@ -107,34 +114,27 @@ export class QueryService {
     return this.options.now?.() ?? new Date();
   }
 
+  /** The front door's scope for this service: its model (with the user's rules), clock and limits. */
+  private scope(maxLimit = this.options.maxLimit): CubeScope {
+    return {
+      model: this.options.model,
+      now: () => this.now(),
+      maxLimit,
+      defaultLimit: this.options.defaultLimit,
+    };
+  }
+
+  private get timeoutMs(): number {
+    return this.options.timeoutMs ?? 120_000;
+  }
+
   meta() {
     return modelMeta(this.options.model);
   }
 
   /** Validates and prepares a query or a list of queries (a list is Cube's blending query). */
-  prepare(
-    input: unknown,
-    maxLimit = this.options.maxLimit,
-  ): { queryType: QueryType; parts: PreparedQuery[] } {
-    const now = this.now();
-    const common = {
-      model: this.options.model,
-      dialect: this.options.engine.dialect,
-      now,
-      maxLimit,
-      defaultLimit: this.options.defaultLimit,
-    };
-    if (Array.isArray(input)) {
-      if (input.length === 0) throw new AppError('VALIDATION_FAILED', 'an empty list of queries');
-      return { queryType: 'blendingQuery', parts: input.map((q) => prepareQuery(parseQuery(q), common)) };
-    }
-    const query = parseQuery(input);
-    const split = splitCompareDateRange(query);
-    if (split.length === 1) return { queryType: 'regularQuery', parts: [prepareQuery(query, common)] };
-    return {
-      queryType: 'compareDateRangeQuery',
-      parts: split.map((s) => prepareQuery(s.query, common, s.range)),
-    };
+  prepare(input: unknown, maxLimit = this.options.maxLimit): PreparedCubeQuery {
+    return prepareCubeQuery(input, this.scope(maxLimit), this.options.engine.dialect);
   }
 
   /**
@@ -161,8 +161,11 @@ export class QueryService {
   private run(p: PreparedQuery, options: LoadOptions): Promise<CachedResult> {
     const bypass = options.cache === 'no-cache' || options.cache === 'must-revalidate';
     return this.cached(p.sql, bypass, async () => {
-      const result = await this.options.engine.query(p.sql, { timeoutMs: this.options.timeoutMs ?? 120_000 });
-      const total = p.query.total ? await this.total(p.logical) : undefined;
+      const limits = { timeoutMs: this.timeoutMs };
+      const result = await runCubeQuery(this.options.engine, p, limits);
+      const total = p.query.total
+        ? await countCubeRows(this.options.engine, this.scope(), p, limits)
+        : undefined;
       return { rows: result.rows, total, at: new Date().toISOString() };
     });
   }
@@ -173,7 +176,7 @@ export class QueryService {
    */
   async rows(statement: RenderedSql): Promise<readonly Row[]> {
     const result = await this.cached(statement, false, async () => {
-      const r = await this.options.engine.query(statement, { timeoutMs: this.options.timeoutMs ?? 120_000 });
+      const r = await this.options.engine.query(statement, { timeoutMs: this.timeoutMs });
       return { rows: r.rows, at: new Date().toISOString() };
     });
     return result.rows;
@@ -200,21 +203,8 @@ export class QueryService {
     return started;
   }
 
-  private async total(logical: LogicalQuery): Promise<number> {
-    const unlimited: LogicalQuery = { ...logical, order: [], limit: undefined, offset: 0 };
-    const inner = render(compileQuery(this.options.model, unlimited), this.options.engine.dialect);
-    const r = await this.options.engine.query({
-      text: `SELECT count(*) AS n FROM (${inner.text})`,
-      params: inner.params,
-    });
-    return Number(r.rows[0]?.['n'] ?? 0);
-  }
-
   /** Builds the response from executed parts. Rows are copied, so cached rows stay untouched. */
-  respond(
-    prepared: { queryType: QueryType; parts: PreparedQuery[] },
-    executed: readonly CachedResult[],
-  ): MultiLoadResponse {
+  respond(prepared: PreparedCubeQuery, executed: readonly CachedResult[]): MultiLoadResponse {
     const now = this.now();
     const results = prepared.parts.map((p, i) => {
       const ex = executed[i]!;
@@ -300,10 +290,7 @@ export class QueryService {
       );
     }
     const p = prepared.parts[0]!;
-    const stream = this.options.engine.stream(p.sql, format, {
-      timeoutMs: this.options.timeoutMs ?? 120_000,
-    });
-    return readAhead(stream);
+    return readAhead(streamCubeQuery(this.options.engine, p, format, { timeoutMs: this.timeoutMs }));
   }
 
   drill(input: unknown, member: string, row: Record<string, unknown>): CubeQuery {

@@ -1,9 +1,8 @@
 import { basename } from 'node:path';
-import { annotationOf } from '../cube/response';
+import { annotationOf, resolveCubeQuery } from '../cube';
 import { ConfigError, isAppError, type Problem } from '../errors';
 import { findDimension } from '../model/lookup';
 import type { Model } from '../model/types';
-import { resolveQuery } from '../query/resolve';
 import { parseParams } from '../reports/common/params';
 import { REPORTS } from '../reports/registry';
 import { readYamlFile, type YamlFile } from '../util/yaml-file';
@@ -65,7 +64,7 @@ export function checkDashboardYaml(yaml: YamlFile, model: Model, id: string): Pr
       );
     try {
       if (tile.query) {
-        const logical = resolveQuery(model, tile.query, { now: new Date() });
+        const logical = resolveCubeQuery({ model, now: () => new Date() }, tile.query);
         if (tile.time) findDimension(model, tile.time, `tile ${tile.name} time`);
         const annotation = annotationOf(model, logical);
         const typed = queryFields({ annotation } as never);

@@ -1,4 +1,4 @@
-import { annotationOf } from '../cube/response';
+import { annotationOf } from '../cube';
 import type { Row } from '../engine';
 import { AppError, ERROR_CATALOGUE } from '../errors';
 import type { CubeQuery } from '../query/schema';

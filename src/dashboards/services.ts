@@ -1,4 +1,4 @@
-import type { QueryService } from '../cube/service';
+import type { QueryService } from '../cube';
 import type { ReportContext } from '../reports/common/context';
 
 /** What a dashboard runs its tiles with: the cube queries and the reports, for one user. */

@@ -1,4 +1,4 @@
-import type { LoadResult } from '../cube/service';
+import type { LoadResult } from '../cube';
 import type { Row } from '../engine';
 import type { ChartInput, FieldInfo } from './charts/fields';
 import type { Tile } from './schema';

@@ -1,4 +1,4 @@
-import type { QueryService } from '../cube/service';
+import type { QueryService } from '../cube';
 import { dashboardFactTables, dataAsOf, tileFactTables } from '../dashboards/data-as-of';
 import { exportContext } from '../dashboards/export/context';
 import { tileCsv, tileSvg } from '../dashboards/export/tile';

@@ -1,4 +1,4 @@
-import type { LoadResult, QueryService } from '../cube/service';
+import type { LoadResult, QueryService } from '../cube';
 import { AppError } from '../errors';
 import type { SavedQuestion } from './types';
 

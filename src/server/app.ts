@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { QueryService } from '../cube/service';
+import { QueryService } from '../cube';
 import { DeliveryScheduler } from '../delivery/scheduler';
 import { warehouseVersion } from '../etl';
 import { loadModel } from '../model/load';

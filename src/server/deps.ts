@@ -1,5 +1,5 @@
 import type { FastifyServerOptions } from 'fastify';
-import type { QueryService } from '../cube/service';
+import type { QueryService } from '../cube';
 import type { DeliveryScheduler } from '../delivery/scheduler';
 import type { Engine } from '../engine';
 import type { Model } from '../model/types';

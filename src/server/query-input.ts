@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { pivot } from '../cube/pivot';
-import type { PreparedQuery } from '../cube/prepare';
+import type { PreparedQuery } from '../cube';
+import { pivot } from '../cube';
 import { AppError } from '../errors';
 import { parseInput } from './validate';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { drillDown, drillTarget, recordsQuery } from '../../src/cube/drill';
-import { parseQuery } from '../../src/cube/prepare';
+import { parseQuery } from '../../src/cube/parse';
 import { AppError } from '../../src/errors';
 import { loadModel } from '../../src/model/load';
 

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { QueryService } from '../../cube/service';
+import { QueryService } from '../../cube';
 import { exportContext } from '../../dashboards/export/context';
 import { svgSize } from '../../dashboards/export/tile';
 import { filterValues } from '../../dashboards/filters';

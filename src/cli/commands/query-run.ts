@@ -2,8 +2,7 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parseQuery, prepareQuery, splitCompareDateRange } from '../../cube/prepare';
-import { QueryService } from '../../cube/service';
+import { prepareCubeQuery, QueryService } from '../../cube';
 import { AppError } from '../../errors';
 import { pinnedNow, warehouseVersion } from '../../etl';
 import { loadModel } from '../../model/load';
@@ -57,13 +56,20 @@ export async function query(json: string, opts: QueryOptions): Promise<void> {
 
 export async function sql(json: string, opts: { db?: string }): Promise<void> {
   const model = loadModel(join(projectRoot(), 'cubes'));
-  const q = parseQuery(parseJson(json));
-  // The same clock as `rapport query` on the same warehouse, so the bound dates agree.
-  const now = existsSync(warehousePath(opts.db))
-    ? await withWarehouse(opts.db, async (engine) => (await clockOf(engine)).now())
-    : (pinnedNow(process.env['RAPPORT_NOW']) ?? new Date());
-  for (const part of splitCompareDateRange(q)) {
-    const { sql } = prepareQuery(part.query, { model, dialect: duckdbDialect, now }, part.range);
+  const input = parseJson(json);
+  // The same clock and dialect as `rapport query` on the same warehouse, so the SQL agrees;
+  // without a warehouse, the embedded engine's dialect.
+  const prepared = existsSync(warehousePath(opts.db))
+    ? await withWarehouse(opts.db, async (engine) => {
+        const { now } = await clockOf(engine);
+        return prepareCubeQuery(input, { model, now }, engine.dialect);
+      })
+    : prepareCubeQuery(
+        input,
+        { model, now: () => pinnedNow(process.env['RAPPORT_NOW']) ?? new Date() },
+        duckdbDialect,
+      );
+  for (const { sql } of prepared.parts) {
     console.log(sql.text);
     console.log(`-- parameters: ${JSON.stringify(sql.params)}`);
   }

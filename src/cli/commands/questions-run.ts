@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { QueryService } from '../../cube/service';
+import { QueryService } from '../../cube';
 import type { Engine } from '../../engine';
 import { AppError } from '../../errors';
 import { warehouseVersion } from '../../etl';

@@ -1,4 +1,4 @@
-import type { LoadResult } from '../../cube/service';
+import type { LoadResult } from '../../cube';
 import type { Engine } from '../../engine';
 import { AppError } from '../../errors';
 import { requireQuestion } from '../store';

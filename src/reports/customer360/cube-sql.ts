@@ -1,11 +1,10 @@
+import { cubeSubquery, parseQuery } from '../../cube';
 import { findMember } from '../../model/lookup';
 import type { Dimension, Measure } from '../../model/types';
 import { cubeNames, cubesOf } from '../../query/planner';
-import { resolveQuery } from '../../query/resolve';
-import { CubeQuerySchema, type QueryFilter } from '../../query/schema';
+import type { QueryFilter } from '../../query/schema';
 import { raw, type SqlNode } from '../../sql';
 import { MemberCompiler } from '../../sql/compile/members';
-import { compileQuery } from '../../sql/compile/query';
 import type { ReportContext } from '../common/context';
 import { population, populationRows } from '../common/population';
 
@@ -36,9 +35,7 @@ export function cubeGroups(
   dimensions: readonly string[],
   filters: readonly QueryFilter[],
 ): SqlNode {
-  const query = CubeQuerySchema.parse({ measures, dimensions, filters });
-  const logical = resolveQuery(ctx.model, query, { now: ctx.now() });
-  return compileQuery(ctx.model, { ...logical, order: [], limit: undefined, offset: 0 });
+  return cubeSubquery(ctx, parseQuery({ measures, dimensions, filters }), { rows: 'all' });
 }
 
 function memberOf(ctx: ReportContext, name: string): Dimension | Measure {

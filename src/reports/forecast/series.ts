@@ -1,4 +1,4 @@
-import { parseQuery, prepareQuery } from '../../cube/prepare';
+import { prepareCubeQuery, runCubeQuery } from '../../cube';
 import type { JsonValue } from '../../engine';
 import { AppError } from '../../errors';
 import { findMeasure } from '../../model/lookup';
@@ -59,13 +59,9 @@ export function mainTimeDimension(model: Model, measure: string): string {
 }
 
 async function runQuery(ctx: ReportContext, input: CubeQueryInput) {
-  const prepared = prepareQuery(parseQuery(input), {
-    model: ctx.model,
-    dialect: ctx.engine.dialect,
-    now: ctx.now(),
-    maxLimit: MAX_SERIES_ROWS,
-  });
-  return (await ctx.engine.query(prepared.sql)).rows;
+  const scope = { model: ctx.model, now: () => ctx.now(), maxLimit: MAX_SERIES_ROWS };
+  const prepared = prepareCubeQuery(input, scope, ctx.engine.dialect);
+  return (await runCubeQuery(ctx.engine, prepared.parts[0]!)).rows;
 }
 
 /** The first or last day of the time dimension among the population's rows. */

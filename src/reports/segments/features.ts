@@ -1,10 +1,8 @@
+import { cubeSubquery } from '../../cube';
 import { AppError } from '../../errors';
-import type { LogicalQuery } from '../../model/logical-query';
 import { findDimension, findMeasure } from '../../model/lookup';
-import { resolveQuery } from '../../query/resolve';
 import type { QueryFilter } from '../../query/schema';
 import { ident, list, param, type SqlNode, sql } from '../../sql';
-import { compileQuery } from '../../sql/compile/query';
 import type { ReportContext } from '../common/context';
 import type { FeatureInput, SegmentsParams, Transform } from './params';
 
@@ -81,10 +79,11 @@ function measureFeature(
     if (params.from !== undefined)
       filters.push({ member: timeDimension, operator: 'afterOrOnDate', values: [params.from] });
   }
-  let resolved: LogicalQuery;
+  let perCustomerValues: SqlNode;
   try {
-    resolved = resolveQuery(
-      ctx.model,
+    // Every customer's row: no order, no limit.
+    perCustomerValues = cubeSubquery(
+      ctx,
       {
         measures: [measure.fullName],
         dimensions: [idDimension],
@@ -93,7 +92,7 @@ function measureFeature(
         segments: [],
         timezone: params.timezone,
       },
-      { now: ctx.now() },
+      { rows: 'all' },
     );
   } catch (e) {
     if (e instanceof AppError) {
@@ -101,10 +100,8 @@ function measureFeature(
     }
     throw e;
   }
-  // Every customer's row: no order, no limit.
-  const logical: LogicalQuery = { ...resolved, order: [], limit: undefined, offset: 0 };
   const perCustomer = sql`SELECT ${ident(idDimension)} AS customer_id, CAST(${ident(measure.fullName)} AS DOUBLE) AS value
-    FROM (${compileQuery(ctx.model, logical)}) WHERE ${ident(idDimension)} IS NOT NULL`;
+    FROM (${perCustomerValues}) WHERE ${ident(idDimension)} IS NOT NULL`;
   return {
     name: measure.fullName,
     column: `feature_${index}`,

@@ -1,8 +1,6 @@
+import { cubeSubquery } from '../../cube';
 import { AppError } from '../../errors';
-import type { LogicalQuery } from '../../model/logical-query';
-import { resolveQuery } from '../../query/resolve';
 import { ident, list, type SqlNode, sql } from '../../sql';
-import { compileQuery } from '../../sql/compile/query';
 import { clvMembers } from '../clv/report';
 import { planCohort } from '../cohort/report';
 import type { ReportContext } from '../common/context';
@@ -35,13 +33,8 @@ export async function membersSql(ctx: ReportContext, d: SegmentDefinition): Prom
           'a query segment needs a customer id among its dimensions, e.g. customers.customer_id',
         );
       }
-      const logical: LogicalQuery = {
-        ...resolveQuery(ctx.model, d.query, { now: ctx.now() }),
-        order: [],
-        limit: undefined,
-        offset: 0,
-      };
-      return sql`SELECT DISTINCT ${ident(idDimension)} AS customer_id FROM (${compileQuery(ctx.model, logical)})`;
+      const rows = cubeSubquery(ctx, d.query, { rows: 'all' });
+      return sql`SELECT DISTINCT ${ident(idDimension)} AS customer_id FROM (${rows})`;
     }
     case 'ids':
       return sql`SELECT unnest(${d.customer_ids}::VARCHAR[]) AS customer_id`;

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { recordsQuery } from '../../cube/drill';
+import { recordsQuery } from '../../cube';
 import { dashboardFactTables, dataAsOf } from '../../dashboards/data-as-of';
 import { exportContext } from '../../dashboards/export/context';
 import { tileCsv, tileSvg } from '../../dashboards/export/tile';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { readAhead } from '../../cube/service';
+import { readAhead } from '../../cube';
 import { loadDashboards } from '../../dashboards/load';
 import { AppError } from '../../errors';
 import type { ReportContext } from '../../reports/common/context';

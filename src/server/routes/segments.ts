@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { readAhead } from '../../cube/service';
+import { readAhead } from '../../cube';
 import { describeDefinition } from '../../reports/target-groups/describe';
 import { listSchedules, type RefreshSchedule } from '../../reports/target-groups/schedule';
 import {
