@@ -5,6 +5,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClickHouseEngine, DuckDbEngine, type Engine, openEngine } from '../../src/engine';
 import { AppError } from '../../src/errors';
+import { param, sql } from '../../src/sql';
 
 // In-process ClickHouse (chdb 26.x) through the same engine code a server gets; DuckDB gives the
 // expected values where both accept the same SQL.
@@ -135,6 +136,24 @@ describe('ClickHouse engine on chdb', () => {
         ints: [1, null],
       },
     ]);
+  });
+
+  it("binds an AST's parameters through each engine's dialect to the same values", async () => {
+    const node = sql`SELECT ${param('2024-01-31 10:00:00.123456', 'timestamp')} AS t, ${null} AS n,
+      ${['a', "b'c"]} AS arr, ${9007199254740993n} AS big, ${"it's"} AS s, ${1.5} AS f, ${true} AS b,
+      ${param('2024-02-29', 'date')} AS d`;
+    const expected = {
+      t: '2024-01-31T10:00:00.123',
+      n: null,
+      arr: ['a', "b'c"],
+      big: '9007199254740993',
+      s: "it's",
+      f: 1.5,
+      b: true,
+      d: '2024-02-29',
+    };
+    expect((await duckdb.query(node)).rows).toEqual([expected]);
+    expect((await clickhouse.query(node)).rows).toEqual([expected]);
   });
 
   it('keeps a value that looks like SQL a value', async () => {
