@@ -7,6 +7,7 @@ import { registerCustomer } from './commands/customer';
 import { registerDashboard } from './commands/dashboard';
 import { registerDemo } from './commands/demo';
 import { registerEtl } from './commands/etl';
+import { registerPublish } from './commands/publish';
 import { registerQuery } from './commands/query';
 import { registerQuestions } from './commands/questions';
 import { registerReport } from './commands/report';
@@ -39,6 +40,7 @@ registerAlerts(program);
 registerSubscriptions(program);
 registerCustomer(program);
 registerServe(program);
+registerPublish(program);
 registerUsers(program);
 registerAudit(program);
 

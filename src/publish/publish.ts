@@ -21,7 +21,7 @@ import { exportRows } from './export';
 import { clickhouseTotals, compare, duckdbTotals, type Reconciliation } from './reconcile';
 import { fingerprint, type PublishedState, readState, recordTotals, writeState } from './state';
 import { type PublishTable, publishedTables } from './tables';
-import { type ClickHouseTarget, exportFormat } from './target';
+import type { ClickHouseTarget } from './target';
 
 export interface PublishOptions {
   /** The embedded DuckDB warehouse. */
@@ -172,7 +172,7 @@ async function publishTable(ctx: TableContext, prior: PublishedState | undefined
       return { mode: 'unchanged' as const, top, now, files: [] as string[] };
     }
     const where = reason === undefined && prior ? runIdBetween(prior.runId, top) : upTo;
-    const files = await exportRows(tx, table.name, columns, where, ctx.work, exportFormat(to));
+    const files = await exportRows(tx, table.name, columns, where, ctx.work);
     return {
       mode: reason === undefined ? ('increment' as const) : ('whole' as const),
       reason,
@@ -266,8 +266,8 @@ async function insertAll(
   columns: readonly MappedColumn[],
   files: string[],
 ) {
-  const names = columns.map((c) => c.name);
-  for (const f of files) await target.insertFile(table, names, f);
+  const typed = columns.map((c) => ({ name: c.name, type: c.clickhouseType }));
+  for (const f of files) await target.insertFile(table, typed, f);
 }
 
 /**

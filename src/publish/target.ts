@@ -15,18 +15,13 @@ export interface ClickHouseTarget {
   readonly database: string;
   readonly version: string;
   readonly caps: Capabilities;
-  /** In-process chdb: reads the exported Parquet files from disk itself. */
+  /** In-process chdb: reads the exported files from disk itself. */
   readonly local: boolean;
   command(statement: SqlNode): Promise<void>;
   rows(statement: SqlNode): Promise<Record<string, unknown>[]>;
-  /** Loads an exported file (CSV with a header line over HTTP, Parquet for chdb) into `table`. */
-  insertFile(table: string, columns: readonly string[], file: string): Promise<void>;
+  /** Loads an exported CSV file (a header line, `\\N` for NULL) into `table`'s `columns`. */
+  insertFile(table: string, columns: readonly { name: string; type: string }[], file: string): Promise<void>;
   close(): Promise<void>;
-}
-
-/** What DuckDB writes for this target: chdb reads Parquet from disk, an HTTP server takes CSV. */
-export function exportFormat(target: ClickHouseTarget): 'parquet' | 'csv' {
-  return target.local ? 'parquet' : 'csv';
 }
 
 // No statement of publish carries a value (identifiers and type names only); the placeholder
@@ -101,7 +96,10 @@ export async function openTarget(url: string): Promise<ClickHouseTarget> {
       url: parsed.origin,
       username: parsed.username,
       password: parsed.password,
+      // A chunk's insert may take minutes on a loaded server; progress headers keep the idle
+      // connection from being cut by proxies meanwhile (one header every 100 s).
       request_timeout: 600_000,
+      clickhouse_settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '100000' },
     });
   }
   const target = new ClientTarget(client, redact(url), parsed.database, parsed.kind === 'chdb');
@@ -132,7 +130,7 @@ class ClientTarget implements ClickHouseTarget {
     this.caps = capabilitiesOf(this.version);
     const known = await this.rowsOf({
       query:
-        "SELECT name FROM system.settings WHERE name IN ('insert_distributed_sync', 'max_partitions_per_insert_block', 'session_timezone')",
+        "SELECT name FROM system.settings WHERE name IN ('insert_distributed_sync', 'max_partitions_per_insert_block')",
       query_params: {},
     });
     this.settings = new Set(known.map((r) => String(r['name'])));
@@ -156,17 +154,22 @@ class ClientTarget implements ClickHouseTarget {
     return this.rowsOf(text(statement));
   }
 
-  async insertFile(table: string, columns: readonly string[], file: string): Promise<void> {
+  async insertFile(
+    table: string,
+    columns: readonly { name: string; type: string }[],
+    file: string,
+  ): Promise<void> {
     const into = render(ident(this.database, table), DIALECT).text;
-    const cols = columns.map((c) => render(ident(c), DIALECT).text);
+    const cols = columns.map((c) => render(ident(c.name), DIALECT).text);
     if (this.local) {
-      // chdb reads the Parquet file itself; the path is one publish made in its own temp
-      // directory (a table function's argument cannot be a bound parameter).
-      const path = `'${file.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
-      const tz = this.settings.has('session_timezone') ? " SETTINGS session_timezone = 'UTC'" : '';
+      // chdb reads the file itself, typed by the table's own column types (no inference: an id
+      // such as 00123 stays text). The path is one publish made in its own temp directory, and
+      // a table function's arguments cannot be bound parameters.
+      const literal = (v: string) => `'${v.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+      const structure = columns.map((c, i) => `${cols[i]} ${c.type}`).join(', ');
       await this.run(() =>
         this.client.command({
-          query: `INSERT INTO ${into} (${cols.join(', ')}) SELECT * FROM file(${path}, Parquet)${tz}`,
+          query: `INSERT INTO ${into} (${cols.join(', ')}) SELECT * FROM file(${literal(file)}, CSVWithNames, ${literal(structure)})`,
           clickhouse_settings: this.insertSettings(),
         }),
       );

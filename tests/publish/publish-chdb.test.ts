@@ -119,6 +119,23 @@ describe('rapport publish into in-process ClickHouse (chdb)', () => {
     }
   });
 
+  it('keeps NULLs NULL and text as text', async () => {
+    const duck = await engine.query(`
+      SELECT CAST(count(*) FILTER (WHERE customer_id IS NULL) AS VARCHAR) AS a,
+             CAST(count(*) FILTER (WHERE search_query IS NULL) AS VARCHAR) AS b,
+             CAST(count(*) FILTER (WHERE search_query = '') AS VARCHAR) AS c,
+             CAST(sum(length(properties::VARCHAR)) AS VARCHAR) AS d,
+             min(customer_id) AS e
+      FROM fact_web_events`);
+    const [ch = {}] = await target.rows(
+      raw(`SELECT toString(countIf(customer_id IS NULL)) AS a, toString(countIf(search_query IS NULL)) AS b,
+                  toString(countIf(search_query = '')) AS c, toString(sum(lengthUTF8(properties))) AS d,
+                  min(customer_id) AS e
+           FROM fact_web_events`),
+    );
+    expect(ch).toEqual(duck.rows[0]);
+  });
+
   it('keeps timestamps in UTC and clamps the open end of SCD2 versions to the type range', async () => {
     const duck = await engine.query(
       `SELECT strftime(min(ordered_at), '%Y-%m-%d %H:%M:%S') AS lo, strftime(max(ordered_at), '%Y-%m-%d %H:%M:%S') AS hi FROM fact_order_lines`,
