@@ -12,7 +12,7 @@
  */
 
 import { resolve } from 'node:path';
-import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import type { ClickHouseClient, createClient } from '@clickhouse/client';
 import { AppError } from '../errors';
 
 type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
@@ -36,8 +36,14 @@ export function isClickHouseUrl(url: string): boolean {
 /** The client's own wait for an answer; rapport's timeouts (settings and abort) come first. */
 const REQUEST_TIMEOUT_MS = 24 * 3_600_000;
 
+/** The client, loaded when a ClickHouse is first opened (DuckDB-only commands start faster). */
+function loadClient(): Promise<typeof import('@clickhouse/client')> {
+  return import('@clickhouse/client');
+}
+
 export async function connectClickHouse(url: string): Promise<ClickHouseConnection> {
   if (url.startsWith(CHDB_PREFIX)) return connectChdb(url.slice(CHDB_PREFIX.length));
+  const { createClient, ClickHouseLogLevel } = await loadClient();
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -73,7 +79,14 @@ let closing: Promise<void> = Promise.resolve();
 async function connectChdb(dir: string): Promise<ClickHouseConnection> {
   if (dir === '') throw new AppError('CONFIG_INVALID', 'A chdb URL names a data directory: chdb:DIR');
   const path = resolve(dir);
-  await closing;
+  const { createChdbConnection } = await importChdb();
+  const { createClient } = await loadClient();
+  // Wait out closes (one may start while we wait); from here to `refs++` nothing awaits, so two
+  // opens at once share one client.
+  for (let pending = closing; ; pending = closing) {
+    await pending;
+    if (pending === closing) break;
+  }
   if (bound && bound.path !== path) {
     throw new AppError(
       'CONFLICT',
@@ -81,7 +94,6 @@ async function connectChdb(dir: string): Promise<ClickHouseConnection> {
     );
   }
   if (!bound) {
-    const { createChdbConnection } = await importChdb();
     // chdb implements the Connection of @clickhouse/client-common 1.23.0, which the client 1.23.1
     // bundles as its own copy: the same shape, two declarations TypeScript does not unify.
     const connection = createChdbConnection({ path }) as unknown as ClientConnection;

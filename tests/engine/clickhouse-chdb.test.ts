@@ -284,5 +284,12 @@ describe('ClickHouse engine on chdb', () => {
     expect((await clickhouse.query('SELECT 1 AS x')).rows).toEqual([{ x: 1 }]);
     const other = await failure(openEngine(`chdb:${join(dir, 'two')}`));
     expect(other.code).toBe('CONFLICT');
+    // Once the first directory's last engine has closed, another directory opens (its own data).
+    await clickhouse.close();
+    clickhouse = await openEngine(`chdb:${join(dir, 'two')}`);
+    const tables = await clickhouse.query(
+      "SELECT count() AS c FROM system.tables WHERE database = currentDatabase() AND name = 'kept'",
+    );
+    expect(tables.rows).toEqual([{ c: 0 }]);
   });
 });
