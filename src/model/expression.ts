@@ -9,7 +9,8 @@ const FUNCTION_REF = /^fn:([a-z_]+)$/;
 /**
  * Functions model SQL may call as `{fn:name}(args)`, for SQL both engines accept: the dialect
  * writes each (docs/dialects.md). `date_diff` and `date_part` take the unit as a quoted literal
- * first (`{fn:date_diff}('day', a, b)`), the quantiles the fraction (`{fn:quantile_cont}(0.9, x)`).
+ * first (`{fn:date_diff}('day', a, b)`), the quantiles the fraction (`{fn:quantile_cont}(0.9, x)`);
+ * `to_double` and the other `to_…` are casts that keep NULL (a plain CAST in ClickHouse refuses it).
  */
 export const MODEL_FUNCTIONS = [
   'date_diff',
@@ -25,6 +26,11 @@ export const MODEL_FUNCTIONS = [
   'string_agg',
   'greatest',
   'least',
+  'to_double',
+  'to_bigint',
+  'to_text',
+  'to_timestamp',
+  'to_date',
 ] as const;
 
 export interface ExprParseIssue {

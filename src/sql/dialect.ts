@@ -157,6 +157,7 @@ export const baseDialect: Dialect = {
     // Without IS NOT DISTINCT FROM (render writes that where the flag says it exists).
     null_safe_equals: ([a, b]) => `(${a} = ${b} OR (${a} IS NULL AND ${b} IS NULL))`,
     now: () => 'current_timestamp',
+    as_boolean: ([a]) => a!,
   },
   supportsAggregateFilter: false,
   supportsGroupingSets: true,

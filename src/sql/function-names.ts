@@ -50,6 +50,8 @@ export const FUNCTION_NAMES = [
   'null_safe_equals',
   // () → the database's clock (where no query clock is pinned)
   'now',
+  // (condition) → its truth as a boolean value (ClickHouse's comparisons give 0/1 otherwise)
+  'as_boolean',
 ] as const;
 
 export type FunctionName = (typeof FUNCTION_NAMES)[number];

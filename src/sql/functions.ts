@@ -48,6 +48,7 @@ export const fn = {
   stringAgg: (x: SqlNode, separator: SqlNode) => call('string_agg', [x, separator]),
   nullSafeEquals: (a: SqlNode, b: SqlNode) => call('null_safe_equals', [a, b]),
   now: () => call('now', []),
+  asBoolean: (condition: SqlNode) => call('as_boolean', [condition]),
 };
 
 /** `CAST(expr AS type)` by logical type (`'timestamp'`, `'decimal(18,4)'`, `'text[]'`). */

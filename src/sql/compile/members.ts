@@ -86,9 +86,13 @@ export class MemberCompiler {
     return this.expr(d.sql, d.cube);
   }
 
-  /** A query dimension: time dimensions with a granularity are bucketed (in the query's zone). */
+  /**
+   * A query dimension: time dimensions with a granularity are bucketed (in the query's zone),
+   * boolean ones answer true/false on every engine.
+   */
   queryDimension(d: LogicalDimension, timezone: string | undefined): SqlNode {
     const e = this.dimension(d.dimension);
+    if (d.dimension.type === 'boolean') return fn.asBoolean(e);
     return d.granularity ? timeBucket(d.granularity, e, d.dimension.calendarDate ? undefined : timezone) : e;
   }
 

@@ -1,6 +1,15 @@
 import type { ExprPart } from '../../model/types';
-import type { CallNode, SqlNode } from '../ast';
-import { fn } from '../functions';
+import type { SqlNode } from '../ast';
+import { cast, fn } from '../functions';
+
+/** The model's casts, by the logical type they give. */
+const CASTS: Record<string, string> = {
+  to_double: 'double',
+  to_bigint: 'bigint',
+  to_text: 'text',
+  to_timestamp: 'timestamp',
+  to_date: 'date',
+};
 
 /** A model expression's parts with each `{fn:name}(…)` gathered into one call. */
 export type ExprItem =
@@ -106,15 +115,20 @@ function fraction(arg: readonly ExprItem[] | undefined): number {
   return Number(text);
 }
 
-/** The function-table node of a model function call, given its arguments compiled. */
+/** The function-table (or cast) node of a model function call, given its arguments compiled. */
 export function modelCall(
   name: string,
   raw: readonly (readonly ExprItem[])[],
   args: readonly SqlNode[],
-): CallNode {
+): SqlNode {
   const count = (n: number) => {
     if (args.length !== n) throw new Error(`{fn:${name}} takes ${n} arguments, not ${args.length}`);
   };
+  const type = CASTS[name];
+  if (type !== undefined) {
+    count(1);
+    return cast(args[0]!, type);
+  }
   switch (name) {
     case 'date_diff':
       count(3);

@@ -73,4 +73,5 @@ export const clickhouseFunctions: FunctionTable = {
   string_agg: ([x, sep]) => `if(count(${x}) = 0, NULL, arrayStringConcat(groupArray(${x}), ${sep}))`,
   null_safe_equals: ([a, b]) => `isNotDistinctFrom(${a}, ${b})`,
   now: () => `now64(6, 'UTC')`,
+  as_boolean: ([a]) => `toBool(${a})`,
 };

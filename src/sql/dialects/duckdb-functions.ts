@@ -49,4 +49,6 @@ export const duckdbFunctions: FunctionTable = {
   string_agg: ([x, sep]) => `string_agg(${x}, ${sep})`,
   null_safe_equals: ([a, b]) => `${a} IS NOT DISTINCT FROM ${b}`,
   now: () => 'current_timestamp',
+  // A condition is a BOOLEAN already.
+  as_boolean: ([a]) => a!,
 };
