@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Engine } from '../engine';
 import { CONTRACTS } from '../etl';
 import type { Model } from '../model/types';
-import { baseDialect, ident, raw, render, type SqlNode, sql } from '../sql';
+import { clickhouseDialect, ident, raw, render, sql } from '../sql';
 import { type MappedColumn, mapColumn } from './clickhouse-types';
 import type { Cluster } from './cluster';
 import {
@@ -144,7 +144,7 @@ function integer(n: number): string {
 
 async function publishTable(ctx: TableContext, prior: PublishedState | undefined): Promise<TableResult> {
   const started = performance.now();
-  const { from, to, table, columns } = ctx;
+  const { from, table, columns } = ctx;
   const contract = CONTRACTS.find((c) => c.table === table.name);
   const layout = layoutOf(table, columns, contract?.naturalKey ?? []);
   const definition = definitionOf(columns, layout, ctx.cluster);
@@ -225,7 +225,7 @@ function definitionOf(
 ): string {
   const ddl = createMergeTree('db', 't', columns, layout);
   const shard = cluster ? createDistributed('db', 't', 'l', cluster.name, columns, layout) : raw('');
-  return `${render(ddl, baseDialect).text}\n${render(shard, baseDialect).text}`.trim();
+  return `${render(ddl, clickhouseDialect).text}\n${render(shard, clickhouseDialect).text}`.trim();
 }
 
 /**
@@ -243,7 +243,7 @@ async function staleReason(
   for (const { target, where } of readersOf(ctx.table, ctx.to, ctx.cluster)) {
     if (!(await exists(target, ctx.table.name))) return `missing in ClickHouse (${where})`;
     const [row] = await target.rows(
-      sql`SELECT toString(count()) AS n FROM ${identOf(target, ctx.table.name)}`,
+      sql`SELECT toString(count()) AS n FROM ${ident(target.database, ctx.table.name)}`,
     );
     const n = Number(row?.['n']);
     if (n !== prior.rows) return `ClickHouse holds ${n} rows (${where}), the last publish left ${prior.rows}`;
@@ -252,13 +252,9 @@ async function staleReason(
 }
 
 async function exists(target: ClickHouseTarget, name: string): Promise<boolean> {
-  const rows = await target.rows(sql`SHOW TABLES FROM ${raw(quoted(target.database))}`);
+  const rows = await target.rows(sql`SHOW TABLES FROM ${ident(target.database)}`);
   return rows.some((r) => r['name'] === name);
 }
-
-const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const identOf = (target: ClickHouseTarget, name: string): SqlNode =>
-  raw(`${quoted(target.database)}.${quoted(name)}`);
 
 async function insertAll(
   target: ClickHouseTarget,

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { type ClickHouseConnection, connectClickHouse } from '../engine/clickhouse-connection';
 import { AppError } from '../errors';
-import { baseDialect, type Dialect, ident, render, type SqlNode } from '../sql';
+import { clickhouseDialect, ident, render, type SqlNode } from '../sql';
 import { type Capabilities, capabilitiesOf } from './clickhouse-types';
 
 // The one file that knows how publish talks to ClickHouse: `@clickhouse/client` over HTTP, or the
@@ -24,15 +25,9 @@ export interface ClickHouseTarget {
   close(): Promise<void>;
 }
 
-// No statement of publish carries a value (identifiers and type names only); the placeholder
-// is ClickHouse's typed form should one ever do.
-const DIALECT: Dialect = {
-  ...baseDialect,
-  name: 'clickhouse-publish',
-  placeholder: (i, type) => `{p${i}:${type ?? 'String'}}`,
-};
-
-type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
+// No statement of publish carries a value (identifiers and type names only), so the text
+// runs on 18.16 too, which binds no query parameters.
+const DIALECT = clickhouseDialect;
 
 function text(statement: SqlNode): { query: string; query_params: Record<string, unknown> } {
   const r = render(statement, DIALECT);
@@ -84,29 +79,21 @@ export function redact(url: string): string {
 /** Connects to the target and creates its database if it is missing. */
 export async function openTarget(url: string): Promise<ClickHouseTarget> {
   const parsed = parseTargetUrl(url);
-  let client: ClickHouseClient;
-  if (parsed.kind === 'chdb') {
-    const { createChdbConnection } = await import('chdb/connection');
-    // chdb implements the Connection of its own copy of @clickhouse/client-common, whose
-    // settings type differs from the client's only by declaration identity.
-    const connection = createChdbConnection({ path: parsed.dir }) as unknown as ClientConnection;
-    client = createClient({ connection });
-  } else {
-    client = createClient({
-      url: parsed.origin,
-      username: parsed.username,
-      password: parsed.password,
-      // A chunk's insert may take minutes on a loaded server; progress headers keep the idle
-      // connection from being cut by proxies meanwhile (one header every 100 s).
-      request_timeout: 600_000,
-      clickhouse_settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '100000' },
-    });
+  // The connection is the engine's (chdb binds one directory per process, shared by every
+  // engine on it). Over HTTP it is opened without a database: the database may not exist yet,
+  // and every statement here names it.
+  let location = url;
+  if (parsed.kind === 'http') {
+    const u = new URL(url);
+    u.pathname = '/';
+    location = u.href;
   }
-  const target = new ClientTarget(client, redact(url), parsed.database, parsed.kind === 'chdb');
+  const connection = await connectClickHouse(location);
+  const target = new ClientTarget(connection, redact(url), parsed.database, parsed.kind === 'chdb');
   try {
     await target.connect();
   } catch (e) {
-    await client.close();
+    await connection.close();
     throw e;
   }
   return target;
@@ -116,13 +103,16 @@ class ClientTarget implements ClickHouseTarget {
   version = '';
   caps: Capabilities = capabilitiesOf('0');
   private settings = new Set<string>();
+  private readonly client: ClickHouseClient;
 
   constructor(
-    private readonly client: ClickHouseClient,
+    private readonly connection: ClickHouseConnection,
     readonly label: string,
     readonly database: string,
     readonly local: boolean,
-  ) {}
+  ) {
+    this.client = connection.client;
+  }
 
   async connect(): Promise<void> {
     const [v] = await this.rowsOf({ query: 'SELECT version() AS v', query_params: {} });
@@ -187,7 +177,7 @@ class ClientTarget implements ClickHouseTarget {
   }
 
   close(): Promise<void> {
-    return this.client.close();
+    return this.connection.close();
   }
 
   /**
@@ -214,7 +204,7 @@ class ClientTarget implements ClickHouseTarget {
    */
   private async run<T>(body: () => Promise<T>): Promise<T> {
     try {
-      return await body();
+      return await this.connection.run(body);
     } catch (e) {
       if (e instanceof AppError) throw e;
       const { code, type } = e as { code?: string; type?: string };
