@@ -207,6 +207,21 @@ describe('ClickHouse engine on chdb', () => {
     expect((await clickhouse.query('SELECT number FROM numbers(50)')).rows).toHaveLength(50);
   });
 
+  it("keeps each of many concurrent requests to its own limits (chdb's settings are per session)", async () => {
+    const outcomes = await Promise.all(
+      [3, undefined, 2, undefined, 4].map((maxRows, i) =>
+        clickhouse
+          .query(`SELECT number FROM numbers(${3 + i})`, maxRows === undefined ? {} : { maxRows })
+          .then(
+            (r) => r.rows.length,
+            (e: AppError) => e.code,
+          ),
+      ),
+    );
+    // numbers(3..7): 3 rows under 3 pass, 4 rows unlimited, 5 rows over 2 fail, 6 unlimited, 7 over 4 fail.
+    expect(outcomes).toEqual([3, 4, 'ROW_LIMIT_EXCEEDED', 6, 'ROW_LIMIT_EXCEEDED']);
+  });
+
   it('interrupts a long query at its time limit with QUERY_TIMEOUT, and the engine goes on', async () => {
     const started = Date.now();
     const e = await failure(clickhouse.query(ENDLESS, { timeoutMs: 300 }));

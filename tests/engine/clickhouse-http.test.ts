@@ -104,6 +104,21 @@ describe('ClickHouse engine over HTTP on a clickhouse-server 18.16', () => {
     expect((await failure(engine.query('SELECT count() FROM scratch'))).code).toBe('ENGINE_FAILED');
   });
 
+  it("runs a session's concurrent requests one after another (a server refuses two at once in one session)", async () => {
+    const counts = await engine.withSession(async (session) => {
+      await session.exec('CREATE TEMPORARY TABLE parallel (n UInt64)');
+      // Large enough to overlap: sent at once, the server answers all but one "session is locked".
+      await Promise.all(
+        [1, 2, 3, 4].map((n) =>
+          session.exec(`INSERT INTO parallel SELECT number FROM numbers(${n * 200_000})`),
+        ),
+      );
+      return (await session.query('SELECT count() AS c, sum(n) AS s FROM parallel')).rows;
+    });
+    // numbers(k) for k = 200,000 … 800,000: 2,000,000 rows, each summing k(k-1)/2.
+    expect(counts).toEqual([{ c: 2_000_000, s: 599_999_000_000 }]);
+  });
+
   it('maps an unknown column onto the catalogue without the engine text', async () => {
     const e = await failure(engine.query('SELECT nosuchcolumn FROM system.one'));
     expect(e.code).toBe('ENGINE_FAILED');
