@@ -218,6 +218,18 @@ describe('rapport publish into in-process ClickHouse (chdb)', () => {
     ]);
   });
 
+  it('republishes a table whole when ClickHouse holds other rows than the last publish left', async () => {
+    // As if a publish had died after its insert and before recording it, or someone wrote there.
+    await target.command(raw('INSERT INTO fact_interactions SELECT * FROM fact_interactions LIMIT 2'));
+    const next = await publish({ from: engine, to: target, model });
+    const interactions = byTable(next).get('fact_interactions');
+    expect(interactions?.mode).toBe('whole');
+    expect(interactions?.reason).toMatch(/^ClickHouse holds \d+ rows \(all\), the last publish left \d+$/);
+    expect(await clickhouseSide(engine, target, 'fact_interactions')).toEqual(
+      await duckdbSide(engine, 'fact_interactions'),
+    );
+  });
+
   it('reports throughput', () => {
     const copied = first.tables.reduce((n, t) => n + t.copied, 0);
     const seconds = first.tables.reduce((n, t) => n + t.seconds, 0);
