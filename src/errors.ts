@@ -20,6 +20,10 @@ export const ERROR_CATALOGUE = {
   NOT_ACCEPTABLE: { status: 406, title: 'The requested format is not available' },
   CONFLICT: { status: 409, title: 'The resource already exists or is busy' },
   UNSUPPORTED_FEATURE: { status: 422, title: 'The feature is not supported here' },
+  REPORT_ENGINE_UNSUPPORTED: {
+    status: 422,
+    title: 'The report does not run on the warehouse engine in use',
+  },
   ROW_LIMIT_EXCEEDED: { status: 422, title: 'The result has more rows than allowed' },
   WORK_LIMIT_EXCEEDED: { status: 422, title: 'The request asks for more computation than allowed' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is larger than allowed' },

@@ -2,6 +2,7 @@ import { annotationOf } from '../cube';
 import type { Row } from '../engine';
 import { AppError, ERROR_CATALOGUE } from '../errors';
 import type { CubeQuery } from '../query/schema';
+import { assertReportRunsOn } from '../reports/common/definition';
 import { parseParams } from '../reports/common/params';
 import { getReport } from '../reports/registry';
 import type { FieldInfo, VegaLiteSpec } from './charts/fields';
@@ -136,6 +137,7 @@ async function reportTile(
   out: TileResult,
 ) {
   const report = getReport(tile.report!);
+  assertReportRunsOn(report, s.reports);
   const base = { ...tile.params } as Record<string, unknown>;
   const population = (extra: unknown[]) => ({
     ...base,

@@ -1,7 +1,7 @@
 import { tableFromJSON, tableToIPC } from 'apache-arrow';
 import type { ReportContext } from './common/context';
 import { rowsToCsv } from './common/csv';
-import type { ListedValues, ReportOutput } from './common/definition';
+import { assertReportRunsOn, type ListedValues, type ReportOutput } from './common/definition';
 import { parseParams } from './common/params';
 import { getReport } from './registry';
 
@@ -17,10 +17,11 @@ export async function runReport(
   mayList?: (listed: ListedValues) => void,
 ): Promise<{ output?: ReportOutput; stream?: AsyncIterable<Uint8Array> }> {
   const report = getReport(name);
+  assertReportRunsOn(report, ctx);
   const params = parseParams(report.schema, input, name);
   for (const listed of report.lists?.(params, format) ?? []) mayList?.(listed);
   if (format !== 'json' && report.table) {
-    // Per-customer outputs go straight from DuckDB to the client, never as JS objects.
+    // Per-customer outputs go straight from the engine to the client, never as JS objects.
     const { sql } = await report.table(ctx, params);
     return { stream: ctx.engine.stream(sql, format) };
   }

@@ -42,6 +42,12 @@ declare module 'fastify' {
 /** Builds the HTTP app without listening, so tests can `inject()` requests. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const limits = serverLimits(deps.engine, deps.limits, deps.queryTimeoutMs);
+  // Analytical reads under the same limits; a separate warehouse gets its own heavy-query cap
+  // (a report holding a warehouse permit may still read state without waiting for a second one).
+  const warehouse =
+    deps.warehouse === undefined || deps.warehouse === deps.engine
+      ? limits
+      : serverLimits(deps.warehouse, deps.limits, deps.queryTimeoutMs);
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: limits.settings.bodyLimitBytes,
@@ -75,7 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', () => auth.close());
   let version = await warehouseVersion(deps.engine);
   const queries = new QueryService({
-    engine: limits.engine,
+    engine: warehouse.engine,
     // The requesting user's model (access rules), the full one outside a request.
     get model() {
       return currentModel(model);
@@ -100,8 +106,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const ctx: AppContext = {
     ...deps,
     engine: limits.engine,
+    warehouse: warehouse.engine,
     limits: limits.settings,
-    queryLoad: () => limits.engine.load,
+    queryLoad: () => warehouse.engine.load,
     get model() {
       return currentModel(model);
     },

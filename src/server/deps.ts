@@ -6,7 +6,18 @@ import type { Model } from '../model/types';
 import type { LimitSettings } from './limits/settings';
 
 export interface AppDeps {
+  /**
+   * The embedded DuckDB: application state (ETL runs and rejects, users, keys, audit, segments,
+   * questions, subscriptions, target groups, …), the ETL's loads and the warehouse version.
+   */
   readonly engine: Engine;
+  /**
+   * The engine analytical reads go to: cube queries (/v1/query, the Cube routes, dashboards'
+   * cube tiles and KPIs, drill) and reports [`engine`]. A ClickHouse holding a published copy
+   * of the star schema (`rapport serve --clickhouse URL`); the data version still comes from
+   * `engine`'s run log, which the published copy mirrors.
+   */
+  readonly warehouse?: Engine;
   /** The project root: etl/, cubes/, dashboards/ and relative source paths. */
   readonly root: string;
   /** fastify's logger option: pino JSON by default in `rapport serve`, off in tests. */
@@ -31,6 +42,8 @@ export interface AppDeps {
 export interface AppContext extends AppDeps {
   readonly model: Model;
   readonly queries: QueryService;
+  /** The warehouse engine (`deps.warehouse ?? deps.engine`) under the limits. */
+  readonly warehouse: Engine;
   /** The limits in force; `engine` above is the inner engine wrapped in them. */
   readonly limits: LimitSettings;
   /** Queries running under the heavy-query cap, and queries waiting for their turn. */

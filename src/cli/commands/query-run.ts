@@ -7,12 +7,21 @@ import { AppError } from '../../errors';
 import { pinnedNow, warehouseVersion } from '../../etl';
 import { loadModel } from '../../model/load';
 import { duckdbDialect } from '../../sql';
-import { clockOf, projectRoot, warehousePath, withWarehouse } from '../context';
+import {
+  clickhouseUrl,
+  clockOf,
+  projectRoot,
+  warehousePath,
+  withWarehouse,
+  withWarehouses,
+} from '../context';
 import { QUERY_FORMATS } from '../specs';
 import { formatTable } from '../table';
 
 export interface QueryOptions {
   db?: string;
+  /** The ClickHouse that answers instead of the DuckDB file [$RAPPORT_CLICKHOUSE_URL]. */
+  clickhouse?: string;
   format: string;
   out?: string;
 }
@@ -34,10 +43,11 @@ export async function query(json: string, opts: QueryOptions): Promise<void> {
   }
   const q = parseJson(json);
   const model = loadModel(join(projectRoot(), 'cubes'));
-  await withWarehouse(opts.db, async (engine) => {
-    const version = await warehouseVersion(engine);
-    const { now } = await clockOf(engine);
-    const service = new QueryService({ engine, model, version: () => version, now });
+  await withWarehouses(opts.db, clickhouseUrl(opts.clickhouse), async ({ state, warehouse }) => {
+    // The data version and the clock are the run log's, in DuckDB (publish mirrors its runs).
+    const version = await warehouseVersion(state);
+    const { now } = await clockOf(state);
+    const service = new QueryService({ engine: warehouse, model, version: () => version, now });
     const out = opts.out ? createWriteStream(opts.out) : process.stdout;
     if (opts.format === 'csv' || opts.format === 'arrow') {
       const stream = await service.stream(q, opts.format);

@@ -11,6 +11,10 @@ export function registerQuery(program: Command): void {
       'the query, e.g. \'{"measures":["orders.revenue"],"dimensions":["customers.region"]}\'',
     )
     .option('--db <path>', 'warehouse file')
+    .option(
+      '--clickhouse <url>',
+      'the ClickHouse that answers cube queries and reports (a copy made by rapport publish): http(s)://user:password@host:port/database or chdb:DIR [$RAPPORT_CLICKHOUSE_URL]',
+    )
     .option('-f, --format <format>', `output: ${QUERY_FORMATS.join(', ')}`, 'table')
     .option('-o, --out <file>', 'write to a file instead of standard output')
     .action(async (json: string, opts: QueryOptions) => (await import('./query-run')).query(json, opts));

@@ -6,7 +6,7 @@ import { AppError } from '../../errors';
 import { loadModel } from '../../model/load';
 import { getReport } from '../../reports/registry';
 import { runReport } from '../../reports/run';
-import { clockOf, projectRoot, withWarehouse } from '../context';
+import { clickhouseUrl, clockOf, projectRoot, withWarehouses } from '../context';
 import { checkParams, paramsFromArgs } from '../report-args';
 import { paramField } from '../report-schema';
 import { REPORT_FORMATS, REPORT_VALUE_FLAGS } from '../specs';
@@ -14,6 +14,8 @@ import { formatTable } from '../table';
 
 export interface ReportOptions {
   db?: string;
+  /** The ClickHouse the report reads instead of the DuckDB file [$RAPPORT_CLICKHOUSE_URL]. */
+  clickhouse?: string;
   asOf?: string;
   format: string;
   out?: string;
@@ -42,8 +44,8 @@ export async function report(name: string, opts: ReportOptions, args: readonly s
   // Before the warehouse opens: a mistake is named by its flag.
   checkParams(definition.schema, params, name);
   const model = loadModel(join(projectRoot(), 'cubes'));
-  await withWarehouse(opts.db, async (engine) => {
-    const ctx = { engine, model, now: (await clockOf(engine)).now };
+  await withWarehouses(opts.db, clickhouseUrl(opts.clickhouse), async ({ state, warehouse }) => {
+    const ctx = { engine: warehouse, state, model, now: (await clockOf(state)).now };
     const format = opts.format === 'table' ? 'json' : (opts.format as 'json' | 'csv');
     const result = await runReport(ctx, name, params, format);
     const out = opts.out ? createWriteStream(opts.out) : process.stdout;

@@ -20,6 +20,10 @@ export function registerReport(program: Command): void {
     .description(`run a report: ${REPORT_NAMES.join(', ')}`)
     .argument('<name>', 'the report')
     .option('--db <path>', 'warehouse file')
+    .option(
+      '--clickhouse <url>',
+      'the ClickHouse that answers cube queries and reports (a copy made by rapport publish): http(s)://user:password@host:port/database or chdb:DIR [$RAPPORT_CLICKHOUSE_URL]',
+    )
     .option('--as-of <date>', 'the reference date (YYYY-MM-DD)')
     .option('-f, --format <format>', `output: ${REPORT_FORMATS.join(', ')}`, 'table')
     .option('-o, --out <file>', 'write to a file')

@@ -5,13 +5,21 @@ import { describeClock, type RunRecord, selectJobs, warehouseClock } from '../..
 import { buildApp } from '../../server/app';
 import { assertBindable, LOCAL_MODE_NOTICE } from '../../server/auth/local-mode';
 import { LIMIT_SOURCES, resolveLimits } from '../../server/limits';
-import { openWarehouse, projectRoot, warehousePath } from '../context';
+import {
+  clickhouseUrl,
+  openClickHouseWarehouse,
+  openWarehouse,
+  projectRoot,
+  warehousePath,
+} from '../context';
 import { LIMIT_KEYS } from '../specs';
 import { formatTable } from '../table';
 import { runJobsWithProgress } from './etl-run';
 
 export interface ServeOptions {
   db?: string;
+  /** The ClickHouse that answers cube queries and reports [$RAPPORT_CLICKHOUSE_URL]. */
+  clickhouse?: string;
   port: string;
   host: string;
   /** The limit flags, under commander's camel-case names (`--rate-limit` → `rateLimit`). */
@@ -38,11 +46,20 @@ export async function serve(opts: ServeOptions): Promise<void> {
   );
   // Two connections per query slot (a report may hold one while it runs another) plus two
   // outside the cap: one for /health and one for an ETL load.
-  const { engine, path } = await openWarehouse(opts.db, { poolSize: limits.maxConcurrentQueries * 2 + 2 });
+  // ClickHouse first: a wrong URL or an unreachable server stops here, before the file is locked.
+  const url = clickhouseUrl(opts.clickhouse);
+  const warehouse = url === undefined ? undefined : await openClickHouseWarehouse(url);
+  const { engine, path } = await openWarehouse(opts.db, {
+    poolSize: limits.maxConcurrentQueries * 2 + 2,
+  }).catch(async (e: unknown) => {
+    await warehouse?.close();
+    throw e;
+  });
   const clock = await warehouseClock(engine, projectRoot());
   const { now } = clock;
   const app = await buildApp({
     engine,
+    ...(warehouse === undefined ? {} : { warehouse }),
     root: projectRoot(),
     now,
     logger: { level: process.env['LOG_LEVEL'] ?? 'info' },
@@ -55,6 +72,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     } catch (e) {
       await app.close();
       await engine.close();
+      await warehouse?.close();
       throw e;
     }
     process.stderr.write(`${LOCAL_MODE_NOTICE}\n`);
@@ -68,13 +86,19 @@ export async function serve(opts: ServeOptions): Promise<void> {
   const close = async () => {
     await app.close();
     await engine.close();
+    await warehouse?.close();
     process.exit(0);
   };
   process.once('SIGINT', close);
   process.once('SIGTERM', close);
   await app.listen({ port, host: opts.host });
   app.log.info(
-    { warehouse: path, now: describeClock(clock), limits },
+    {
+      warehouse: path,
+      ...(url === undefined ? {} : { clickhouse: url.replace(/^(https?:\/\/[^:/@]*:)[^@]*@/, '$1***@') }),
+      now: describeClock(clock),
+      limits,
+    },
     `rapport serving on http://${opts.host}:${port}`,
   );
   const bound = (app.server.address() as AddressInfo | null)?.port ?? port;

@@ -22,6 +22,10 @@ export function registerServe(program: Command): void {
     withLimitOptions(
       c
         .option('--db <path>', 'warehouse file (default data/warehouse.duckdb or $RAPPORT_DB)')
+        .option(
+          '--clickhouse <url>',
+          'the ClickHouse that answers cube queries and reports (a copy made by rapport publish): http(s)://user:password@host:port/database or chdb:DIR [$RAPPORT_CLICKHOUSE_URL]',
+        )
         .option('-p, --port <port>', 'port', process.env['PORT'] ?? '3000')
         .option('--host <host>', 'interface to listen on', process.env['HOST'] ?? '127.0.0.1'),
     ).addHelpText('after', limitsHelp());

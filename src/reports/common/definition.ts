@@ -1,7 +1,14 @@
 import type { z } from 'zod';
 import type { Row } from '../../engine';
+import { AppError } from '../../errors';
 import type { SqlNode } from '../../sql';
 import type { ReportContext } from './context';
+
+/** The engines a report's SQL is written for, by dialect name (`duckdb`, `clickhouse`). */
+export type ReportEngine = 'duckdb' | 'clickhouse';
+
+/** Reports that declare no `engines` run on DuckDB only: their SQL predates the ClickHouse dialect. */
+export const DEFAULT_REPORT_ENGINES: readonly ReportEngine[] = ['duckdb'];
 
 /** Rows of a report in its documented column order: what `--format table|csv` prints. */
 export interface ReportRows {
@@ -41,6 +48,38 @@ export interface ReportDefinition<P = unknown> {
    * series keys, customer ids as rows): the server checks that the user may list them.
    */
   lists?(params: P, format: 'json' | 'csv' | 'arrow'): readonly ListedValues[];
+  /**
+   * The warehouse engines the report's SQL runs on [DEFAULT_REPORT_ENGINES: DuckDB only]. A
+   * report is widened here once its SQL goes through the AST and the dialect and a parity test
+   * shows both engines answer alike.
+   */
+  readonly engines?: readonly ReportEngine[];
+}
+
+/** Whether `report` runs on an engine whose dialect is `dialect`. */
+export function reportRunsOn(
+  report: { readonly engines?: readonly ReportEngine[] },
+  dialect: string,
+): boolean {
+  return (report.engines ?? DEFAULT_REPORT_ENGINES).some((e) => e === dialect);
+}
+
+/**
+ * Refuses a report on a warehouse engine its SQL is not written for, before any SQL is sent:
+ * the engine's own error would be a syntax error about DuckDB text, and a 502.
+ */
+export function assertReportRunsOn(
+  report: { readonly name: string; readonly engines?: readonly ReportEngine[] },
+  ctx: Pick<ReportContext, 'engine'>,
+): void {
+  const dialect = ctx.engine.dialect.name;
+  if (reportRunsOn(report, dialect)) return;
+  const engines = report.engines ?? DEFAULT_REPORT_ENGINES;
+  throw new AppError(
+    'REPORT_ENGINE_UNSUPPORTED',
+    `the report "${report.name}" does not run on ${dialect} yet (it runs on ${engines.join(', ')}); serve it from the embedded DuckDB warehouse (without --clickhouse)`,
+    { report: report.name, engine: dialect, engines: [...engines] },
+  );
 }
 
 export function defineReport<P>(d: ReportDefinition<P>): ReportDefinition<P> {

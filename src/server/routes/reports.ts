@@ -15,7 +15,9 @@ import { negotiate } from './query';
 export function reportContext(ctx: AppContext): ReportContext {
   // A getter: contexts built once (Customer 360) still read the requesting user's model.
   return {
-    engine: ctx.engine,
+    // Reports read the warehouse and write application state (segments, target groups) to DuckDB.
+    engine: ctx.warehouse,
+    state: ctx.engine,
     get model() {
       return ctx.model;
     },
