@@ -18,7 +18,10 @@ const WIDE_INTEGERS = new Set(['Int64', 'UInt64', 'Int128', 'UInt128', 'Int256',
 /** A quoted (or, from a server that ignores the setting, unquoted) wide integer. */
 function safeInteger(value: unknown): JsonValue {
   if (typeof value === 'number') return value;
-  const b = BigInt(value as string);
+  const text = value as string;
+  // Up to 15 digits is below 2^53: a number without the BigInt detour (most values).
+  if (text.length <= 15) return Number(text);
+  const b = BigInt(text);
   return b <= MAX_SAFE && b >= MIN_SAFE ? Number(b) : b.toString();
 }
 
