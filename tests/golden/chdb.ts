@@ -102,3 +102,16 @@ export async function copyRows(
     await client.command({ query: `INSERT INTO \`${t}\` SELECT * FROM file('${file}', Parquet)` });
   }
 }
+
+/**
+ * A value as both engines' JSON can be compared: timestamps and dates as ISO to the millisecond
+ * (DuckDB returns a bucketed date column as a date, ClickHouse as a timestamp at midnight),
+ * numbers to 9 significant digits (the engines sum in other orders).
+ */
+export function comparable(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isInteger(v) ? v : Number(v.toPrecision(9));
+  if (typeof v !== 'string') return v;
+  const ts = /^(\d{4}-\d\d-\d\d)(?:[ T](\d\d:\d\d:\d\d)(?:\.(\d+))?)?$/.exec(v);
+  if (!ts) return v;
+  return `${ts[1]}T${ts[2] ?? '00:00:00'}.${(ts[3] ?? '').padEnd(3, '0').slice(0, 3)}`;
+}

@@ -11,7 +11,7 @@ import { baseDialect, clickhouseDialect, type Dialect, duckdbDialect, render } f
 import { compileQuery } from '../../src/sql/compile/query';
 import { loadDemo } from '../helpers/demo';
 import { memoryWarehouse, scratchDir } from '../helpers/warehouse';
-import { copyRows, copySchema, HAS_CHDB, namedParams, openChdb } from './chdb';
+import { comparable, copyRows, copySchema, HAS_CHDB, namedParams, openChdb } from './chdb';
 import { FIXTURES, fixtureNames, NOW } from './support';
 
 /**
@@ -159,19 +159,6 @@ describe.runIf(HAS_CHDB)('ClickHouse text runs on in-process ClickHouse (chdb), 
     expect(rows.length).toBe(emptyRows(logical));
   });
 });
-
-/**
- * A value as both engines' JSON can be compared: timestamps and dates as ISO to the millisecond
- * (DuckDB returns a bucketed date column as a date, ClickHouse as a timestamp at midnight),
- * numbers to 9 significant digits (the engines sum in other orders).
- */
-function comparable(v: unknown): unknown {
-  if (typeof v === 'number') return Number.isInteger(v) ? v : Number(v.toPrecision(9));
-  if (typeof v !== 'string') return v;
-  const ts = /^(\d{4}-\d\d-\d\d)(?:[ T](\d\d:\d\d:\d\d)(?:\.(\d+))?)?$/.exec(v);
-  if (!ts) return v;
-  return `${ts[1]}T${ts[2] ?? '00:00:00'}.${(ts[3] ?? '').padEnd(3, '0').slice(0, 3)}`;
-}
 
 function rowsOf(rows: readonly Record<string, unknown>[]): string[] {
   return rows.map((r) => JSON.stringify(Object.entries(r).map(([k, v]) => [k, comparable(v)]))).sort();

@@ -42,7 +42,11 @@ export const duckdbFunctions: FunctionTable = {
   array_contains: ([a, x]) => `list_contains(${a}, ${x})`,
   unnest: ([a]) => `unnest(${a})`,
   series: ([a, b]) => `unnest(generate_series(${a}, ${b}))`,
-  time_series: ([a, b], n) => `unnest(generate_series(${a}, ${b}, INTERVAL 1 ${unit(n.unit).toUpperCase()}))`,
+  // start + i units (not repeated steps, which would stick at the 28th after February).
+  time_series: ([a, b], n) => {
+    const u = unit(n.unit);
+    return `unnest(list_transform(range(0, date_diff('${u}', ${a}, ${b}) + 1), i -> ${a} + INTERVAL (i) ${u.toUpperCase()}))`;
+  },
   hash: (xs) => `hash(${xs.join(', ')})`,
   greatest: (xs) => `greatest(${xs.join(', ')})`,
   least: (xs) => `least(${xs.join(', ')})`,
