@@ -98,6 +98,29 @@ describe('ClickHouse engine on chdb', () => {
     expect(ch.rows).toEqual([expected]);
   });
 
+  it('converts inside Nullable and Array, and any DateTime64 precision, as DuckDB gives them', async () => {
+    const ch = await clickhouse.query(
+      `SELECT [toUInt64('18446744073709551615'), NULL, 7] AS a,
+              toDateTime64('2024-01-31 10:00:00.5', 1) AS t1,
+              toDateTime64('2024-01-31 10:00:00', 0) AS t0,
+              CAST(NULL AS Nullable(DateTime64(3))) AS tn`,
+    );
+    const duck = await duckdb.query(
+      `SELECT [CAST('18446744073709551615' AS UBIGINT), NULL, 7] AS a,
+              CAST('2024-01-31 10:00:00.5' AS TIMESTAMP) AS t1,
+              CAST('2024-01-31 10:00:00' AS TIMESTAMP) AS t0,
+              CAST(NULL AS TIMESTAMP) AS tn`,
+    );
+    const expected = {
+      a: ['18446744073709551615', null, 7],
+      t1: '2024-01-31T10:00:00.500',
+      t0: '2024-01-31T10:00:00.000',
+      tn: null,
+    };
+    expect(duck.rows).toEqual([expected]);
+    expect(ch.rows).toEqual([expected]);
+  });
+
   it("names columns with ClickHouse's types", async () => {
     const result = await clickhouse.query(
       "SELECT toInt64(1) AS i, toNullable('x') AS s, toDateTime64('2024-01-01 00:00:00', 6) AS t WHERE 1 = 0",
