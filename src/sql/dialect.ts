@@ -70,6 +70,11 @@ export interface Dialect {
    * `orders`.`count` wherever both could be meant, so there aliases carry `:` inside the query.
    */
   readonly supportsDottedAliases: boolean;
+  /**
+   * A SETTINGS clause a select with grouping sets needs, if any: ClickHouse fills a rolled-up
+   * key with its type's default ('' or 0) unless told to use NULL, as SQL does.
+   */
+  readonly groupingSetsSettings?: string;
 }
 
 const TYPE_NAMES: Record<Exclude<LogicalType['base'], 'array' | 'decimal'>, string> = {

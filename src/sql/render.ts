@@ -136,6 +136,8 @@ export function render(node: SqlNode, dialect: Dialect): RenderedSql {
     if (s.orderBy && s.orderBy.length > 0) lines.push(`ORDER BY ${orderBy(s, indent)}`);
     if (s.limit) lines.push(`LIMIT ${r(s.limit, indent)}`);
     if (s.offset) lines.push(`OFFSET ${r(s.offset, indent)}`);
+    if (s.groupingSets && dialect.groupingSetsSettings)
+      lines.push(`SETTINGS ${dialect.groupingSetsSettings}`);
     return lines.join(nl);
   };
   const orderBy = (s: SelectNode, indent: string) =>

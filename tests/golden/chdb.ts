@@ -34,7 +34,7 @@ export function namedParams(params: readonly SqlValue[]): Record<string, unknown
 }
 
 /** A DuckDB column type as ClickHouse would hold it (test tables only; publish has its own mapping). */
-export function clickhouseType(duck: string): string {
+export function clickhouseType(duck: string, nullable = true): string {
   const t = duck.toUpperCase();
   if (t.endsWith('[]')) return `Array(${clickhouseType(t.slice(0, -2)).replace(/^Nullable\((.*)\)$/, '$1')})`;
   const decimal = /^DECIMAL\((\d+),\s*(\d+)\)$/.exec(t);
@@ -58,18 +58,19 @@ export function clickhouseType(duck: string): string {
         } as Record<string, string>
       )[t];
   if (base === undefined) throw new Error(`no ClickHouse type for ${duck}`);
-  return `Nullable(${base})`;
+  return nullable ? `Nullable(${base})` : base;
 }
 
-/** Every table of the DuckDB warehouse, created empty in ClickHouse with the same columns. */
+/** Every table of the DuckDB warehouse, created empty in ClickHouse with the same columns (NOT NULL kept). */
 export async function copySchema(duck: Engine, client: ClickHouseClient): Promise<string[]> {
   const r = await duck.query(
-    "SELECT table_name AS t, column_name AS c, data_type AS ty FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal ORDER BY table_name, column_index",
+    "SELECT table_name AS t, column_name AS c, data_type AS ty, is_nullable AS n FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal ORDER BY table_name, column_index",
   );
   const tables = new Map<string, string[]>();
   for (const row of r.rows) {
     const t = String(row['t']);
-    tables.set(t, [...(tables.get(t) ?? []), `\`${String(row['c'])}\` ${clickhouseType(String(row['ty']))}`]);
+    const type = clickhouseType(String(row['ty']), row['n'] !== false);
+    tables.set(t, [...(tables.get(t) ?? []), `\`${String(row['c'])}\` ${type}`]);
   }
   for (const [t, cols] of tables) {
     await client.command({ query: `CREATE TABLE \`${t}\` (${cols.join(', ')}) ENGINE = Memory` });

@@ -91,4 +91,5 @@ export const clickhouseDialect: Dialect = {
   supportsGroupByOrdinal: false,
   supportsMaterializedCte: false,
   supportsDottedAliases: false,
+  groupingSetsSettings: 'group_by_use_nulls = 1',
 };
