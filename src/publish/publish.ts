@@ -37,6 +37,15 @@ export interface PublishOptions {
 
 export type PublishProgress =
   | { readonly kind: 'table'; readonly table: string; readonly index: number; readonly total: number }
+  /** Before the (possibly long) load: what is about to be copied, in how many files. */
+  | {
+      readonly kind: 'copying';
+      readonly table: string;
+      readonly mode: 'whole' | 'increment';
+      readonly reason?: string;
+      readonly rows: number;
+      readonly files: number;
+    }
   | { readonly kind: 'published'; readonly result: TableResult }
   | { readonly kind: 'reconciling' };
 
@@ -188,6 +197,16 @@ async function publishTable(ctx: TableContext, prior: PublishedState | undefined
       : plan.mode === 'increment'
         ? plan.now.rows - (prior?.rows ?? 0)
         : 0;
+  if (plan.mode !== 'unchanged') {
+    ctx.onProgress?.({
+      kind: 'copying',
+      table: table.name,
+      mode: plan.mode,
+      ...(plan.reason ? { reason: plan.reason } : {}),
+      rows: copied,
+      files: plan.files.length,
+    });
+  }
   if (plan.mode === 'whole') await loadWhole(ctx, layout, plan.files, prior?.columns === definition);
   else if (plan.mode === 'increment') await loadIncrement(ctx, plan.files);
   rmSync(ctx.work, { recursive: true, force: true });

@@ -21,7 +21,7 @@ describe('rapport publish (CLI)', () => {
 
   it('publishes, prints rows per table and the reconciliation, and copies nothing the second time', async () => {
     const first = await rapport(['publish', '--to', chdb, '--db', db], { timeoutMs: 300_000 });
-    expect(first.stderr).toContain('fact_order_lines: whole (first publish)');
+    expect(first.stderr).toMatch(/fact_order_lines: whole \(first publish\), copying [\d]+ rows in 1 file\n/);
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/^fact_order_lines +fact +whole +[\d,]+ +[\d,]+/m);
     expect(first.stdout).toMatch(/rows copied in [\d.]+ s, [\d,]+ rows\/s/);
@@ -59,5 +59,10 @@ describe('rapport publish (CLI)', () => {
     const cluster = await rapport(['publish', '--to', chdb, '--cluster', 'x', '--db', db]);
     expect(cluster.status).toBe(1);
     expect(cluster.stderr).toContain('--cluster needs a ClickHouse server');
+    const shard = await rapport(['publish', '--to', chdb, '--shard', 'http://h:8123/', '--db', db]);
+    expect(shard.status).toBe(1);
+    expect(shard.stderr).toContain(
+      'error VALIDATION_FAILED: --shard gives the URLs of the shards of a --cluster',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { AppError } from '../../errors';
 import { loadModel } from '../../model/load';
 import {
   type ClickHouseTarget,
@@ -21,6 +22,11 @@ export interface PublishCommandOptions {
 }
 
 export async function publishCommand(o: PublishCommandOptions): Promise<void> {
+  if (o.shard.length > 0 && o.cluster === undefined)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      '--shard gives the URLs of the shards of a --cluster; name the cluster',
+    );
   const model = loadModel(join(projectRoot(), 'cubes'));
   const result = await withWarehouse(o.db, async (from) => {
     const to = await openTarget(o.to);
@@ -54,10 +60,14 @@ function progress(to: ClickHouseTarget, cluster: Cluster | undefined): (e: Publi
   return (e) => {
     if (e.kind === 'table' && e.index === 0)
       process.stderr.write(`publishing into ${where}, ClickHouse ${to.version}\n`);
+    if (e.kind === 'copying') {
+      const why = e.reason ? ` (${e.reason})` : '';
+      const files = e.files === 1 ? '1 file' : `${e.files} files`;
+      process.stderr.write(`  ${e.table}: ${e.mode}${why}, copying ${e.rows} rows in ${files}\n`);
+    }
     if (e.kind === 'published') {
       const r = e.result;
-      const why = r.reason ? ` (${r.reason})` : '';
-      process.stderr.write(`  ${r.table}: ${r.mode}${why}, ${r.copied} rows in ${r.seconds.toFixed(2)} s\n`);
+      process.stderr.write(`  ${r.table}: ${r.mode}, ${r.copied} rows in ${r.seconds.toFixed(2)} s\n`);
     }
     if (e.kind === 'reconciling') process.stderr.write('reconciling counts and sums\n');
   };
