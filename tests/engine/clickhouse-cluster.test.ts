@@ -32,9 +32,9 @@ describe('a two-shard ClickHouse 18.16 cluster on loopback', () => {
       "CREATE TABLE t_all AS t_local ENGINE = Distributed('rapport_test', 'default', 't_local', id)",
     );
     // insert_distributed_sync: the rows are on the shards when the INSERT returns.
-    await first!.sql(
-      'INSERT INTO t_all SELECT number, number / 2 FROM numbers(1000) SETTINGS insert_distributed_sync = 1',
-    );
+    await first!.sql('INSERT INTO t_all SELECT number, number / 2 FROM numbers(1000)', {
+      insert_distributed_sync: 1,
+    });
     const onFirst = Number(await first!.sql('SELECT count() FROM t_local'));
     const onSecond = Number(await second!.sql('SELECT count() FROM t_local'));
     // Sharding by id modulo 2 (two shards of weight 1): even ids on shard 1, odd ids on shard 2.

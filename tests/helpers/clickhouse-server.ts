@@ -33,8 +33,12 @@ export interface ClickHouseServer {
   readonly tcpPort: number;
   /** The temp directory holding config, data and logs (removed by `stop`). */
   readonly dir: string;
-  /** Runs one statement over HTTP and returns the response body (throws on an HTTP error). */
-  sql(text: string): Promise<string>;
+  /**
+   * Runs one statement over HTTP and returns the response body (throws on an HTTP error);
+   * `settings` go in the URL, where 18.16 applies them to the whole statement (an INSERT's
+   * `SETTINGS` clause there reaches only its SELECT).
+   */
+  sql(text: string, settings?: Record<string, string | number>): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -115,8 +119,11 @@ async function launch(
     await stop();
     throw e;
   }
-  const sql = async (text: string): Promise<string> => {
-    const response = await fetch(url, { method: 'POST', body: text });
+  const sql = async (text: string, settings: Record<string, string | number> = {}): Promise<string> => {
+    const query = new URLSearchParams(
+      Object.entries(settings).map(([k, v]): [string, string] => [k, String(v)]),
+    );
+    const response = await fetch(`${url}?${query}`, { method: 'POST', body: text });
     const body = await response.text();
     if (!response.ok) throw new Error(`ClickHouse answered ${response.status}: ${body.trim()}`);
     return body;
