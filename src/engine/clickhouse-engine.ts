@@ -199,6 +199,7 @@ class ClickHouseRequests {
   async appendRows(table: string, rows: readonly (readonly AppendValue[])[], sessionId: string | undefined) {
     if (rows.length === 0) return;
     const text = `${rows.map((row) => row.map(tsvField).join('\t')).join('\n')}\n`;
+    // The statement text only names the request; the client writes the INSERT itself.
     await this.send(`append to ${table}`, {}, sessionId, {}, (args) =>
       this.client.insert({
         table: this.dialect.quoteIdentifier(table),
