@@ -1,3 +1,4 @@
+import { gatherCalls, MODEL_FUNCTIONS } from './expression-calls';
 import type { ExprPart, ModelExpr } from './types';
 
 const BARE_COLUMN = /^[a-z_][a-z0-9_]*$/;
@@ -5,33 +6,6 @@ const REFERENCE = /\{([^{}]*)\}/g;
 const REF_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/;
 const TABLE_REF = /^TABLE\s+([a-z][a-z0-9_]*)$/;
 const FUNCTION_REF = /^fn:([a-z_]+)$/;
-
-/**
- * Functions model SQL may call as `{fn:name}(args)`, for SQL both engines accept: the dialect
- * writes each (docs/dialects.md). `date_diff` and `date_part` take the unit as a quoted literal
- * first (`{fn:date_diff}('day', a, b)`), the quantiles the fraction (`{fn:quantile_cont}(0.9, x)`);
- * `to_double` and the other `to_…` are casts that keep NULL (a plain CAST in ClickHouse refuses it).
- */
-export const MODEL_FUNCTIONS = [
-  'date_diff',
-  'date_part',
-  'epoch_seconds',
-  'arg_max',
-  'arg_min',
-  'arg_max_null',
-  'arg_min_null',
-  'median',
-  'quantile_cont',
-  'quantile_disc',
-  'string_agg',
-  'greatest',
-  'least',
-  'to_double',
-  'to_bigint',
-  'to_text',
-  'to_timestamp',
-  'to_date',
-] as const;
 
 export interface ExprParseIssue {
   readonly message: string;
@@ -62,12 +36,10 @@ export function parseExpression(source: string, cube: string): { expr: ModelExpr
       parts.push({ kind: 'now' });
     } else if (FUNCTION_REF.test(ref)) {
       const name = FUNCTION_REF.exec(ref)![1]!;
-      if (!(MODEL_FUNCTIONS as readonly string[]).includes(name))
+      if (MODEL_FUNCTIONS[name] === undefined)
         issues.push({
-          message: `{fn:${name}} is not a portable function: use one of ${MODEL_FUNCTIONS.join(', ')}`,
+          message: `{fn:${name}} is not a portable function: use one of ${Object.keys(MODEL_FUNCTIONS).join(', ')}`,
         });
-      else if (trimmed[last] !== '(')
-        issues.push({ message: `{fn:${name}} must be followed by its arguments in ( )` });
       parts.push({ kind: 'function', name });
     } else if (TABLE_REF.test(ref)) {
       parts.push({ kind: 'table', cube: TABLE_REF.exec(ref)![1]! });
@@ -88,6 +60,13 @@ export function parseExpression(source: string, cube: string): { expr: ModelExpr
   }
   if (parts.some((p) => p.kind === 'text' && /;/.test(p.text))) {
     issues.push({ message: 'a model expression must not contain ";"' });
+  }
+  if (issues.length === 0 && parts.some((p) => p.kind === 'function')) {
+    try {
+      gatherCalls(parts);
+    } catch (e) {
+      issues.push({ message: (e as Error).message });
+    }
   }
   return { expr: { source, parts }, issues };
 }

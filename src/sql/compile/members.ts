@@ -1,3 +1,4 @@
+import { type ExprItem, gatherCalls } from '../../model/expression-calls';
 import type { LogicalDimension } from '../../model/logical-query';
 import { splitMemberName } from '../../model/names';
 import type { Cube, Dimension, Measure, Model, ModelExpr } from '../../model/types';
@@ -16,7 +17,7 @@ import {
   timeBucket,
 } from '../factories';
 import { cast, fn } from '../functions';
-import { type ExprItem, gatherCalls, modelCall } from './model-functions';
+import { modelCall } from './model-functions';
 import { guardedSource } from './row-access';
 
 /** How a measure is written: aggregated (the normal case) or per row (ungrouped queries). */
