@@ -52,6 +52,14 @@ describe('rapport publish (CLI)', () => {
     expect(r.stderr).toContain('1 table(s) do not reconcile: fact_deal_stages');
   });
 
+  it('explains itself', async () => {
+    const help = await rapport(['publish', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: rapport publish/);
+    expect(help.stdout).toContain('--to <url>');
+    expect(help.stdout).toContain('--cluster <name>');
+  });
+
   it('explains a wrong URL and an unknown cluster plainly', async () => {
     const bad = await rapport(['publish', '--to', 'ftp://example.com/x', '--db', db]);
     expect(bad.status).toBe(1);

@@ -187,6 +187,47 @@ describe('rapport publish --cluster into a two-shard ClickHouse 18.16 cluster', 
     );
   });
 
+  it('republishes a changed dimension and a changed fact whole on every shard, leaving no scratch tables', async () => {
+    const run = Number((await engine.query('SELECT max(run_id) + 2 AS r FROM etl_runs')).rows[0]?.['r']);
+    await engine.exec(
+      `UPDATE dim_campaign SET budget = budget + 1000, run_id = ${run} WHERE campaign_key = (SELECT min(campaign_key) FROM dim_campaign)`,
+    );
+    // A ticket rated again by a later run (the loader deletes and re-inserts a changed row).
+    await engine.exec(
+      `UPDATE fact_tickets SET satisfaction = 1, run_id = ${run} WHERE ticket_id = (SELECT min(ticket_id) FROM fact_tickets WHERE satisfaction = 5)`,
+    );
+    const next = await publish({ from: engine, to, model, cluster });
+    expect(next.tables.filter((t) => t.copied > 0).map((t) => [t.table, t.mode])).toEqual([
+      ['dim_campaign', 'whole'],
+      ['fact_tickets', 'whole'],
+    ]);
+    expect(next.ok).toBe(true);
+    const tickets = await engine.query(
+      'SELECT CAST(count(*) AS VARCHAR) || chr(9) || CAST(sum(satisfaction) AS VARCHAR) AS v FROM fact_tickets',
+    );
+    const [one, two] = servers.servers;
+    expect(await tsv(two!, `SELECT count(), sum(satisfaction) FROM ${DB}.fact_tickets`)).toBe(
+      tickets.rows[0]?.['v'],
+    );
+    const local = `SELECT count() FROM ${DB}.fact_tickets_local`;
+    expect(Number(await tsv(one!, local))).toBeGreaterThan(0);
+    expect(Number(await tsv(two!, local))).toBeGreaterThan(0);
+    const duck = await engine.query(
+      'SELECT CAST(count(*) AS VARCHAR) || chr(9) || CAST(sum(budget) AS VARCHAR) AS v FROM dim_campaign',
+    );
+    for (const server of servers.servers) {
+      expect(await tsv(server, `SELECT count(), sum(budget) FROM ${DB}.dim_campaign`)).toBe(
+        duck.rows[0]?.['v'],
+      );
+      expect(
+        await tsv(
+          server,
+          `SELECT count() FROM system.tables WHERE database = '${DB}' AND position(name, '__') > 0`,
+        ),
+      ).toBe('0');
+    }
+  });
+
   it('reports throughput', () => {
     const copied = first.tables.reduce((n, t) => n + t.copied, 0);
     const seconds = first.tables.reduce((n, t) => n + t.seconds, 0);
