@@ -159,6 +159,7 @@ export const baseDialect: Dialect = {
     greatest: (a) => `greatest(${a.join(', ')})`,
     least: (a) => `least(${a.join(', ')})`,
     string_agg: (a) => `string_agg(${a[0]}, ${a[1]})`,
+    regexp_replace_all: notInBase('regexp_replace_all'),
     // Without IS NOT DISTINCT FROM (render writes that where the flag says it exists).
     null_safe_equals: ([a, b]) => `(${a} = ${b} OR (${a} IS NULL AND ${b} IS NULL))`,
     now: () => 'current_timestamp',

@@ -46,6 +46,8 @@ export const FUNCTION_NAMES = [
   'least',
   // (x, separator) → the group's values joined (order unspecified)
   'string_agg',
+  // (text, pattern, replacement) → text with every match of the (RE2) pattern replaced
+  'regexp_replace_all',
   // (a, b) → a = b, where null equals null (for join conditions)
   'null_safe_equals',
   // () → the database's clock (where no query clock is pinned)

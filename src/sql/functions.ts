@@ -46,6 +46,8 @@ export const fn = {
   greatest: (...xs: SqlNode[]) => call('greatest', xs),
   least: (...xs: SqlNode[]) => call('least', xs),
   stringAgg: (x: SqlNode, separator: SqlNode) => call('string_agg', [x, separator]),
+  regexpReplaceAll: (text: SqlNode, pattern: SqlNode, replacement: SqlNode) =>
+    call('regexp_replace_all', [text, pattern, replacement]),
   nullSafeEquals: (a: SqlNode, b: SqlNode) => call('null_safe_equals', [a, b]),
   now: () => call('now', []),
   asBoolean: (condition: SqlNode) => call('as_boolean', [condition]),

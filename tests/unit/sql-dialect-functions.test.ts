@@ -208,6 +208,12 @@ const CASES: readonly Case[] = [
   { name: 'least', query: value(fn.least(num(2), raw('NULL'), num(1))), expected: 1 },
   // 'a', 'c', 'd' joined by ',' in some order: five characters.
   { name: 'string_agg', query: overT(sql`length(${fn.stringAgg(raw('s'), param(','))})`), expected: 5 },
+  // Every character but the digits removed: '+49 (0)177-1' → '4901771'.
+  {
+    name: 'regexp_replace_all',
+    query: value(fn.regexpReplaceAll(param('+49 (0)177-1'), param('[^0-9]'), param(''))),
+    expected: '4901771',
+  },
   {
     name: 'string_agg of no rows',
     query: sql`SELECT ${fn.stringAgg(raw('s'), param(','))} AS v FROM t WHERE k > 9`,

@@ -71,6 +71,7 @@ export const clickhouseFunctions: FunctionTable = {
   greatest: (xs) => `greatest(${xs.join(', ')})`,
   least: (xs) => `least(${xs.join(', ')})`,
   string_agg: ([x, sep]) => `if(count(${x}) = 0, NULL, arrayStringConcat(groupArray(${x}), ${sep}))`,
+  regexp_replace_all: ([s, p, r]) => `replaceRegexpAll(${s}, ${p}, ${r})`,
   null_safe_equals: ([a, b]) => `isNotDistinctFrom(${a}, ${b})`,
   now: () => `now64(6, 'UTC')`,
   as_boolean: ([a]) => `toBool(${a})`,

@@ -51,6 +51,8 @@ export const duckdbFunctions: FunctionTable = {
   greatest: (xs) => `greatest(${xs.join(', ')})`,
   least: (xs) => `least(${xs.join(', ')})`,
   string_agg: ([x, sep]) => `string_agg(${x}, ${sep})`,
+  // Without 'g' DuckDB replaces the first match only.
+  regexp_replace_all: ([s, p, r]) => `regexp_replace(${s}, ${p}, ${r}, 'g')`,
   null_safe_equals: ([a, b]) => `${a} IS NOT DISTINCT FROM ${b}`,
   now: () => 'current_timestamp',
   // A condition is a BOOLEAN already.
