@@ -1,6 +1,6 @@
 import type { Engine } from '../../engine';
 import type { SqlNode } from '../../sql';
-import { sql } from '../../sql';
+import { cast, fn, func, ident, raw, sql } from '../../sql';
 
 /**
  * The reference date: as given, else the day after the latest timestamp of the rows analysed
@@ -13,9 +13,10 @@ export async function resolveAsOf(
   ts: string,
 ): Promise<string | null> {
   if (given !== undefined) return given;
-  const r = await engine.query(
-    sql`SELECT strftime(CAST(max(${{ kind: 'ident', path: [ts] }}) AS DATE) + INTERVAL 1 DAY, '%Y-%m-%d') AS d FROM (${rows})`,
-  );
+  // max through the dialect (ClickHouse's maxOrNull: NULL over no rows, as DuckDB's max); a date's
+  // text is YYYY-MM-DD on both engines.
+  const next = fn.dateAdd('day', raw('1'), cast(func('max', [ident(ts)]), 'date'));
+  const r = await engine.query(sql`SELECT ${cast(cast(next, 'date'), 'text')} AS d FROM (${rows})`);
   const d = r.rows[0]?.['d'];
   return typeof d === 'string' ? d : null;
 }

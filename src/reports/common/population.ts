@@ -4,7 +4,7 @@ import { joinTree } from '../../query/planner';
 import { resolvePopulation } from '../../query/population';
 import type { QueryFilter } from '../../query/schema';
 import type { SelectColumn, SqlNode } from '../../sql';
-import { ident, param, sql } from '../../sql';
+import { ident, utcToLocal } from '../../sql';
 import { compilePopulation } from '../../sql/compile/rows';
 import type { ReportContext } from './context';
 
@@ -25,9 +25,7 @@ export function col(population: Population, name: string): SqlNode {
  */
 export function localTime(population: Population, name: string): SqlNode {
   const c = col(population, name);
-  return population.timezone === undefined
-    ? c
-    : sql`timezone(${param(population.timezone)}, timezone('UTC', ${c}))`;
+  return population.timezone === undefined ? c : utcToLocal(c, population.timezone);
 }
 
 /** The population of a root cube; `join` names further cubes the report reads columns of. */

@@ -14,7 +14,8 @@ export async function withTempTable<T>(
 ): Promise<T> {
   const name = `__report_${process.pid}_${++counter}`;
   return engine.withSession(async (session) => {
-    await session.exec(sql`CREATE OR REPLACE TEMP TABLE ${ident(name)} AS ${query}`);
+    // The dialect spells it (ClickHouse needs an engine); the name is new to this process.
+    await session.exec({ kind: 'create_temp_table', name, query });
     try {
       return await body(session, ident(name));
     } finally {
