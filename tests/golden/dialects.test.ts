@@ -160,8 +160,15 @@ describe.runIf(HAS_CHDB)('ClickHouse text runs on in-process ClickHouse (chdb), 
   });
 });
 
+/** Beyond ClickHouse's DateTime64 (DuckDB's open ends, 9999-12-31) the copy holds the type's last instant. */
+const LAST_INSTANT = '2299-12-31T23:59:59.999';
+
 function rowsOf(rows: readonly Record<string, unknown>[]): string[] {
-  return rows.map((r) => JSON.stringify(Object.entries(r).map(([k, v]) => [k, comparable(v)]))).sort();
+  const value = (v: unknown) => {
+    const c = comparable(v);
+    return typeof c === 'string' && /^\d{4}-/.test(c) && c > LAST_INSTANT ? LAST_INSTANT : c;
+  };
+  return rows.map((r) => JSON.stringify(Object.entries(r).map(([k, v]) => [k, value(v)]))).sort();
 }
 
 describe.runIf(HAS_CHDB)('ClickHouse answers every golden query as DuckDB does (demo in chdb)', () => {
@@ -192,5 +199,45 @@ describe.runIf(HAS_CHDB)('ClickHouse answers every golden query as DuckDB does (
     });
     const rows = await result.json<Record<string, unknown>>();
     expect(rowsOf(rows)).toEqual(rowsOf(expected.rows));
+  });
+  /**
+   * A correlated subquery as a dimension: ClickHouse (26.7) runs correlated subqueries but cannot
+   * group by one. Listed here so that the day it can, this test says so.
+   */
+  const CLICKHOUSE_CANNOT = new Set(['customers.last_contact_at']);
+
+  /** One query per member of the model, so model SQL no golden query reaches runs on both engines. */
+  const memberQueries: (readonly [string, unknown])[] = [...model.cubes.values()].flatMap((cube) => [
+    ...[...cube.dimensions.values()]
+      .filter((d) => d.public && !d.segmentMembership)
+      .map(
+        (d) =>
+          [d.fullName, { dimensions: [d.fullName], order: [[d.fullName, 'asc']], limit: 50_000 }] as const,
+      ),
+    ...[...cube.measures.values()]
+      .filter((m) => m.public)
+      .map((m) => [m.fullName, { measures: [m.fullName] }] as const),
+  ]);
+
+  it('covers every public member of the model', () => {
+    expect(memberQueries.length).toBeGreaterThan(150);
+  });
+
+  it.each(memberQueries)('member %s', async (name, input) => {
+    const logical = resolveQuery(model, CubeQuerySchema.parse(input), { now: NOW });
+    const ast = compileQuery(model, logical);
+    const expected = await duck.query(render(ast, duckdbDialect));
+    const sql = render(ast, clickhouseDialect);
+    const result = client.query({
+      query: sql.text,
+      query_params: namedParams(sql.params),
+      format: 'JSONEachRow',
+      clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+    });
+    if (CLICKHOUSE_CANNOT.has(name)) {
+      await expect(result).rejects.toThrow(/Correlated subqueries in aggregation keys are not supported/);
+      return;
+    }
+    expect(rowsOf(await (await result).json<Record<string, unknown>>())).toEqual(rowsOf(expected.rows));
   });
 });
