@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { raw, type SqlNode, sql } from '../../sql';
+import { cast, fn, param, raw, type SqlNode, select, sql, timeBucket } from '../../sql';
 import { resolveAsOf } from '../common/as-of';
 import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
@@ -36,13 +36,26 @@ export const COHORT_COLUMNS = [
 function periodIndex(granularity: CohortParams['granularity'], x: SqlNode): SqlNode {
   switch (granularity) {
     case 'month':
-      return sql`(year(${x}) * 12 + month(${x}))`;
+      return sql`(${fn.datePart('year', x)} * 12 + ${fn.datePart('month', x)})`;
     case 'quarter':
-      return sql`(year(${x}) * 4 + quarter(${x}))`;
+      return sql`(${fn.datePart('year', x)} * 4 + ${fn.datePart('quarter', x)})`;
     case 'week':
-      return sql`(date_diff('day', DATE '1970-01-05', CAST(${x} AS DATE)) // 7)`;
+      // Weeks since Monday 1970-01-05; x is a Monday, so the day count divides by 7.
+      return fn.dateDiff('week', cast(param('1970-01-05'), 'date'), cast(x, 'date'));
   }
 }
+
+/** A CTE's query as the select node a `WITH` takes. */
+function cte(name: string, query: SqlNode, materialized = false) {
+  return {
+    name,
+    query: select({ columns: [{ expr: raw('*') }], from: { kind: 'subquery', query, alias: name } }),
+    materialized,
+  };
+}
+
+/** A date (or timestamp at midnight) as YYYY-MM-DD text on every engine. */
+const dayText = (x: SqlNode) => cast(cast(x, 'date'), 'text');
 
 export interface CohortPlan {
   readonly params: CohortParams;
@@ -72,43 +85,72 @@ export async function planCohort(ctx: ReportContext, input: unknown): Promise<Co
     { expr: completed, alias: 'completed' },
   ]);
   const asOf = await resolveAsOf(ctx.engine, params.as_of, rows, 'ts');
-  const day = asOf ?? '1970-01-01';
-  const g = raw(`'${params.granularity}'`);
-  const unit = raw(`INTERVAL 1 ${params.granularity.toUpperCase()}`);
-  const idx = (x: SqlNode) => periodIndex(params.granularity, x);
-  // The last period that started before as_of.
-  const last = sql`date_trunc(${g}, CAST(${day} AS TIMESTAMP) - INTERVAL 1 MICROSECOND)`;
-  const lines = sql`SELECT customer_id, order_id, revenue, date_trunc(${g}, ts) AS period
-                    FROM (${rows}) WHERE completed AND customer_id IS NOT NULL AND ts < CAST(${day} AS TIMESTAMP)`;
-  const firsts = sql`SELECT customer_id, min(period) AS cohort FROM (${lines}) GROUP BY customer_id`;
+  const day = cast(param(asOf ?? '1970-01-01'), 'timestamp');
+  const g = params.granularity;
+  const idx = (x: SqlNode) => periodIndex(g, x);
+  // The last period that started before as_of (a date, so the period of the day before it).
+  const last = timeBucket(g, fn.dateAdd('day', raw('-1'), day));
+  const lines = sql`SELECT customer_id, order_id, revenue, ${timeBucket(g, raw('ts'))} AS period
+                    FROM (${rows}) r WHERE completed AND customer_id IS NOT NULL AND ts < ${day}`;
+  const firsts = sql`SELECT customer_id, min(period) AS cohort FROM (${lines}) l GROUP BY customer_id`;
   const fromCohort =
     params.from === undefined
       ? sql``
-      : sql` WHERE cohort >= date_trunc(${g}, CAST(${params.from} AS TIMESTAMP))`;
+      : sql` WHERE cohort >= ${timeBucket(g, cast(param(params.from), 'timestamp'))}`;
   const maxOffset = params.max_offset === undefined ? sql`` : sql` AND g.k <= ${params.max_offset}`;
-  const cells = sql`
-    WITH lines AS MATERIALIZED (${lines}),
-    firsts AS (SELECT customer_id, min(period) AS cohort FROM lines GROUP BY customer_id),
-    activity AS (
-      SELECT f.cohort, ${idx(sql`l.period`)} - ${idx(sql`f.cohort`)} AS k, count(DISTINCT l.customer_id) AS active,
-             sum(l.revenue) AS revenue, count(DISTINCT l.order_id) AS orders
-      FROM lines l JOIN firsts f USING (customer_id) GROUP BY ALL),
-    cohorts AS (SELECT cohort, count(*) AS size FROM firsts${fromCohort} GROUP BY cohort),
-    grid AS (
-      SELECT cohort, size, k, cohort + k * ${unit} AS period
-      FROM (SELECT cohort, size, unnest(generate_series(0, ${idx(last)} - ${idx(sql`cohort`)})) AS k FROM cohorts))
-    SELECT strftime(g.cohort, '%Y-%m-%d') AS cohort, CAST(g.k AS INTEGER) AS period_offset, g.size AS cohort_size,
-           coalesce(a.active, 0) AS active_customers, coalesce(a.active, 0) / g.size AS retention,
-           coalesce(a.revenue, 0)::DOUBLE AS revenue,
-           (sum(coalesce(a.revenue, 0)) OVER (PARTITION BY g.cohort ORDER BY g.k) / g.size)::DOUBLE AS cumulative_revenue_per_customer,
-           g.period + ${unit} > CAST(${day} AS TIMESTAMP) AS partial,
-           -- The first period of the data: its customers' earlier orders predate the data, so
-           -- some of them are not new (their cohort is earlier) and its retention reads too high.
-           g.cohort = (SELECT min(period) FROM lines) AS left_censored, coalesce(a.orders, 0) AS orders
-    FROM grid g LEFT JOIN activity a ON a.cohort = g.cohort AND a.k = g.k
-    WHERE true${maxOffset}
-    ORDER BY g.cohort, g.k`;
-  const members = sql`SELECT customer_id, strftime(cohort, '%Y-%m-%d') AS cohort FROM (${firsts})`;
+  const cells = select({
+    with: [
+      cte('lines', lines, true),
+      cte('firsts', sql`SELECT customer_id, min(period) AS cohort FROM lines GROUP BY customer_id`),
+      cte(
+        'activity',
+        sql`SELECT f.cohort AS cohort, ${idx(sql`l.period`)} - ${idx(sql`f.cohort`)} AS k,
+                   count(DISTINCT l.customer_id) AS active, sum(l.revenue) AS revenue,
+                   count(DISTINCT l.order_id) AS orders
+            FROM lines l JOIN firsts f ON f.customer_id = l.customer_id
+            GROUP BY f.cohort, k`,
+      ),
+      cte('cohorts', sql`SELECT cohort, count(*) AS size FROM firsts${fromCohort} GROUP BY cohort`),
+      cte(
+        'grid',
+        sql`SELECT c.cohort AS cohort, c.size AS size, c.k AS k, ${fn.dateAdd(g, raw('c.k'), raw('c.cohort'))} AS period
+            FROM (SELECT cohort, size, ${fn.series(raw('0'), sql`${idx(last)} - ${idx(raw('cohort'))}`)} AS k FROM cohorts) c`,
+      ),
+    ],
+    columns: [
+      { expr: dayText(raw('g.cohort')), alias: 'cohort' },
+      { expr: cast(raw('g.k'), 'integer'), alias: 'period_offset' },
+      { expr: raw('g.size'), alias: 'cohort_size' },
+      { expr: raw('coalesce(a.active, 0)'), alias: 'active_customers' },
+      { expr: raw('coalesce(a.active, 0) / g.size'), alias: 'retention' },
+      { expr: cast(raw('coalesce(a.revenue, 0)'), 'double'), alias: 'revenue' },
+      {
+        // The exact (decimal) running sum as a double, then divided: ClickHouse would keep a
+        // decimal quotient's scale, DuckDB divides in doubles.
+        expr: sql`${cast(raw('sum(coalesce(a.revenue, 0)) OVER (PARTITION BY g.cohort ORDER BY g.k)'), 'double')} / g.size`,
+        alias: 'cumulative_revenue_per_customer',
+      },
+      { expr: fn.asBoolean(sql`${fn.dateAdd(g, raw('1'), raw('g.period'))} > ${day}`), alias: 'partial' },
+      // The first period of the data: its customers' earlier orders predate the data, so
+      // some of them are not new (their cohort is earlier) and its retention reads too high.
+      { expr: fn.asBoolean(sql`g.cohort = (SELECT min(period) FROM lines)`), alias: 'left_censored' },
+      { expr: raw('coalesce(a.orders, 0)'), alias: 'orders' },
+    ],
+    from: { kind: 'table', path: ['grid'], alias: 'g' },
+    joins: [
+      {
+        type: 'left',
+        item: { kind: 'table', path: ['activity'], alias: 'a' },
+        on: raw('a.cohort = g.cohort AND a.k = g.k'),
+      },
+    ],
+    where: sql`true${maxOffset}`,
+    orderBy: [
+      { expr: raw('g.cohort'), direction: 'asc' },
+      { expr: raw('g.k'), direction: 'asc' },
+    ],
+  });
+  const members = sql`SELECT f.customer_id AS customer_id, ${dayText(raw('f.cohort'))} AS cohort FROM (${firsts}) f`;
   return { params, asOf, cells, members };
 }
 
@@ -117,6 +159,7 @@ export const cohort = defineReport<CohortParams>({
   description:
     'Retention of first-purchase cohorts: active customers, revenue and the LTV curve by period offset',
   schema: CohortParamsSchema,
+  engines: ['duckdb', 'clickhouse'],
   async run(ctx, params) {
     const plan = await planCohort(ctx, params);
     const data = (await ctx.engine.query(plan.cells)).rows;
