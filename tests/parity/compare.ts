@@ -85,3 +85,20 @@ export function differences(duck: Rows, other: Rows, ordered: readonly string[])
   }
   return out;
 }
+
+/** Paths where two JSON values differ under the parity rules (objects by key, arrays by index). */
+export function deepDifferences(a: unknown, b: unknown, path = '$'): string[] {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return [`${path}: ${a.length} items vs ${b.length}`];
+    return a.flatMap((x, i) => deepDifferences(x, b[i], `${path}[${i}]`));
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys.flatMap((k) =>
+      deepDifferences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`),
+    );
+  }
+  return sameValue(a, b) || (a === undefined && b === undefined)
+    ? []
+    : [`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`];
+}

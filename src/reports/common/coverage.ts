@@ -2,7 +2,7 @@ import type { Row } from '../../engine';
 import { splitMemberName } from '../../model/names';
 import type { Model } from '../../model/types';
 import { formatWallTime, wallClock } from '../../query/date-range';
-import { type RenderedSql, render, sql } from '../../sql';
+import { ident, param, type RenderedSql, render, sql } from '../../sql';
 import { compilePopulation } from '../../sql/compile/rows';
 import type { ReportContext } from './context';
 import { population } from './population';
@@ -31,11 +31,15 @@ function bound(ctx: ReportContext, member: string, aggregate: 'min' | 'max'): Re
   if (dimension?.type !== 'time') throw new Error(`${member} is not a time dimension`);
   const p = population(ctx, dimension.cube, { filters: [], segments: [] });
   const now = ctx.now();
-  const rows = compilePopulation(ctx.model, p, (m) => [{ expr: m.dimension(dimension), alias: 'at' }], now);
+  // The row's time is `t`, the bound `at`: ClickHouse reads a name in WHERE that is also an
+  // alias of the SELECT as that alias (an aggregate there). The bound is a typed parameter, so
+  // each dialect casts it its own way.
+  const rows = compilePopulation(ctx.model, p, (m) => [{ expr: m.dimension(dimension), alias: 't' }], now);
+  const [t, at, times] = [ident('t'), ident('at'), ident('times')];
   const upToNow =
     aggregate === 'max'
-      ? sql`SELECT max("at") AS "at" FROM (${rows}) WHERE "at" <= CAST(${now.toISOString().slice(0, 23)} AS TIMESTAMP)`
-      : sql`SELECT min("at") AS "at" FROM (${rows})`;
+      ? sql`SELECT max(${t}) AS ${at} FROM (${rows}) AS ${times} WHERE ${t} <= ${param(now.toISOString().slice(0, 23).replace('T', ' '), 'timestamp')}`
+      : sql`SELECT min(${t}) AS ${at} FROM (${rows}) AS ${times}`;
   return render(upToNow, ctx.engine.dialect);
 }
 

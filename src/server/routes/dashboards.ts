@@ -17,7 +17,7 @@ import { assertMayListValues } from '../auth/values';
 import type { AppContext } from '../deps';
 import { parseInput } from '../validate';
 import { negotiate } from './query';
-import { reportContext } from './reports';
+import { reportContext, stateReportContext } from './reports';
 import { dashboardCatalog } from './user-dashboards';
 
 const DrillPath = z
@@ -199,7 +199,7 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: AppContext): Pr
       const t = await tile(request.params.id, request.params.tile, body.filters);
       if (!t.save_segment)
         throw new AppError('INVALID_QUERY', `tile "${t.name}" does not offer saving a target group`);
-      const saved = await saveSegment(reportContext(ctx), {
+      const saved = await saveSegment(stateReportContext(ctx), {
         name: body.name,
         description: body.description,
         replace: body.replace,

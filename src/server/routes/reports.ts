@@ -26,6 +26,15 @@ export function reportContext(ctx: AppContext): ReportContext {
   };
 }
 
+/**
+ * The context of saved segments and target groups: their tables are application state, in the
+ * DuckDB, and their members are computed there too (DuckDB holds the whole star schema) until
+ * they are ported to `ctx.state` and the dialect.
+ */
+export function stateReportContext(ctx: AppContext): ReportContext {
+  return { ...reportContext(ctx), engine: ctx.engine };
+}
+
 const ARROW = 'application/vnd.apache.arrow.stream';
 
 /** `POST /v1/reports/:name` with the parameters as the JSON body; CSV or Arrow by Accept. */

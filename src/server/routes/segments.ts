@@ -18,7 +18,7 @@ import { segmentsAsSeen } from '../../reports/target-groups/visible';
 import type { AppContext } from '../deps';
 import { parseInput } from '../validate';
 import { negotiate } from './query';
-import { reportContext } from './reports';
+import { stateReportContext } from './reports';
 
 const ListQuery = z.object({ search: z.string().max(200).optional() }).strict();
 
@@ -47,7 +47,7 @@ function withSummary(s: SavedSegment, schedules: Map<string, RefreshSchedule>) {
  * `customers.segment` filters read the members.
  */
 export async function segmentRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const rc = () => reportContext(ctx);
+  const rc = () => stateReportContext(ctx);
   // A user restricted to some rows sees counts and id lists over the customers they may see.
   const asSeen = async (s: SavedSegment) => (await segmentsAsSeen(rc(), [s]))[0]!;
   app.get<{ Querystring: { search?: string } }>('/v1/segments', async (request) => {

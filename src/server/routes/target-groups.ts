@@ -14,7 +14,7 @@ import {
 import { getSegment } from '../../reports/target-groups/store';
 import { scopes } from '../auth/scope';
 import type { AppContext } from '../deps';
-import { reportContext } from './reports';
+import { stateReportContext } from './reports';
 
 /** What a scheduled refresh needs: the report context outside any request, and what follows it. */
 export interface RefreshDeps {
@@ -28,7 +28,7 @@ function refreshDeps(ctx: AppContext, app: FastifyInstance): RefreshDeps {
   return {
     // The full model: a schedule refreshes the shared snapshot for everyone, whoever set it.
     // (The spread reads the model getter outside any request scope.)
-    context: () => scopes.exit(() => ({ ...reportContext(ctx) })),
+    context: () => scopes.exit(() => ({ ...stateReportContext(ctx) })),
     afterRefresh: () => ctx.queries.invalidate(),
     log: (segment, members) => app.log.info({ segment, members }, 'scheduled target group refresh'),
   };
@@ -64,7 +64,7 @@ export function scheduleRefresh(
  * counts, a refresh schedule, and pushing the members to a webhook with a log of pushes.
  */
 export async function targetGroupRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const rc = () => reportContext(ctx);
+  const rc = () => stateReportContext(ctx);
   const user = () => scopes.getStore()?.user.name ?? null;
   // On the app's scheduler, which ticks only where asked (rapport serve/start).
   const refresh = refreshDeps(ctx, app);
