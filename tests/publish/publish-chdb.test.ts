@@ -6,6 +6,7 @@ import type { Model } from '../../src/model/types';
 import { type ClickHouseTarget, openTarget, type PublishResult, publish } from '../../src/publish';
 import { raw } from '../../src/sql';
 import { loadDemo, ROOT } from '../helpers/demo';
+import { ordersJob, runInlineJob } from '../helpers/jobs';
 import { scratchDir } from '../helpers/warehouse';
 
 // The star schema as docs/architecture.md lists it: what must reach ClickHouse, and nothing else.
@@ -77,6 +78,15 @@ async function clickhouseSide(
     ['__n', String(row['__n'])],
     ...cols.map((c) => [c.name, normal(c.type, row[c.name])]),
   ]);
+}
+
+/** A run in the run log, as the loader records one: rows written by hand carry its id. */
+async function recordRun(engine: Engine): Promise<number> {
+  const run = Number((await engine.query('SELECT max(run_id) + 1 AS r FROM etl_runs')).rows[0]?.['r']);
+  await engine.exec(`
+    INSERT INTO etl_runs (run_id, job, target, started_at, status, changed)
+    VALUES (${run}, 'by-hand', 'orders', TIMESTAMP '2026-05-15 00:00:00', 'succeeded', true)`);
+  return run;
 }
 
 const byTable = (r: PublishResult) => new Map(r.tables.map((t) => [t.table, t]));
@@ -167,7 +177,7 @@ describe('rapport publish into in-process ClickHouse (chdb)', () => {
   });
 
   it('copies exactly the rows of a later load', async () => {
-    const run = Number((await engine.query('SELECT max(run_id) + 1 AS r FROM etl_runs')).rows[0]?.['r']);
+    const run = await recordRun(engine);
     // Three new order lines of a later run: copies of existing lines under new order ids.
     await engine.exec(`
       INSERT INTO fact_order_lines
@@ -187,8 +197,44 @@ describe('rapport publish into in-process ClickHouse (chdb)', () => {
     expect(Number(late['n'])).toBe(3);
   });
 
+  it('after an ETL load copies exactly its new rows: the order lines and a placeholder customer', async () => {
+    const known = await engine.query(`
+      SELECT (SELECT customer_id FROM dim_customer WHERE is_current AND NOT is_placeholder ORDER BY customer_id LIMIT 1) AS customer,
+             (SELECT sku FROM dim_product WHERE NOT is_placeholder ORDER BY sku LIMIT 1) AS sku,
+             (SELECT channel FROM dim_channel ORDER BY channel LIMIT 1) AS channel,
+             (SELECT country FROM dim_geography WHERE country IS NOT NULL ORDER BY country LIMIT 1) AS country`);
+    const k = known.rows[0] as Record<string, string>;
+    const csv = [
+      'order_id,line_no,customer_id,sku,product_name,quantity,unit_price,status,ordered_at,updated_at,channel,country',
+      `ETL-1,1,${k['customer']},${k['sku']},x,2,10.50,completed,2026-05-10 10:00:00,2026-05-10 10:00:00,${k['channel']},${k['country']}`,
+      `ETL-1,2,${k['customer']},${k['sku']},x,1,4.25,completed,2026-05-10 10:00:00,2026-05-10 10:00:00,${k['channel']},${k['country']}`,
+      `ETL-2,1,${k['customer']},${k['sku']},x,3,1.00,completed,2026-05-11 09:30:00,2026-05-11 09:30:00,${k['channel']},${k['country']}`,
+      `ETL-3,1,NEW-CUSTOMER-1,${k['sku']},x,1,99.00,completed,2026-05-12 08:00:00,2026-05-12 08:00:00,${k['channel']},${k['country']}`,
+    ].join('\n');
+    const run = await runInlineJob(engine, scratch.dir, ordersJob('late-orders', 'late.csv'), {
+      'late.csv': `${csv}\n`,
+    });
+    expect(run.status).toBe('succeeded');
+    expect(run.inserted).toBe(4);
+    const next = await publish({ from: engine, to: target, model });
+    const copied = next.tables.filter((t) => t.copied > 0).map((t) => [t.table, t.mode, t.copied]);
+    expect(copied).toEqual([
+      ['dim_customer', 'increment', 1],
+      ['fact_order_lines', 'increment', 4],
+    ]);
+    expect(next.ok).toBe(true);
+    for (const table of ['dim_customer', 'fact_order_lines']) {
+      expect(await clickhouseSide(engine, target, table), table).toEqual(await duckdbSide(engine, table));
+    }
+    const [revenue = {}] = await target.rows(
+      raw(`SELECT toString(sum(revenue)) AS r FROM fact_order_lines WHERE startsWith(order_id, 'ETL-')`),
+    );
+    // 2 × 10.50 + 1 × 4.25 + 3 × 1.00 + 1 × 99.00, no discount.
+    expect(revenue['r']).toBe('127.25');
+  });
+
   it('republishes a table whole when rows published before changed in place', async () => {
-    const run = Number((await engine.query('SELECT max(run_id) + 2 AS r FROM etl_runs')).rows[0]?.['r']);
+    const run = await recordRun(engine);
     await engine.exec(
       `UPDATE dim_product SET unit_cost = unit_cost + 1, run_id = ${run} WHERE product_key = (SELECT min(product_key) FROM dim_product)`,
     );
