@@ -261,6 +261,18 @@ const CASES: readonly Case[] = [
     query: value({ kind: 'local_to_utc', expr: ts('2026-03-29 03:30:00'), timezone: 'Europe/Berlin' }),
     expected: '2026-03-29T01:30:00.000',
   },
+  // Winter: Berlin is an hour ahead.
+  {
+    name: 'utc_to_local in winter',
+    query: value(utcToLocal(ts('2026-01-15 12:00:00'), 'Europe/Berlin')),
+    expected: '2026-01-15T13:00:00.000',
+  },
+  // 23:30 UTC on 1 March is 00:30 on 2 March in Berlin: the 2nd's bucket.
+  {
+    name: 'time_bucket day in a zone',
+    query: value(timeBucket('day', ts('2026-03-01 23:30:00'), 'Europe/Berlin')),
+    expected: '2026-03-02T00:00:00.000',
+  },
   // 03:00 UTC on 1 March is 22:00 on 28 February in New York: February's bucket.
   {
     name: 'time_bucket in a zone',

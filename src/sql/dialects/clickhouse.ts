@@ -1,4 +1,4 @@
-import { baseDialect, type Dialect } from '../dialect';
+import { baseDialect, type Dialect, type RenderChild } from '../dialect';
 import { inferLogicalType, type LogicalType } from '../types';
 import { clickhouseFunctions } from './clickhouse-functions';
 
@@ -21,6 +21,17 @@ function typeName(t: LogicalType): string {
   if (t.base === 'interval') throw new Error('ClickHouse binds no intervals: use date_add with a number');
   return TYPE_NAMES[t.base];
 }
+
+/** A UTC timestamp as an instant in zone `tz` (a bound value). */
+const inZone = (expr: string, tz: string, value: RenderChild) =>
+  `toTimeZone(toDateTime64(${expr}, 6, 'UTC'), ${value({ kind: 'param', value: tz })})`;
+
+/**
+ * A zoned instant's wall time as a timestamp without zone: the instant plus the zone's offset
+ * at it. No text per row, as this runs over every row of a fact. (`zoned` is written twice.)
+ */
+const wallTime = (zoned: () => string) =>
+  `addSeconds(toDateTime64(${zoned()}, 6, 'UTC'), timeZoneOffset(${zoned()}))`;
 
 /** The aggregates that give NULL over no rows in DuckDB but 0 (or nan) in ClickHouse unless -OrNull. */
 const OR_NULL = new Set(['sum', 'avg', 'min', 'max']);
@@ -49,15 +60,15 @@ export const clickhouseDialect: Dialect = {
     `CAST(${expr} AS ${type.base === 'array' ? typeName(type) : `Nullable(${typeName(type)})`})`,
   timeBucket: (g, expr, tz, value) => {
     if (!GRANULARITY.test(g)) throw new Error(`unknown granularity ${g}`);
-    // dateTrunc gives a Date32 from a day up: back to a timestamp, at the bucket's wall time.
+    // dateTrunc gives a Date32 from a week up, a timestamp below: a timestamp either way.
     if (tz === undefined) return `toDateTime64(dateTrunc('${g}', ${expr}), 6, 'UTC')`;
-    const local = `toTimeZone(toDateTime64(${expr}, 6, 'UTC'), ${value({ kind: 'param', value: tz })})`;
-    return `toDateTime64(toString(dateTrunc('${g}', ${local})), 6, 'UTC')`;
+    // In a zone: the bucket's start as an instant there (a local date at the zone's midnight).
+    const tzParam = () => value({ kind: 'param', value: tz });
+    return wallTime(() => `toDateTime64(dateTrunc('${g}', ${inZone(expr, tz, value)}), 6, ${tzParam()})`);
   },
   localToUtc: (expr, tz, value) =>
     `toTimeZone(toDateTime64(toString(${expr}), 6, ${value({ kind: 'param', value: tz })}), 'UTC')`,
-  utcToLocal: (expr, tz, value) =>
-    `toDateTime64(toString(toTimeZone(toDateTime64(${expr}, 6, 'UTC'), ${value({ kind: 'param', value: tz })})), 6, 'UTC')`,
+  utcToLocal: (expr, tz, value) => wallTime(() => inZone(expr, tz, value)),
   countDistinct: (expr, approx, filter) => {
     const fn = approx ? 'uniq' : 'uniqExact';
     return filter === undefined ? `${fn}(${expr})` : `${fn}If(${expr}, ${filter})`;
