@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Row } from '../../engine';
-import { list, param, raw, type SqlNode, sql } from '../../sql';
+import { cast, fn, list, param, raw, type SqlNode, sql } from '../../sql';
 import { resolveAsOf } from '../common/as-of';
 import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
@@ -86,26 +86,27 @@ export async function planRfm(ctx: ReportContext, input: unknown): Promise<RfmPl
     { expr: COMPLETED(p), alias: 'completed' },
   ]);
   const asOf = await resolveAsOf(ctx.engine, params.as_of, rows, 'ts');
-  const day = asOf ?? '1970-01-01';
-  const since = params.from === undefined ? sql`` : sql` AND ts >= CAST(${params.from} AS TIMESTAMP)`;
-  const lines = sql`SELECT * FROM (${rows}) WHERE completed AND ts < CAST(${day} AS TIMESTAMP)${since}`;
+  const day = param(asOf ?? '1970-01-01');
+  const since = params.from === undefined ? sql`` : sql` AND ts >= ${cast(param(params.from), 'timestamp')}`;
+  const lines = sql`SELECT * FROM (${rows}) r WHERE completed AND ts < ${cast(day, 'timestamp')}${since}`;
   const bins = params.bins;
   const score = (order: SqlNode) =>
-    sql`CAST(1 + floor(${bins} * (rank() OVER (ORDER BY ${order}) - 1) / count(*) OVER ()) AS INTEGER)`;
+    cast(sql`1 + floor(${bins} * (rank() OVER (ORDER BY ${order}) - 1) / count(*) OVER ())`, 'integer');
+  const recency = fn.dateDiff('day', cast(raw('max(ts)'), 'date'), cast(day, 'date'));
   const values = sql`
-    SELECT customer_id, CAST(date_diff('day', CAST(max(ts) AS DATE), CAST(${day} AS DATE)) AS INTEGER) AS recency_days,
+    SELECT customer_id, ${cast(recency, 'integer')} AS recency_days,
            count(DISTINCT order_id) AS frequency, sum(revenue) AS monetary
-    FROM (${lines}) WHERE customer_id IS NOT NULL GROUP BY customer_id`;
+    FROM (${lines}) l WHERE customer_id IS NOT NULL GROUP BY customer_id`;
   const customers = sql`
     SELECT customer_id, recency_days, frequency, monetary, r_score, f_score, m_score,
-           CAST(r_score AS VARCHAR) || CAST(f_score AS VARCHAR) || CAST(m_score AS VARCHAR) AS rfm_cell,
+           ${cast(raw('r_score'), 'text')} || ${cast(raw('f_score'), 'text')} || ${cast(raw('m_score'), 'text')} AS rfm_cell,
            ${segmentCase(map)} AS segment
     FROM (
       SELECT *, ${score(raw('recency_days DESC'))} AS r_score, ${score(raw('frequency ASC'))} AS f_score,
              ${score(raw('monetary ASC'))} AS m_score
-      FROM (${values}))
+      FROM (${values}) v) s
     ORDER BY customer_id`;
-  const excluded = sql`SELECT count(*) AS lines, count(DISTINCT order_id) AS orders FROM (${lines}) WHERE customer_id IS NULL`;
+  const excluded = sql`SELECT count(*) AS lines, count(DISTINCT order_id) AS orders FROM (${lines}) l WHERE customer_id IS NULL`;
   return { params, asOf, map, customers, values, excluded };
 }
 
@@ -128,19 +129,22 @@ export async function rfmReport(ctx: ReportContext, input: unknown): Promise<Rfm
   const plan = await planRfm(ctx, input);
   const { limit, ...rest } = plan.params;
   const [excluded] = (await ctx.engine.query(plan.excluded)).rows;
+  // The exact (decimal) sum as a double before dividing: ClickHouse keeps a decimal quotient's
+  // scale where DuckDB divides in doubles, and averages agree only from the same sum.
+  const revenue = cast(raw('sum(monetary)'), 'double');
   return withTempTable(ctx.engine, plan.customers, async (session, t) => {
     const segments = (
       await session.query(sql`
-        SELECT segment, count(*) AS customers, sum(monetary)::DOUBLE AS revenue,
+        SELECT segment, count(*) AS customers, ${revenue} AS revenue,
                count(*) / sum(count(*)) OVER () AS customer_share,
-               sum(monetary) / sum(sum(monetary)) OVER () AS revenue_share,
-               avg(recency_days) AS mean_recency_days, avg(frequency) AS mean_frequency, avg(monetary)::DOUBLE AS mean_monetary
+               ${revenue} / ${cast(raw('sum(sum(monetary)) OVER ()'), 'double')} AS revenue_share,
+               avg(recency_days) AS mean_recency_days, avg(frequency) AS mean_frequency, ${revenue} / count(*) AS mean_monetary
         FROM ${t} GROUP BY segment ORDER BY revenue DESC`)
     ).rows;
     const grid = (
       await session.query(sql`
-        SELECT r_score, f_score, count(*) AS customers, avg(monetary)::DOUBLE AS mean_monetary, sum(monetary)::DOUBLE AS revenue
-        FROM ${t} GROUP BY ALL ORDER BY r_score, f_score`)
+        SELECT r_score, f_score, count(*) AS customers, ${revenue} / count(*) AS mean_monetary, ${revenue} AS revenue
+        FROM ${t} GROUP BY r_score, f_score ORDER BY r_score, f_score`)
     ).rows;
     const customers = (
       await session.query(sql`SELECT * FROM ${t} ORDER BY customer_id LIMIT ${param(limit)}`)
@@ -166,6 +170,7 @@ export const rfm = defineReport<RfmParams>({
   name: 'rfm',
   description: 'Recency, frequency and monetary scores per customer, RFM cells and named segments',
   schema: RfmParamsSchema,
+  engines: ['duckdb', 'clickhouse'],
   // One row per customer: a JSON answer lists `limit` customer ids, CSV and Arrow all of them.
   lists: (params, format) =>
     format !== 'json' || params.limit > 0

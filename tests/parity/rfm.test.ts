@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { restrictModel } from '../../src/model/access/restrict';
+import { rfm } from '../../src/reports/rfm/report';
+import { type PublishedDemo, publishedDemo } from './published';
+import { outputDifferences, runBoth } from './report-outputs';
+
+/**
+ * The RFM report on the demo warehouse (DuckDB) and on its copy published into an in-process
+ * ClickHouse: the same customers, scores, segments, grid and JSON, for several options, in a time
+ * zone, with a population filter, and for a user whose role restricts rows to one region.
+ */
+
+let demo: PublishedDemo;
+let region: string;
+
+beforeAll(async () => {
+  demo = await publishedDemo();
+  const [row] = (
+    await demo.duckdb.query(
+      'SELECT region FROM dim_customer WHERE region IS NOT NULL GROUP BY region ORDER BY count(*), region LIMIT 1',
+    )
+  ).rows;
+  region = String(row!['region']);
+}, 600_000);
+
+afterAll(async () => {
+  await demo?.close();
+});
+
+const ORDERED = ['customer_id'];
+
+describe('RFM answers alike on DuckDB and ClickHouse', () => {
+  it.each([
+    ['defaults, every customer', { limit: 50_000 }],
+    [
+      'three bins from a date, as_of given',
+      {
+        bins: 3,
+        from: '2025-01-01',
+        as_of: '2026-01-01',
+        segment_map: {
+          segments: [
+            { segment: 'Best', r: [3, 3], f: [2, 3] },
+            { segment: 'Gone', r: [1, 1] },
+          ],
+        },
+      },
+    ],
+    [
+      'a custom segment map in a time zone',
+      {
+        timezone: 'Asia/Tokyo',
+        segment_map: {
+          segments: [
+            { segment: 'Top', r: [4, 5], f: [4, 5] },
+            { segment: 'Lapsed', r: [1, 2] },
+          ],
+        },
+      },
+    ],
+    [
+      'a population filter',
+      { filters: [{ member: 'customers.region', operator: 'equals', values: ['North America'] }] },
+    ],
+  ])('%s', async (_name, input) => {
+    const { duck, click } = await runBoth(demo, rfm, input);
+    expect(duck.rows.data.length).toBeGreaterThan(0);
+    expect(outputDifferences(duck, click, ORDERED)).toEqual([]);
+  });
+
+  it('for a user restricted to one region (fewer customers than everyone)', async () => {
+    const restricted = restrictModel(demo.model, { name: 'rita', role: 'analyst', attributes: { region } });
+    const all = await runBoth(demo, rfm, { limit: 0 });
+    const { duck, click } = await runBoth(demo, rfm, { limit: 50_000 }, restricted);
+    const total = (o: typeof duck) => Number(o.json['customers_total']);
+    expect(total(duck)).toBeGreaterThan(0);
+    expect(total(duck)).toBeLessThan(total(all.duck));
+    expect(outputDifferences(duck, click, ORDERED)).toEqual([]);
+  });
+
+  it('the table (CSV and Arrow) SQL answers alike', async () => {
+    const params = rfm.schema.parse({ from: '2025-06-01' });
+    const ctx = (engine: PublishedDemo['duckdb']) => ({ engine, model: demo.model, now: () => new Date() });
+    const duck = await rfm.table!(ctx(demo.duckdb), params);
+    const click = await rfm.table!(ctx(demo.clickhouse), params);
+    const [d, c] = [(await demo.duckdb.query(duck.sql)).rows, (await demo.clickhouse.query(click.sql)).rows];
+    expect(d.length).toBeGreaterThan(0);
+    expect(
+      outputDifferences(
+        { json: {}, rows: { columns: [], data: d } },
+        { json: {}, rows: { columns: [], data: c } },
+        ORDERED,
+      ),
+    ).toEqual([]);
+  });
+});
