@@ -16,7 +16,7 @@ export interface ClickHouseTarget {
   readonly database: string;
   readonly version: string;
   readonly caps: Capabilities;
-  /** In-process chdb: reads the exported files from disk itself. */
+  /** In-process chdb reads the exported files from disk itself; a server gets their bytes streamed. */
   readonly local: boolean;
   command(statement: SqlNode): Promise<void>;
   rows(statement: SqlNode): Promise<Record<string, unknown>[]>;
@@ -76,8 +76,17 @@ export function redact(url: string): string {
   return url.replace(/^(https?:\/\/[^:/@]*:)[^@]*@/, '$1***@');
 }
 
+export interface TargetOptions {
+  /**
+   * Streams each file's bytes as an insert even into chdb, as a server over HTTP receives them
+   * (chdb reads the file itself otherwise): tests use it to run that path against a current
+   * ClickHouse, the only server here being 18.16.
+   */
+  readonly streamInserts?: boolean;
+}
+
 /** Connects to the target and creates its database if it is missing. */
-export async function openTarget(url: string): Promise<ClickHouseTarget> {
+export async function openTarget(url: string, options: TargetOptions = {}): Promise<ClickHouseTarget> {
   const parsed = parseTargetUrl(url);
   // The connection is the engine's (chdb binds one directory per process, shared by every
   // engine on it). Over HTTP it is opened without a database: the database may not exist yet,
@@ -89,7 +98,8 @@ export async function openTarget(url: string): Promise<ClickHouseTarget> {
     location = u.href;
   }
   const connection = await connectClickHouse(location);
-  const target = new ClientTarget(connection, redact(url), parsed.database, parsed.kind === 'chdb');
+  const readsFiles = parsed.kind === 'chdb' && options.streamInserts !== true;
+  const target = new ClientTarget(connection, redact(url), parsed.database, readsFiles);
   try {
     await target.connect();
   } catch (e) {
