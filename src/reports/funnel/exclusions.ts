@@ -1,14 +1,14 @@
 import { AppError } from '../../errors';
 import type { LogicalFilter } from '../../model/logical-query';
 import type { Dimension } from '../../model/types';
-import { list, type SqlNode, sql } from '../../sql';
+import { list, raw, type SqlNode, sql } from '../../sql';
 import { MemberCompiler } from '../../sql/compile/members';
 import type { ReportContext } from '../common/context';
 import type { Cte } from '../common/ctes';
 import { type population, populationRows } from '../common/population';
 import { us } from './modes';
 import type { FunnelParams } from './params';
-import { bit, compileSteps, int, maskExpr } from './steps';
+import { bit, compileSteps, hasBits, int, maskExpr } from './steps';
 
 /**
  * The exclusion events' rows (xev: actor, us) as CTEs, none without exclusions. They are read
@@ -53,7 +53,7 @@ export function exclusionCtes(
   return [
     [
       'xev',
-      sql`SELECT actor, ${us('ts')} AS us, xm FROM (${rows}) WHERE xm <> 0 AND actor IS NOT NULL AND ts < ${cut}`,
+      sql`SELECT r.actor AS actor, ${us('r.ts')} AS us, r.xm AS xm FROM (${rows}) r WHERE r.xm <> 0 AND r.actor IS NOT NULL AND r.ts < ${cut}`,
       true,
     ],
   ];
@@ -72,7 +72,7 @@ export function excludedActors(exclusions: FunnelParams['exclusions'], n: number
     return [
       [
         'out',
-        sql`SELECT DISTINCT p.actor FROM path p JOIN xev x ON x.actor = p.actor AND x.us > p.start_us AND x.us < p.end_us`,
+        sql`SELECT DISTINCT p.actor AS actor FROM path p JOIN xev x ON x.actor = p.actor WHERE x.us > p.start_us AND x.us < p.end_us`,
         true,
       ],
     ];
@@ -80,18 +80,18 @@ export function excludedActors(exclusions: FunnelParams['exclusions'], n: number
   const ks = [...new Set(ranges.flatMap((r) => [r.from, r.to]).filter((k) => k > 1 && k < n))];
   const pt: Cte = [
     'pt',
-    sql`SELECT l.actor, l.k, min(${us('l.ts')}) AS t FROM land l
-        JOIN path p ON p.actor = l.actor AND l.s = p.start_us AND ${us('l.ts')} <= p.end_us
-        WHERE l.k IN (${list(ks.map(int))}) GROUP BY l.actor, l.k`,
+    sql`SELECT l.actor AS actor, l.k AS k, min(${us('l.ts')}) AS t FROM land l
+        JOIN path p ON p.actor = l.actor AND l.s = p.start_us
+        WHERE ${us('l.ts')} <= p.end_us AND l.k IN (${list(ks.map(int))}) GROUP BY l.actor, l.k`,
     true,
   ];
   const each = ranges.map(({ b, from, to }) => {
     const lo = from === 1 ? sql`p.start_us` : sql`f.t`;
     const hi = to === n ? sql`p.end_us` : sql`CASE WHEN p.level > ${int(to)} THEN t.t ELSE p.end_us END`;
-    return sql`SELECT p.actor FROM path p JOIN xev x ON x.actor = p.actor AND x.xm & ${int(b)} <> 0${
+    return sql`SELECT p.actor AS actor FROM path p JOIN xev x ON x.actor = p.actor${
       from === 1 ? sql`` : sql` JOIN pt f ON f.actor = p.actor AND f.k = ${int(from)}`
-    }${to === n ? sql`` : sql` LEFT JOIN pt t ON t.actor = p.actor AND t.k = ${int(to)}`}
-      WHERE x.us > ${lo} AND x.us < ${hi}`;
+    }${to === n ? sql`` : sql` LEFT JOIN (SELECT * FROM pt WHERE k = ${int(to)}) t ON t.actor = p.actor`}
+      WHERE ${hasBits(raw('x.xm'), b)} AND x.us > ${lo} AND x.us < ${hi}`;
   });
   return [
     ...(ks.length > 0 ? [pt] : []),

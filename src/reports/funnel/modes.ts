@@ -1,6 +1,6 @@
-import { ident, list, param, raw, type SqlNode, sql } from '../../sql';
+import { cast, fn, ident, list, param, paren, raw, type SqlNode, sql } from '../../sql';
 import type { Cte } from '../common/ctes';
-import { bit, type CompiledSteps, countUpTo, int } from './steps';
+import { bit, type CompiledSteps, countUpTo, hasBits, int } from './steps';
 
 /**
  * The funnel's modes as SQL (docs/analytics.md, "Funnel"). Every algorithm below computes, per
@@ -14,10 +14,18 @@ export interface Built {
   readonly levels: SqlNode[];
 }
 
-/** The window W as an INTERVAL parameter. */
-export const W = (windowSeconds: number): SqlNode => param(`${windowSeconds} seconds`, 'INTERVAL');
-/** A timestamp column in µs since the epoch. */
-export const us = (x: string): SqlNode => raw(`epoch_us(${x})`);
+/** A timestamp plus the window W (ClickHouse binds no intervals: W is seconds). */
+export const plusWindow = (ts: SqlNode, windowSeconds: number): SqlNode =>
+  fn.dateAdd('second', param(windowSeconds, 'BIGINT'), ts);
+/**
+ * A timestamp in whole µs since the epoch, as a BIGINT. Exact: µs of these centuries are below
+ * 2^53, so the double's seconds times 10^6 round back to the integer.
+ */
+export const us = (x: string | SqlNode): SqlNode =>
+  cast(sql`round(${fn.epochSeconds(typeof x === 'string' ? raw(x) : x)} * 1000000)`, 'bigint');
+/** A row's bits: whether `mask` (a column) has a bit of `bits`, and whether it has none. */
+const has = (column: string, bits: number): SqlNode => hasBits(raw(column), bits);
+const lacks = (column: string, bits: number): SqlNode => sql`NOT ${paren(has(column, bits))}`;
 
 /**
  * m*_k of a timestamp group: the least m such that steps m+1..k can be matched to distinct rows
@@ -41,19 +49,21 @@ function mStar(c: CompiledSteps, k: number): SqlNode {
 /** Timestamp groups of an actor: the step bits present, Hall counts, purity and step-1 breakdown. */
 function groupsCte(c: CompiledSteps, breakdown: boolean, strict: boolean): SqlNode {
   const counts = c.constraints.map(
-    (p, i) => sql`count(*) FILTER (WHERE mask & ${int(p.mask)} <> 0) AS ${raw(`n${i}`)}`,
+    (p, i) => sql`count(CASE WHEN ${has('e.mask', p.mask)} THEN 1 END) AS ${raw(`n${i}`)}`,
   );
-  return sql`SELECT actor, ts, bit_or(mask) AS gm${strict ? sql`, bit_and(mask) AS pm` : sql``}, ${list(counts)}${
-    breakdown ? sql`, min(bd) FILTER (WHERE mask & 1 <> 0) AS bd1` : sql``
-  } FROM ev GROUP BY actor, ts`;
+  // bit_or and bit_and are aggregates on both engines (ClickHouse's aliases of groupBitOr/And).
+  return sql`SELECT e.actor AS actor, e.ts AS ts, bit_or(e.mask) AS gm${strict ? sql`, bit_and(e.mask) AS pm` : sql``}, ${list(counts)}${
+    breakdown ? sql`, min(CASE WHEN ${has('e.mask', 1)} THEN e.bd END) AS bd1` : sql``
+  } FROM ev e GROUP BY e.actor, e.ts`;
 }
 
-/** Rows of the same actor strictly before the current row's timestamp (timestamps are in µs). */
-const BEFORE = raw(
-  'PARTITION BY actor ORDER BY ts RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL 1 MICROSECOND PRECEDING',
-);
+/**
+ * Rows of the same actor strictly before the current row's timestamp: ordered by µs (`tus`), so
+ * one µs before is an integer offset both engines take.
+ */
+const BEFORE = raw('PARTITION BY actor ORDER BY tus RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING');
 /** Rows of the same actor at or after the current row's timestamp. */
-const FROM_HERE = raw('PARTITION BY actor ORDER BY ts RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING');
+const FROM_HERE = raw('PARTITION BY actor ORDER BY tus RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING');
 
 /**
  * ordered and strict, every row matching at most one step: l_k holds each step-k row e with the
@@ -63,35 +73,35 @@ const FROM_HERE = raw('PARTITION BY actor ORDER BY ts RANGE BETWEEN CURRENT ROW 
  * lb_k(e), the latest such row before e, must not be after the l_{k−1} row. Rows whose chain is
  * longer than W are dropped: an earlier l_{k−1} row never has a later start.
  */
-export function chainSingle(c: CompiledSteps, w: SqlNode, bd: boolean, strict: boolean): Built {
+export function chainSingle(c: CompiledSteps, windowSeconds: number, bd: boolean, strict: boolean): Built {
   const n = c.steps.length;
   const ctes: Cte[] = [];
   if (strict) {
     const lbs = [];
     for (let k = 2; k <= n; k++) {
-      lbs.push(sql`max(ts) FILTER (WHERE mask & ${int(bit(k))} = 0) OVER (${BEFORE}) AS ${raw(`lb${k}`)}`);
+      lbs.push(sql`max(CASE WHEN ${lacks('mask', bit(k))} THEN ts END) OVER (${BEFORE}) AS ${raw(`lb${k}`)}`);
     }
     // The window sees every row (step-1 rows interrupt too); only later steps' rows are kept.
     ctes.push([
       'evs',
-      sql`SELECT * FROM (SELECT actor, ts, mask, ${list(lbs)} FROM ev) WHERE mask & 1 = 0`,
+      sql`SELECT * FROM (SELECT actor, ts, mask, ${list(lbs)} FROM (SELECT actor, ts, mask, ${us('ts')} AS tus FROM ev) t) w WHERE ${lacks('w.mask', 1)}`,
       true,
     ]);
   }
   ctes.push([
     'l1',
     bd
-      ? sql`SELECT actor, ts, ts AS a, min(bd) AS bd FROM ev WHERE mask & 1 <> 0 GROUP BY actor, ts`
-      : sql`SELECT actor, ts, ts AS a FROM ev WHERE mask & 1 <> 0`,
+      ? sql`SELECT e.actor AS actor, e.ts AS ts, e.ts AS a, min(e.bd) AS bd FROM ev e WHERE ${has('e.mask', 1)} GROUP BY e.actor, e.ts`
+      : sql`SELECT actor, ts, ts AS a FROM ev WHERE ${has('mask', 1)}`,
   ]);
   for (let k = 2; k <= n; k++) {
     const lb = raw(`lb${k}`);
     ctes.push([
       `l${k}`,
       sql`SELECT e.actor, e.ts, p.a${bd ? sql`, p.bd` : sql``}
-          FROM (SELECT actor, ts${strict ? sql`, ${lb}` : sql``} FROM ${raw(strict ? 'evs' : 'ev')} WHERE mask & ${int(bit(k))} <> 0) e
+          FROM (SELECT actor, ts${strict ? sql`, ${lb}` : sql``} FROM ${raw(strict ? 'evs' : 'ev')} WHERE ${has('mask', bit(k))}) e
           ASOF JOIN ${ident(`l${k - 1}`)} p ON p.actor = e.actor AND p.ts <= e.ts
-          WHERE e.ts <= p.a + ${w}${strict ? sql` AND (e.${lb} IS NULL OR e.${lb} <= p.ts)` : sql``}`,
+          WHERE e.ts <= ${plusWindow(raw('p.a'), windowSeconds)}${strict ? sql` AND (e.${lb} IS NULL OR e.${lb} <= p.ts)` : sql``}`,
     ]);
   }
   return { ctes, levels: chainLevels(n, bd) };
@@ -101,7 +111,7 @@ function chainLevels(n: number, bd: boolean): SqlNode[] {
   return Array.from(
     { length: n },
     (_, i) =>
-      sql`SELECT actor, ts, ${us('ts')} - ${us('a')} AS d, ${us('a')} AS s, ${raw(bd ? 'bd' : 'NULL')} AS bd FROM ${ident(`l${i + 1}`)}`,
+      sql`SELECT l.actor AS actor, l.ts AS ts, ${us('l.ts')} - ${us('l.a')} AS d, ${us('l.a')} AS s, ${raw(bd ? 'l.bd' : 'NULL')} AS bd FROM ${ident(`l${i + 1}`)} l`,
   );
 }
 
@@ -114,7 +124,7 @@ function chainLevels(n: number, bd: boolean): SqlNode[] {
  * have later starts); strict takes every p and keeps the chain only if no group strictly between
  * its landing and G has a row not matching step p+1 (lb_{p+1}(G): the latest such group).
  */
-export function grouped(c: CompiledSteps, w: SqlNode, bd: boolean, strict: boolean): Built {
+export function grouped(c: CompiledSteps, windowSeconds: number, bd: boolean, strict: boolean): Built {
   const n = c.steps.length;
   const ctes: Cte[] = [['g', groupsCte(c, bd, strict), true]];
   const bdCol = (x: string) => (bd ? sql`, ${raw(x)} AS bd` : sql``);
@@ -122,16 +132,16 @@ export function grouped(c: CompiledSteps, w: SqlNode, bd: boolean, strict: boole
   if (strict) {
     const lbs = [];
     for (let k = 2; k <= n; k++) {
-      lbs.push(sql`max(ts) FILTER (WHERE pm & ${int(bit(k))} = 0) OVER (${BEFORE}) AS ${raw(`lb${k}`)}`);
+      lbs.push(sql`max(CASE WHEN ${lacks('pm', bit(k))} THEN ts END) OVER (${BEFORE}) AS ${raw(`lb${k}`)}`);
     }
-    ctes.push(['gs', sql`SELECT *, ${list(lbs)} FROM g`, true]);
+    ctes.push(['gs', sql`SELECT *, ${list(lbs)} FROM (SELECT *, ${us('ts')} AS tus FROM g) t`, true]);
   }
-  ctes.push(['l1', sql`SELECT actor, ts, ts AS a${bdCol('bd1')} FROM g WHERE gm & 1 <> 0`, true]);
+  ctes.push(['l1', sql`SELECT actor, ts, ts AS a${bdCol('bd1')} FROM g WHERE ${has('gm', 1)}`, true]);
   for (let k = 2; k <= n; k++) {
     // The groups with a row of step k, and m*_k of each.
     ctes.push([
       `x${k}`,
-      sql`SELECT *, ${mStar(c, k)} AS m FROM ${raw(strict ? 'gs' : 'g')} WHERE gm & ${int(bit(k))} <> 0`,
+      sql`SELECT *, ${mStar(c, k)} AS m FROM ${raw(strict ? 'gs' : 'g')} WHERE ${has('gm', bit(k))}`,
       true,
     ]);
     const x = ident(`x${k}`);
@@ -162,18 +172,17 @@ export function grouped(c: CompiledSteps, w: SqlNode, bd: boolean, strict: boole
         ' ',
       )} END`;
       const rare = strict
-        ? sql`SELECT *, ${lbOf} AS lbp FROM (SELECT *, unnest(range(greatest(m, 1), ${int(k - 1)})) AS pp FROM ${x} WHERE m < ${int(k - 1)})`
+        ? sql`SELECT *, ${lbOf} AS lbp FROM (SELECT *, ${fn.series(sql`greatest(m, 1)`, int(k - 2))} AS pp FROM ${x} WHERE m < ${int(k - 1)}) r`
         : sql`SELECT *, m AS pp FROM ${x} WHERE m BETWEEN 1 AND ${int(k - 2)}`;
-      parts.push(sql`SELECT x.actor, x.ts, max(p.a) AS a${bd ? sql`, arg_max_null(p.bd, p.a) AS bd` : sql``}
-          FROM (${rare}) x JOIN (${lower}) p ON p.actor = x.actor AND p.lvl = x.pp AND p.ts < x.ts${
-            strict ? sql` AND (x.lbp IS NULL OR p.ts >= x.lbp)` : sql``
-          }
+      parts.push(sql`SELECT x.actor AS actor, x.ts AS ts, max(p.a) AS a${bd ? sql`, ${fn.argMax(raw('p.bd'), raw('p.a'), true)} AS bd` : sql``}
+          FROM (${rare}) x JOIN (${lower}) p ON p.actor = x.actor AND p.lvl = x.pp
+          WHERE p.ts < x.ts${strict ? sql` AND (x.lbp IS NULL OR p.ts >= x.lbp)` : sql``}
           GROUP BY x.actor, x.ts, x.pp`);
     }
     ctes.push([
       `l${k}`,
-      sql`SELECT actor, ts, max(a) AS a${bd ? sql`, arg_max_null(bd, a) AS bd` : sql``}
-          FROM (${list(parts, '\nUNION ALL\n')}) WHERE ts <= a + ${w} GROUP BY actor, ts`,
+      sql`SELECT u.actor AS actor, u.ts AS ts, max(u.a) AS a${bd ? sql`, ${fn.argMax(raw('u.bd'), raw('u.a'), true)} AS bd` : sql``}
+          FROM (${list(parts, '\nUNION ALL\n')}) u WHERE u.ts <= ${plusWindow(raw('u.a'), windowSeconds)} GROUP BY u.actor, u.ts`,
       true,
     ]);
   }
@@ -201,7 +210,7 @@ export function unordered(c: CompiledSteps, windowUs: SqlNode): Built {
     .filter((u) => u.counts.includes(1))
     .map(
       ({ p, i }) =>
-        sql`min(ts) FILTER (WHERE mask & ${int(p.mask)} <> 0) OVER (${FROM_HERE}) AS ${raw(`b${i}_1`)}`,
+        sql`min(CASE WHEN ${has('mask', p.mask)} THEN ts END) OVER (${FROM_HERE}) AS ${raw(`b${i}_1`)}`,
     );
   const more = used.filter((u) => u.counts.some((x) => x > 1));
   const cols: SqlNode[] = [];
@@ -209,15 +218,19 @@ export function unordered(c: CompiledSteps, windowUs: SqlNode): Built {
   for (const { p, i, counts } of more) {
     const leads = counts
       .filter((x) => x > 1)
-      .map((x) => sql`lead(ts, ${int(x - 1)}) OVER (PARTITION BY actor ORDER BY ts) AS ${raw(`t${x}`)}`);
-    ctes.push([`e${i}`, sql`SELECT actor, ts, ${list(leads)} FROM ev WHERE mask & ${int(p.mask)} <> 0`]);
+      // Nullable, so past the last row lead gives NULL on ClickHouse too (not 1970).
+      .map(
+        (x) =>
+          sql`lead(${cast(raw('ts'), 'timestamp')}, ${raw(String(x - 1))}) OVER (PARTITION BY actor ORDER BY ts) AS ${raw(`t${x}`)}`,
+      );
+    ctes.push([`e${i}`, sql`SELECT actor, ts, ${list(leads)} FROM ev WHERE ${has('mask', p.mask)}`]);
     for (const x of counts.filter((x) => x > 1))
       cols.push(sql`${raw(`e${i}.t${x}`)} AS ${raw(`b${i}_${x}`)}`);
     joins.push(
       sql`ASOF LEFT JOIN ${ident(`e${i}`)} ON ${raw(`e${i}.actor`)} = a.actor AND ${raw(`e${i}.ts`)} >= a.ts`,
     );
   }
-  const anchors = sql`SELECT actor, ts${firsts.length > 0 ? sql`, ${list(firsts)}` : sql``} FROM ev`;
+  const anchors = sql`SELECT actor, ts${firsts.length > 0 ? sql`, ${list(firsts)}` : sql``} FROM (SELECT actor, ts, mask, ${us('ts')} AS tus FROM ev) t`;
   ctes.push([
     'x',
     more.length === 0 ? anchors : sql`SELECT a.*, ${list(cols)} FROM (${anchors}) a ${list(joins, ' ')}`,
@@ -229,13 +242,13 @@ export function unordered(c: CompiledSteps, windowUs: SqlNode): Built {
       const x = countUpTo(p, k);
       return x > 0 ? [raw(`b${i}_${x}`)] : [];
     });
-    const span = sql`epoch_us(${bs.length === 1 ? bs[0]! : sql`greatest(${list(bs)})`}) - epoch_us(ts)`;
+    const span = sql`${us(bs.length === 1 ? bs[0]! : sql`greatest(${list(bs)})`)} - ${us('ts')}`;
     const complete = list(
       bs.map((b) => sql`${b} IS NOT NULL`),
       ' AND ',
     );
     levels.push(
-      sql`SELECT actor, ts, d, ${us('ts')} AS s, NULL AS bd FROM (SELECT actor, ts, ${span} AS d FROM x WHERE ${complete}) WHERE d <= ${windowUs}`,
+      sql`SELECT y.actor AS actor, y.ts AS ts, y.d AS d, ${us('y.ts')} AS s, NULL AS bd FROM (SELECT actor, ts, ${span} AS d FROM x WHERE ${complete}) y WHERE y.d <= ${windowUs}`,
     );
   }
   return { ctes, levels };

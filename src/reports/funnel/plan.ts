@@ -4,7 +4,7 @@ import type { LogicalFilter } from '../../model/logical-query';
 import { findMember } from '../../model/lookup';
 import type { Dimension } from '../../model/types';
 import { cubeNames, cubesOf } from '../../query/planner';
-import { list, param, type SqlNode, sql, timeBucket } from '../../sql';
+import { cast, fn, func, list, param, raw, type SqlNode, sql, timeBucket } from '../../sql';
 import { MemberCompiler } from '../../sql/compile/members';
 import { WEB_EVENTS } from '../../util/vocabulary';
 import { resolveAsOf } from '../common/as-of';
@@ -14,9 +14,9 @@ import { checkEventNames, eventsPresent } from '../common/event-names';
 import { parseParams } from '../common/params';
 import { localTime, population, populationRows } from '../common/population';
 import { excludedActors, exclusionCtes } from './exclusions';
-import { chainSingle, grouped, unordered, us, W } from './modes';
+import { chainSingle, grouped, unordered, us } from './modes';
 import { FUNNEL_SOURCES, type FunnelParams, FunnelParamsSchema, parseDuration } from './params';
-import { type CompiledSteps, compileSteps, int, maskExpr } from './steps';
+import { type CompiledSteps, compileSteps, hasBits, int, maskExpr } from './steps';
 
 /**
  * The SQL of a funnel (docs/analytics.md, "Funnel"): the rows, a mode's landings (modes.ts), the
@@ -89,6 +89,12 @@ function breakdownDimension(ctx: ReportContext, source: string, name: string): D
   }
   return d;
 }
+
+/** The row of a path that reaches the furthest step first: the least of (-k, ts). */
+const FIRST_FURTHEST = raw('(-k, ts)');
+
+/** `count(*)` of the rows where `condition` holds (a FILTER clause both engines read). */
+export const countIf = (condition: SqlNode): SqlNode => sql`count(CASE WHEN ${condition} THEN 1 END)`;
 
 export interface PlanOptions {
   /** Adds the known-customer flag to the rows (for `customers`). */
@@ -179,17 +185,16 @@ export async function planFunnel(
 
   const excluded = exclusionCtes(ctx, params, p, eventDim, actor, d(src.ts), cut);
 
-  const w = W(windowSeconds);
   const windowUs = param(windowSeconds * 1_000_000, 'BIGINT');
   const bd = bdDim !== undefined;
   const built =
     params.mode === 'unordered'
       ? unordered(steps, windowUs)
       : params.mode === 'ordered' && steps.singleStep
-        ? chainSingle(steps, w, bd, false)
+        ? chainSingle(steps, windowSeconds, bd, false)
         : params.mode === 'strict' && steps.singleStep
-          ? chainSingle(steps, w, bd, true)
-          : grouped(steps, w, bd, params.mode === 'strict');
+          ? chainSingle(steps, windowSeconds, bd, true)
+          : grouped(steps, windowSeconds, bd, params.mode === 'strict');
 
   const base: Cte[] = [['ev', ev, true], ...built.ctes];
   const byLevel = (f: (level: SqlNode, k: number) => SqlNode) =>
@@ -206,8 +211,8 @@ export async function planFunnel(
   // time it reached that step (µs). Exclusions are read against it.
   const path: Cte = [
     'path',
-    sql`SELECT actor, max(k) AS level, arg_min(s, {'k': -k, 't': ts}) AS start_us,
-               arg_min(s + d, {'k': -k, 't': ts}) AS end_us FROM land GROUP BY actor`,
+    sql`SELECT actor, max(k) AS level, ${fn.argMin(raw('s'), FIRST_FURTHEST)} AS start_us,
+               ${fn.argMin(raw('s + d'), FIRST_FURTHEST)} AS end_us FROM land GROUP BY actor`,
   ];
   // The excluded actors (none without exclusions), and what reading them needs before them.
   const exclusion: Cte[] =
@@ -217,7 +222,7 @@ export async function planFunnel(
   const kept = excluded.length > 0 ? sql` WHERE actor NOT IN (SELECT actor FROM out)` : sql``;
   const reach: Cte = [
     'reach',
-    sql`SELECT * FROM (${byLevel((l, k) => sql`SELECT ${int(k)} AS k, actor, min(d) AS d FROM (${l}) GROUP BY actor`)})${kept}`,
+    sql`SELECT * FROM (${byLevel((l, k) => sql`SELECT ${int(k)} AS k, z.actor AS actor, min(z.d) AS d FROM (${l}) z GROUP BY z.actor`)}) r${kept}`,
   ];
   // The counted chain: the one reaching the actor's level first, latest-starting among those
   // (ordered, strict); unordered: the earliest anchor reaching the level, and its first step-1 row.
@@ -226,15 +231,18 @@ export async function planFunnel(
       ? [
           [
             'pick',
-            sql`SELECT actor, max(k) AS level, arg_min(ts, {'k': -k, 't': ts}) AS anchor FROM land GROUP BY actor`,
+            sql`SELECT actor, max(k) AS level, ${fn.argMin(raw('ts'), FIRST_FURTHEST)} AS anchor FROM land GROUP BY actor`,
           ],
-          ['s1', sql`SELECT actor, ts, min(bd) AS bd FROM ev WHERE mask & 1 <> 0 GROUP BY actor, ts`],
+          [
+            's1',
+            sql`SELECT e.actor AS actor, e.ts AS ts, min(e.bd) AS bd FROM ev e WHERE ${hasBits(raw('e.mask'), 1)} GROUP BY e.actor, e.ts`,
+          ],
         ]
       : [];
   const perActorQuery =
     params.mode === 'unordered' && bd
-      ? sql`SELECT k.actor, k.level, s.bd FROM pick k ASOF LEFT JOIN s1 s ON s.actor = k.actor AND s.ts >= k.anchor`
-      : sql`SELECT actor, max(k) AS level, ${bd ? sql`arg_min_null(bd, {'k': -k, 't': ts})` : sql`NULL`} AS bd FROM land GROUP BY actor`;
+      ? sql`SELECT k.actor AS actor, k.level AS level, s.bd AS bd FROM pick k ASOF LEFT JOIN s1 s ON s.actor = k.actor AND s.ts >= k.anchor`
+      : sql`SELECT l.actor AS actor, max(l.k) AS level, ${bd ? fn.argMin(raw('l.bd'), raw('(-l.k, l.ts)'), true) : sql`NULL`} AS bd FROM land l GROUP BY l.actor`;
   // per_actor, less the excluded actors when there are exclusions.
   const actorCtes: Cte[] = [
     ...(exclusion.length > 0 ? withPath : [land]),
@@ -242,7 +250,8 @@ export async function planFunnel(
     ['per_actor', exclusion.length > 0 ? sql`SELECT * FROM (${perActorQuery})${kept}` : perActorQuery],
   ];
 
-  const q = sql`quantile_cont(d / 1e6, [0.5, 0.9]) AS q`;
+  const seconds = sql`r.d / 1e6`;
+  const q = sql`${fn.array([fn.quantile(0.5, seconds), fn.quantile(0.9, seconds)])} AS q`;
   // A target group holds customers: the report counts, per step, the actors a save would keep.
   const knownCte: Cte[] = mixed
     ? [
@@ -261,18 +270,24 @@ export async function planFunnel(
     : params.actor === 'anonymous' && src.anonymous
       ? sql`false`
       : sql`true`;
-  const customers = sql`count(*) FILTER (WHERE ${isKnown}) AS customers`;
+  const customers = sql`${countIf(isKnown)} AS customers`;
   const reachCtes: Cte[] = [...outCtes, reach];
+  // The all-actors rows and the rows per breakdown value as a UNION ALL: the grouping sets would
+  // need ClickHouse's group_by_use_nulls, which this text cannot set.
   const summary = bd
     ? withCtes(
         [...base, ...knownCte, ...actorCtes, reach],
-        sql`SELECT grouping(a.bd) = 1 AS total, a.bd AS breakdown, r.k, count(*) AS actors, ${customers}, ${q}
-            FROM reach r JOIN per_actor a USING (actor)
-            GROUP BY GROUPING SETS ((r.k), (a.bd, r.k)) ORDER BY total DESC, breakdown NULLS LAST, r.k`,
+        sql`SELECT * FROM (
+              SELECT true AS total, NULL AS breakdown, r.k AS k, count(*) AS actors, ${customers}, ${q}
+              FROM reach r JOIN per_actor a ON a.actor = r.actor GROUP BY r.k
+              UNION ALL
+              SELECT false AS total, a.bd AS breakdown, r.k AS k, count(*) AS actors, ${customers}, ${q}
+              FROM reach r JOIN per_actor a ON a.actor = r.actor GROUP BY a.bd, r.k
+            ) t ORDER BY t.total DESC, t.breakdown NULLS LAST, t.k`,
       )
     : withCtes(
         [...base, ...knownCte, ...reachCtes],
-        sql`SELECT true AS total, NULL AS breakdown, r.k, count(*) AS actors, ${customers}, ${q} FROM reach r GROUP BY r.k ORDER BY r.k`,
+        sql`SELECT true AS total, NULL AS breakdown, r.k AS k, count(*) AS actors, ${customers}, ${q} FROM reach r GROUP BY r.k ORDER BY r.k`,
       );
   const n = steps.steps.length;
   const overTime =
@@ -280,9 +295,9 @@ export async function planFunnel(
       ? undefined
       : withCtes(
           [...base, ...withPath],
-          sql`SELECT ${timeBucket(params.conversion_over_time, sql`make_timestamp(start_us)`, p.timezone)} AS period,
-                     count(*) AS entered, count(*) FILTER (WHERE level = ${int(n)}) AS converted
-              FROM path${kept} GROUP BY 1 ORDER BY 1`,
+          sql`SELECT ${timeBucket(params.conversion_over_time, fn.fromEpochSeconds(sql`start_us / 1000000`), p.timezone)} AS period,
+                     count(*) AS entered, ${countIf(sql`level = ${int(n)}`)} AS converted
+              FROM path${kept} GROUP BY period ORDER BY period`,
         );
   const timeToConvert = (bins: number) =>
     withCtes(
@@ -295,13 +310,17 @@ export async function planFunnel(
           'lim',
           sql`SELECT lo, CASE WHEN hi > lo THEN (hi - lo) / ${int(bins)} ELSE 1 END AS w,
                    CASE WHEN hi > lo THEN ${int(bins)} ELSE 1 END AS nb
-            FROM (SELECT min(sec) AS lo, max(sec) AS hi FROM ttc) WHERE lo IS NOT NULL`,
+            FROM (SELECT ${func('min', [raw('sec')])} AS lo, ${func('max', [raw('sec')])} AS hi FROM ttc) m WHERE m.lo IS NOT NULL`,
         ],
-        ['ttc_bin', sql`SELECT least(CAST(floor((sec - lo) / w) AS INTEGER), nb - 1) AS b FROM ttc, lim`],
+        [
+          'ttc_bin',
+          sql`SELECT ${cast(sql`least(${cast(sql`floor((sec - lo) / w)`, 'integer')}, nb - 1)`, 'integer')} AS b FROM ttc CROSS JOIN lim`,
+        ],
       ],
       sql`SELECT r.b AS bin, lim.lo + r.b * lim.w AS from_s, lim.lo + (r.b + 1) * lim.w AS to_s,
-               (SELECT count(*) FROM ttc_bin WHERE ttc_bin.b = r.b) AS actors
-        FROM lim, (SELECT CAST(unnest(range(nb)) AS INTEGER) AS b FROM lim) r ORDER BY r.b`,
+               coalesce(c.n, 0) AS actors
+        FROM lim CROSS JOIN (SELECT ${cast(fn.series(int(0), sql`nb - 1`), 'integer')} AS b FROM lim) r
+        LEFT JOIN (SELECT x.b AS b, count(*) AS n FROM ttc_bin x GROUP BY x.b) c ON c.b = r.b ORDER BY r.b`,
     );
   const correlation = params.correlation
     ? (() => {
@@ -317,18 +336,19 @@ export async function planFunnel(
             ...paths,
             [
               'allev',
-              sql`SELECT actor, ${us('ts')} AS us, event FROM (${all}) WHERE actor IS NOT NULL AND ts < ${cut} AND event NOT IN (${list(steps.events.map((e) => param(e)))})`,
+              sql`SELECT a.actor AS actor, ${us('a.ts')} AS us, a.event AS event FROM (${all}) a WHERE a.actor IS NOT NULL AND a.ts < ${cut} AND a.event NOT IN (${list(steps.events.map((e) => param(e)))})`,
             ],
           ],
-          sql`SELECT e.event, count(DISTINCT e.actor) FILTER (WHERE p.level = ${int(n)}) AS success_with,
-                     count(DISTINCT e.actor) FILTER (WHERE p.level < ${int(n)}) AS failure_with
-              FROM kept_path p JOIN allev e ON e.actor = p.actor AND e.us > p.start_us
+          sql`SELECT e.event AS event, count(DISTINCT CASE WHEN p.level = ${int(n)} THEN e.actor END) AS success_with,
+                     count(DISTINCT CASE WHEN p.level < ${int(n)} THEN e.actor END) AS failure_with
+              FROM kept_path p JOIN allev e ON e.actor = p.actor
+              WHERE e.us > p.start_us
                 AND e.us < CASE WHEN p.level = ${int(n)} THEN p.end_us ELSE p.start_us + ${windowUs} END
               GROUP BY e.event ORDER BY e.event`,
         );
         const totals = withCtes(
           paths,
-          sql`SELECT count(*) FILTER (WHERE level = ${int(n)}) AS successes, count(*) FILTER (WHERE level < ${int(n)}) AS failures FROM kept_path`,
+          sql`SELECT ${countIf(sql`level = ${int(n)}`)} AS successes, ${countIf(sql`level < ${int(n)}`)} AS failures FROM kept_path`,
         );
         return { counts, totals };
       })()

@@ -10,7 +10,7 @@ import {
   type PropertyCorrelationRow,
 } from './correlation';
 import { type FunnelParams, FunnelParamsSchema } from './params';
-import { type FunnelPlan, planFunnel } from './plan';
+import { countIf, type FunnelPlan, planFunnel } from './plan';
 import { int } from './steps';
 
 export const FUNNEL_COLUMNS = [
@@ -141,8 +141,8 @@ async function correlation(
     });
     const rows = (
       await ctx.engine.query(
-        sql`SELECT breakdown, count(*) FILTER (WHERE level = ${int(n)}) AS success_with,
-                   count(*) FILTER (WHERE level < ${int(n)}) AS failure_with
+        sql`SELECT breakdown, ${countIf(sql`level = ${int(n)}`)} AS success_with,
+                   ${countIf(sql`level < ${int(n)}`)} AS failure_with
             FROM (${by.actors}) GROUP BY breakdown ORDER BY breakdown NULLS LAST`,
       )
     ).rows;
@@ -243,6 +243,8 @@ export const funnel = defineReport<FunnelParams>({
   description:
     'Conversion funnel over web events, campaign responses or deal stages: actors per step, conversion, drop-off and time to step',
   schema: FunnelParamsSchema,
+  // Every option, on both engines (tests/parity/funnel.test.ts).
+  engines: ['duckdb', 'clickhouse'],
   // The breakdown's and the correlation properties' values key the output: `source`,
   // `web_events.source`, a property (`properties.plan`: its JSON dimension's values) or a
   // joined cube's dimension (`customers.region`). An unknown name is refused when the report runs.

@@ -1,6 +1,6 @@
 import { AppError } from '../../errors';
 import type { Model } from '../../model/types';
-import { list, param, paren, type SqlNode, sql } from '../../sql';
+import { cast, list, param, paren, type SqlNode, sql } from '../../sql';
 import { compileEventFilters } from '../common/event-filters';
 import type { FunnelStep } from './params';
 
@@ -43,6 +43,18 @@ export interface CompiledSteps {
 export const bit = (index: number): number => 1 << (index - 1);
 /** An integer constant, bound as a typed parameter. */
 export const int = (n: number): SqlNode => param(n, 'INTEGER');
+
+/**
+ * Whether `x` (a non-negative step mask) has any bit of `mask`. Each bit b is tested as
+ * x % 2b >= b: ClickHouse has no `&` operator and DuckDB no bitAnd function.
+ */
+export function hasBits(x: SqlNode, mask: number): SqlNode {
+  const tests: SqlNode[] = [];
+  for (let b = 1; b <= mask; b *= 2) {
+    if ((mask & b) !== 0) tests.push(sql`${x} % ${int(2 * b)} >= ${int(b)}`);
+  }
+  return tests.length === 1 ? tests[0]! : paren(list(tests, ' OR '));
+}
 
 /** Resolves and compiles the steps' filters; groups steps into classes and Hall constraints. */
 export function compileSteps(
@@ -94,10 +106,11 @@ export function maskExpr(c: CompiledSteps, eventColumn: SqlNode): SqlNode {
         ? int(bit(s.index))
         : sql`CASE WHEN ${s.condition} THEN ${int(bit(s.index))} ELSE 0 END`,
     );
-    const value = parts.length === 1 ? parts[0]! : paren(list(parts, ' | '));
+    // The parts are distinct bits (or 0), so their sum is their union.
+    const value = parts.length === 1 ? parts[0]! : paren(list(parts, ' + '));
     return sql`WHEN ${event} THEN ${value}`;
   });
-  return sql`CAST(CASE ${eventColumn} ${list(whens, ' ')} ELSE 0 END AS INTEGER)`;
+  return cast(sql`CASE ${eventColumn} ${list(whens, ' ')} ELSE 0 END`, 'integer');
 }
 
 /** c_P(k): the steps among 1..k whose class is in P. */
