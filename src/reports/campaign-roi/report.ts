@@ -1,5 +1,5 @@
 import type { Row } from '../../engine';
-import { list, raw, type SqlNode, sql } from '../../sql';
+import { cast, countDistinct, fn, func, ident, list, param, raw, type SqlNode, select, sql } from '../../sql';
 import { resolveAsOf } from '../common/as-of';
 import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
@@ -16,14 +16,28 @@ import {
 /** The steps of a direct campaign's response funnel, in order. */
 export const FUNNEL_STEPS = ['sent', 'delivered', 'opened', 'clicked', 'responded', 'converted'] as const;
 
+const BY_ORDER = raw('OVER (PARTITION BY order_id)');
+
 const SHARES: Record<(typeof ATTRIBUTION_MODELS)[number], SqlNode> = {
   // Ties for the latest (earliest) touch share its credit equally.
-  last_touch: sql`CASE WHEN rank_last = 1 THEN 1.0 / sum(CASE WHEN rank_last = 1 THEN 1 ELSE 0 END) OVER o ELSE 0 END`,
-  first_touch: sql`CASE WHEN rank_first = 1 THEN 1.0 / sum(CASE WHEN rank_first = 1 THEN 1 ELSE 0 END) OVER o ELSE 0 END`,
+  last_touch: sql`CASE WHEN rank_last = 1 THEN 1.0 / sum(CASE WHEN rank_last = 1 THEN 1 ELSE 0 END) ${BY_ORDER} ELSE 0 END`,
+  first_touch: sql`CASE WHEN rank_first = 1 THEN 1.0 / sum(CASE WHEN rank_first = 1 THEN 1 ELSE 0 END) ${BY_ORDER} ELSE 0 END`,
   linear: sql`1.0 / n`,
-  time_decay: sql`weight / sum(weight) OVER o`,
+  time_decay: sql`weight / sum(weight) ${BY_ORDER}`,
   position: sql`CASE WHEN n = 1 THEN 1.0 WHEN n = 2 THEN 0.5 WHEN pos = 1 OR pos = n THEN 0.4 ELSE 0.2 / (n - 2) END`,
 };
+
+/** A CTE's query as the select node a `WITH` takes. */
+function cte(name: string, query: SqlNode, materialized = false) {
+  return {
+    name,
+    query: select({ columns: [{ expr: raw('*') }], from: { kind: 'subquery', query, alias: name } }),
+    materialized,
+  };
+}
+
+/** Whether any row of the group has `condition`, as 1 or 0 (bool_or has no ClickHouse spelling). */
+const any = (condition: SqlNode) => sql`max(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
 
 export interface CampaignRoiPlan {
   readonly params: CampaignRoiParams;
@@ -52,7 +66,10 @@ export async function planCampaignRoi(ctx: ReportContext, input: unknown): Promi
     { expr: col(po, 'customer_id'), alias: 'customer_id' },
     { expr: localTime(po, 'ordered_at'), alias: 'ts' },
     { expr: col(po, 'revenue'), alias: 'revenue' },
-    { expr: sql`${col(po, 'revenue')} - ${col(po, 'quantity')} * "products".unit_cost`, alias: 'margin' },
+    {
+      expr: sql`${col(po, 'revenue')} - ${col(po, 'quantity')} * ${ident('products', 'unit_cost')}`,
+      alias: 'margin',
+    },
     { expr: completed, alias: 'completed' },
   ]);
   const responses = populationRows(ctx, pr, [
@@ -67,7 +84,7 @@ export async function planCampaignRoi(ctx: ReportContext, input: unknown): Promi
   const webSplit = splitPopulation(ctx, ['orders', 'web_events'], params, { campaigns: 'web_events' });
   const pw = population(ctx, 'web_events', webSplit.get('web_events')!, ['campaigns']);
   const sessions = populationRows(ctx, pw, [
-    { expr: sql`"campaigns".campaign_id`, alias: 'campaign_id' },
+    { expr: ident('campaigns', 'campaign_id'), alias: 'campaign_id' },
     { expr: col(pw, 'customer_id'), alias: 'customer_id' },
     { expr: sql`coalesce(${col(pw, 'customer_id')}, ${col(pw, 'anonymous_id')})`, alias: 'visitor' },
     { expr: col(pw, 'session_id'), alias: 'session_id' },
@@ -77,143 +94,213 @@ export async function planCampaignRoi(ctx: ReportContext, input: unknown): Promi
   // step a channel does not track (SMS opens) is "not tracked", never 0%.
   const pAll = population(ctx, 'campaign_responses', { filters: [], segments: [] }, ['campaigns']);
   const recorded = populationRows(ctx, pAll, [
-    { expr: sql`"campaigns".kind`, alias: 'kind' },
+    { expr: ident('campaigns', 'kind'), alias: 'kind' },
     { expr: col(pAll, 'event'), alias: 'event' },
   ]);
   const asOf = await resolveAsOf(ctx.engine, params.as_of, lines, 'ts');
-  const day = asOf ?? '1970-01-01';
-  const before = sql`ts < CAST(${day} AS TIMESTAMP)`;
+  const before = (ts: string) => sql`${raw(ts)} < ${cast(param(asOf ?? '1970-01-01'), 'timestamp')}`;
   const onlyCampaigns = params.campaigns
     ? sql` AND campaign_id IN (${list(params.campaigns.map((c) => sql`${c}`))})`
     : sql``;
   const reach = (event: string) =>
-    sql`count(DISTINCT customer_id) FILTER (WHERE event = ${event} AND grp = 'target') AS ${raw(event)}`;
+    sql`${countDistinct(raw('customer_id'), false, sql`event = ${event} AND grp = 'target'`)} AS ${raw(event)}`;
+  const steps = [...FUNNEL_STEPS, 'unsubscribed'];
   // The funnel: step k counts the customers with every tracked step up to k (a funnel nests).
+  // Flags are 1 or 0 on both engines.
   const funnelSteps = FUNNEL_STEPS.map((event, k) => {
     const upTo = FUNNEL_STEPS.slice(0, k + 1).map(
-      (e) => sql`(NOT coalesce(t.${raw(`t_${e}`)}, false) OR f.${raw(`f_${e}`)})`,
+      (e) => sql`(coalesce(t.${raw(`t_${e}`)}, 0) = 0 OR f.${raw(`f_${e}`)} = 1)`,
     );
-    return sql`CASE WHEN bool_or(coalesce(t.${raw(`t_${event}`)}, false)) THEN count(*) FILTER (WHERE ${list(upTo, ' AND ')}) END AS ${raw(`funnel_${event}`)}`;
+    return sql`CASE WHEN max(coalesce(t.${raw(`t_${event}`)}, 0)) = 1 THEN count(CASE WHEN ${list(upTo, ' AND ')} THEN 1 END) END AS ${raw(`funnel_${event}`)}`;
   });
   const models = params.compare_models ? ATTRIBUTION_MODELS : [params.model];
   const shareColumns = models.map((m) => sql`${SHARES[m]} AS ${raw(m)}`);
   const perModel = models.flatMap((m) => [
     sql`sum(${raw(m)}) AS ${raw(`orders_${m}`)}`,
-    sql`sum(revenue * ${raw(m)})::DOUBLE AS ${raw(`revenue_${m}`)}`,
-    sql`sum(margin * ${raw(m)})::DOUBLE AS ${raw(`margin_${m}`)}`,
-    sql`count(DISTINCT customer_id) FILTER (WHERE ${raw(m)} > 0 AND is_first) AS ${raw(`new_${m}`)}`,
+    sql`${cast(sql`sum(revenue * ${raw(m)})`, 'double')} AS ${raw(`revenue_${m}`)}`,
+    sql`${cast(sql`sum(margin * ${raw(m)})`, 'double')} AS ${raw(`margin_${m}`)}`,
+    sql`${countDistinct(raw('customer_id'), false, sql`${raw(m)} > 0 AND is_first`)} AS ${raw(`new_${m}`)}`,
   ]);
   const chosen = params.model;
-  const window = sql`to_seconds(CAST(${params.window_days * 86400} AS BIGINT))`;
-  // Last touch alone needs only each order's latest touch: an ASOF join finds it, and a join on
-  // its time brings the touches tied with it (which share the credit).
+  // The window in whole seconds (window_days may be fractional).
+  const windowStart = (ts: SqlNode) =>
+    fn.dateAdd('second', param(-Math.round(params.window_days * 86400)), ts);
+  // Every touch in [ordered_at − window, ordered_at]; last touch alone keeps each order's latest
+  // touches (ties share the credit), ranked in a subquery rather than by an ASOF join, which
+  // ClickHouse spells otherwise.
+  const allPairs = sql`
+        SELECT o.order_id AS order_id, o.customer_id AS customer_id, o.revenue AS revenue, o.margin AS margin,
+               t.campaign_id AS campaign_id, t.ts AS touch_ts,
+               ${fn.asBoolean(sql`o.order_id = f.first_order`)} AS is_first,
+               ${fn.dateDiff('second', raw('t.ts'), raw('o.ts'))} / 86400.0 AS age_days
+        FROM orders o JOIN touches t ON t.customer_id = o.customer_id
+        JOIN firsts f ON f.customer_id = o.customer_id
+        WHERE t.ts <= o.ts AND t.ts >= ${windowStart(raw('o.ts'))}`;
   const pairs =
     models.length === 1 && chosen === 'last_touch'
-      ? sql`
-        SELECT l.order_id, l.customer_id, l.revenue, l.margin, t.campaign_id, t.ts AS touch_ts,
-               l.order_id = f.first_order AS is_first, date_diff('second', t.ts, l.ts) / 86400.0 AS age_days
-        FROM (SELECT o.*, t.ts AS latest FROM orders o ASOF JOIN touches t ON t.customer_id = o.customer_id AND t.ts <= o.ts
-              WHERE t.ts >= o.ts - ${window}) l
-        JOIN touches t ON t.customer_id = l.customer_id AND t.ts = l.latest
-        JOIN firsts f ON f.customer_id = l.customer_id`
-      : sql`
-        SELECT o.order_id, o.customer_id, o.revenue, o.margin, t.campaign_id, t.ts AS touch_ts,
-               o.order_id = f.first_order AS is_first, date_diff('second', t.ts, o.ts) / 86400.0 AS age_days
-        FROM orders o JOIN touches t ON t.customer_id = o.customer_id AND t.ts <= o.ts AND t.ts >= o.ts - ${window}
-        JOIN firsts f ON f.customer_id = o.customer_id`;
+      ? sql`SELECT order_id, customer_id, revenue, margin, campaign_id, touch_ts, is_first, age_days
+            FROM (SELECT *, rank() OVER (PARTITION BY order_id ORDER BY touch_ts DESC) AS latest_rank
+                  FROM (${allPairs}) p) r
+            WHERE latest_rank = 1`
+      : allPairs;
   // Campaigns without responses (ads, events) are listed too, unless a campaign filter narrows them.
   const campaignFilter =
     split.get('campaign_responses')!.filters.length + split.get('campaign_responses')!.segments.length > 0
       ? sql` AND campaign_id IN (SELECT campaign_id FROM reach)`
       : sql``;
-  const campaigns = sql`
-    WITH resp AS MATERIALIZED (SELECT * FROM (${responses}) WHERE ${before}${onlyCampaigns}),
-    reach AS (
-      SELECT campaign_id, ${reach('sent')}, ${reach('delivered')}, ${reach('opened')}, ${reach('clicked')},
-             ${reach('responded')}, ${reach('converted')}, ${reach('unsubscribed')},
-             sum(cost)::DOUBLE AS response_cost,
-             count(DISTINCT customer_id) FILTER (WHERE grp = 'control') AS control_size,
-             count(DISTINCT customer_id) FILTER (WHERE grp = 'control' AND event = 'converted') AS control_converted
-      FROM resp GROUP BY campaign_id),
-    orders AS MATERIALIZED (
-      SELECT order_id, any_value(customer_id) AS customer_id, min(ts) AS ts, sum(revenue) AS revenue,
-             CASE WHEN bool_and(margin IS NOT NULL) THEN sum(margin) END AS margin
-      FROM (${lines}) WHERE completed AND customer_id IS NOT NULL AND ${before} GROUP BY order_id),
-    firsts AS (SELECT customer_id, arg_min(order_id, ts) AS first_order FROM orders GROUP BY customer_id),
-    web AS MATERIALIZED (SELECT * FROM (${sessions}) WHERE campaign_id IS NOT NULL AND ${before}${onlyCampaigns}),
-    web_reach AS (SELECT campaign_id, count(DISTINCT visitor) AS visitors, count(DISTINCT session_id) AS web_sessions
-                  FROM web GROUP BY campaign_id),
-    tracked AS (SELECT kind, ${list([...FUNNEL_STEPS, 'unsubscribed'].map((e) => sql`bool_or(event = ${e}) AS ${raw(`t_${e}`)}`))}
-                FROM (${recorded}) GROUP BY kind),
-    flags AS (SELECT campaign_id, customer_id,
-                     ${list(FUNNEL_STEPS.map((e) => sql`bool_or(event = ${e}) AS ${raw(`f_${e}`)}`))}
-              FROM resp WHERE grp = 'target' GROUP BY campaign_id, customer_id),
-    funnel AS (SELECT f.campaign_id, ${list(funnelSteps)}
-               FROM flags f LEFT JOIN dim_campaign c USING (campaign_id) LEFT JOIN tracked t ON t.kind IS NOT DISTINCT FROM c.kind
-               GROUP BY f.campaign_id),
-    touches AS (SELECT customer_id, campaign_id, ts FROM resp
+  const reachColumns = [...steps, 'response_cost', 'control_size', 'control_converted'];
+  const attributedColumns = models.flatMap((m) => [`orders_${m}`, `revenue_${m}`, `margin_${m}`, `new_${m}`]);
+  const funnelColumns = FUNNEL_STEPS.map((e) => `funnel_${e}`);
+  const from = (alias: string, names: readonly string[]) => names.map((n) => raw(`${alias}.${n} AS ${n}`));
+  const b = (name: string) => raw(`b.${name}`);
+  const ctes = [
+    cte('resp', sql`SELECT * FROM (${responses}) x WHERE ${before('ts')}${onlyCampaigns}`, true),
+    cte(
+      'reach',
+      sql`SELECT campaign_id, ${list(steps.map(reach))},
+             ${cast(raw('sum(cost)'), 'double')} AS response_cost,
+             ${countDistinct(raw('customer_id'), false, sql`grp = 'control'`)} AS control_size,
+             ${countDistinct(raw('customer_id'), false, sql`grp = 'control' AND event = 'converted'`)} AS control_converted
+      FROM resp GROUP BY campaign_id`,
+    ),
+    cte(
+      'orders',
+      // Qualified: ClickHouse would read customer_id and ts in WHERE as this select's aggregates.
+      sql`SELECT x.order_id AS order_id, min(x.customer_id) AS customer_id, min(x.ts) AS ts, sum(x.revenue) AS revenue,
+             CASE WHEN count(x.margin) = count(*) THEN sum(x.margin) END AS margin
+      FROM (${lines}) x WHERE x.completed AND x.customer_id IS NOT NULL AND ${before('x.ts')} GROUP BY x.order_id`,
+      true,
+    ),
+    // A customer's first order: the earliest, the smallest id among orders placed at that moment.
+    cte(
+      'firsts',
+      sql`SELECT o.customer_id AS customer_id, min(o.order_id) AS first_order
+          FROM orders o JOIN (SELECT customer_id, min(ts) AS first_ts FROM orders GROUP BY customer_id) m
+            ON m.customer_id = o.customer_id AND o.ts = m.first_ts
+          GROUP BY o.customer_id`,
+    ),
+    cte(
+      'web',
+      sql`SELECT * FROM (${sessions}) x WHERE campaign_id IS NOT NULL AND ${before('ts')}${onlyCampaigns}`,
+      true,
+    ),
+    cte(
+      'web_reach',
+      sql`SELECT campaign_id, count(DISTINCT visitor) AS visitors, count(DISTINCT session_id) AS web_sessions
+                  FROM web GROUP BY campaign_id`,
+    ),
+    cte(
+      'tracked',
+      sql`SELECT kind, ${list(steps.map((e) => sql`${any(sql`event = ${e}`)} AS ${raw(`t_${e}`)}`))}
+                FROM (${recorded}) x GROUP BY kind`,
+    ),
+    cte(
+      'flags',
+      sql`SELECT campaign_id, customer_id,
+                     ${list(FUNNEL_STEPS.map((e) => sql`${any(sql`event = ${e}`)} AS ${raw(`f_${e}`)}`))}
+              FROM resp WHERE grp = 'target' GROUP BY campaign_id, customer_id`,
+    ),
+    cte(
+      'funnel',
+      sql`SELECT f.campaign_id AS campaign_id, ${list(funnelSteps)}
+               FROM flags f LEFT JOIN dim_campaign c ON c.campaign_id = f.campaign_id
+               LEFT JOIN tracked t ON ${fn.nullSafeEquals(raw('t.kind'), raw('c.kind'))}
+               GROUP BY f.campaign_id`,
+    ),
+    cte(
+      'touches',
+      sql`SELECT customer_id, campaign_id, ts FROM resp
                 WHERE grp = 'target' AND event IN (${list(params.touch_events.map((e) => sql`${e}`))})
                 UNION ALL
                 -- One touch per web session that carries the campaign, at its first such event.
-                SELECT customer_id, campaign_id, min(ts) FROM web WHERE customer_id IS NOT NULL
-                GROUP BY session_id, customer_id, campaign_id),
-    pairs AS (${pairs}),
-    ranked AS (
-      SELECT *, count(*) OVER o AS n,
+                SELECT customer_id, campaign_id, min(ts) AS ts FROM web WHERE customer_id IS NOT NULL
+                GROUP BY session_id, customer_id, campaign_id`,
+    ),
+    cte('pairs', pairs),
+    cte(
+      'ranked',
+      sql`SELECT *, count(*) ${BY_ORDER} AS n,
              rank() OVER (PARTITION BY order_id ORDER BY touch_ts DESC) AS rank_last,
              rank() OVER (PARTITION BY order_id ORDER BY touch_ts ASC) AS rank_first,
              row_number() OVER (PARTITION BY order_id ORDER BY touch_ts, campaign_id) AS pos,
              pow(2, -age_days / ${params.half_life_days}) AS weight
-      FROM pairs WINDOW o AS (PARTITION BY order_id)),
-    shares AS (SELECT *, ${list(shareColumns)} FROM ranked WINDOW o AS (PARTITION BY order_id)),
-    attributed AS (SELECT campaign_id, ${list(perModel)} FROM shares GROUP BY campaign_id),
-    spans AS (SELECT campaign_id, min(ts) AS first_touch, max(ts) AS last_touch
-              FROM (SELECT campaign_id, ts FROM resp UNION ALL SELECT campaign_id, ts FROM web) GROUP BY campaign_id),
-    bounds AS (SELECT min(ts) AS first_ts, max(ts) AS last_ts FROM orders),
-    candidates AS (SELECT campaign_id FROM reach UNION SELECT campaign_id FROM web_reach
-                   UNION SELECT campaign_id FROM dim_campaign WHERE NOT is_placeholder${onlyCampaigns}${campaignFilter}),
-    -- A campaign that earned nothing is listed only if it ran (its dates, else its responses) while
-    -- the orders considered were placed: a period filter must not list last year's campaigns at −100 %.
-    ids AS (SELECT campaign_id FROM attributed
-            UNION SELECT campaign_id FROM candidates LEFT JOIN dim_campaign USING (campaign_id)
-                  LEFT JOIN spans USING (campaign_id), bounds
+      FROM pairs`,
+    ),
+    cte('shares', sql`SELECT *, ${list(shareColumns)} FROM ranked`),
+    cte('attributed', sql`SELECT campaign_id, ${list(perModel)} FROM shares GROUP BY campaign_id`),
+    cte(
+      'spans',
+      sql`SELECT campaign_id, min(ts) AS first_touch, max(ts) AS last_touch
+              FROM (SELECT campaign_id, ts FROM resp UNION ALL SELECT campaign_id, ts FROM web) x GROUP BY campaign_id`,
+    ),
+    // Through the dialect: NULL over no orders on ClickHouse too.
+    cte(
+      'bounds',
+      sql`SELECT ${func('min', [raw('ts')])} AS first_ts, ${func('max', [raw('ts')])} AS last_ts FROM orders`,
+    ),
+    cte(
+      'candidates',
+      sql`SELECT campaign_id FROM reach UNION DISTINCT SELECT campaign_id FROM web_reach
+                   UNION DISTINCT SELECT campaign_id FROM dim_campaign WHERE NOT is_placeholder${onlyCampaigns}${campaignFilter}`,
+    ),
+    // A campaign that earned nothing is listed only if it ran (its dates, else its responses) while
+    // the orders considered were placed: a period filter must not list last year's campaigns at −100 %.
+    cte(
+      'ids',
+      sql`SELECT campaign_id FROM attributed
+            UNION DISTINCT
+            SELECT k.campaign_id AS campaign_id FROM candidates k
+                  LEFT JOIN dim_campaign c ON c.campaign_id = k.campaign_id
+                  LEFT JOIN spans s ON s.campaign_id = k.campaign_id CROSS JOIN bounds
                   WHERE bounds.last_ts IS NULL
-                     OR coalesce(starts_at, first_touch) IS NULL
-                     OR (coalesce(starts_at, first_touch) <= last_ts
-                         AND coalesce(ends_at, last_touch, starts_at) >= first_ts - ${window})),
-    base AS (
-      SELECT ids.campaign_id, c.name AS campaign_name, c.kind AS campaign_kind,
-             coalesce(c.cost::DOUBLE, r.response_cost) AS total_cost,
-             r.*, a.* EXCLUDE (campaign_id), fu.* EXCLUDE (campaign_id), w.visitors, w.web_sessions,
-             ${list([...FUNNEL_STEPS, 'unsubscribed'].map((e) => sql`coalesce(t.${raw(`t_${e}`)}, false) AS ${raw(`tracks_${e}`)}`))}
-      FROM ids LEFT JOIN reach r USING (campaign_id) LEFT JOIN attributed a USING (campaign_id)
-      LEFT JOIN funnel fu USING (campaign_id) LEFT JOIN web_reach w USING (campaign_id)
-      LEFT JOIN dim_campaign c USING (campaign_id) LEFT JOIN tracked t ON t.kind IS NOT DISTINCT FROM c.kind)
-    SELECT campaign_id, campaign_name AS campaign, campaign_kind AS kind, total_cost AS cost,
-           ${list(
-             [...FUNNEL_STEPS, 'unsubscribed'].map(
-               (e) => sql`CASE WHEN ${raw(`tracks_${e}`)} THEN coalesce(${raw(e)}, 0) END AS ${raw(e)}`,
-             ),
-           )},
-           coalesce(visitors, 0) AS visitors, coalesce(web_sessions, 0) AS web_sessions,
-           ${list(FUNNEL_STEPS.map((e) => sql`CASE WHEN ${raw(`tracks_${e}`)} THEN coalesce(${raw(`funnel_${e}`)}, 0) END AS ${raw(`funnel_${e}`)}`))},
-           coalesce(${raw(`orders_${chosen}`)}, 0)::DOUBLE AS attributed_orders,
-           coalesce(${raw(`revenue_${chosen}`)}, 0) AS attributed_revenue,
-           (coalesce(${raw(`revenue_${chosen}`)}, 0) - total_cost) / NULLIF(total_cost, 0) AS roi,
-           (${raw(`margin_${chosen}`)} - total_cost) / NULLIF(total_cost, 0) AS romi,
-           total_cost / NULLIF(${raw(`new_${chosen}`)}, 0) AS cac,
-           CASE WHEN control_size > 0 AND sent > 0 THEN converted / sent - control_converted / control_size END AS uplift,
-           (CASE WHEN control_size > 0 AND sent > 0 THEN converted / sent - control_converted / control_size END)
-             * sent * ${raw(`revenue_${chosen}`)} / NULLIF(${raw(`orders_${chosen}`)}, 0) AS incremental_revenue,
-           coalesce(control_size, 0) AS control_size, coalesce(control_converted, 0) AS control_converted, response_cost,
+                     OR coalesce(${cast(raw('c.starts_at'), 'timestamp')}, s.first_touch) IS NULL
+                     OR (coalesce(${cast(raw('c.starts_at'), 'timestamp')}, s.first_touch) <= bounds.last_ts
+                         AND coalesce(${cast(raw('c.ends_at'), 'timestamp')}, s.last_touch, ${cast(raw('c.starts_at'), 'timestamp')}) >= ${windowStart(raw('bounds.first_ts'))})`,
+    ),
+    cte(
+      'base',
+      sql`SELECT ids.campaign_id AS campaign_id, c.name AS campaign_name, c.kind AS campaign_kind,
+             coalesce(${cast(raw('c.cost'), 'double')}, r.response_cost) AS total_cost,
+             ${list([...from('r', reachColumns), ...from('a', attributedColumns), ...from('fu', funnelColumns)])},
+             w.visitors AS visitors, w.web_sessions AS web_sessions,
+             ${list(steps.map((e) => sql`coalesce(t.${raw(`t_${e}`)}, 0) AS ${raw(`tracks_${e}`)}`))}
+      FROM ids LEFT JOIN reach r ON r.campaign_id = ids.campaign_id
+      LEFT JOIN attributed a ON a.campaign_id = ids.campaign_id
+      LEFT JOIN funnel fu ON fu.campaign_id = ids.campaign_id
+      LEFT JOIN web_reach w ON w.campaign_id = ids.campaign_id
+      LEFT JOIN dim_campaign c ON c.campaign_id = ids.campaign_id
+      LEFT JOIN tracked t ON ${fn.nullSafeEquals(raw('t.kind'), raw('c.kind'))}`,
+    ),
+  ];
+  // Columns of base qualified throughout: ClickHouse reads a bare name that is also an output
+  // alias (sent, converted) as the alias.
+  const uplift = sql`CASE WHEN ${b('control_size')} > 0 AND ${b('sent')} > 0 THEN ${b('converted')} / ${b('sent')} - ${b('control_converted')} / ${b('control_size')} END`;
+  const columns = sql`${b('campaign_id')} AS campaign_id, ${b('campaign_name')} AS campaign, ${b('campaign_kind')} AS kind,
+           ${b('total_cost')} AS cost,
+           ${list(steps.map((e) => sql`CASE WHEN ${b(`tracks_${e}`)} = 1 THEN coalesce(${b(e)}, 0) END AS ${raw(e)}`))},
+           coalesce(b.visitors, 0) AS visitors, coalesce(b.web_sessions, 0) AS web_sessions,
+           ${list(FUNNEL_STEPS.map((e) => sql`CASE WHEN ${b(`tracks_${e}`)} = 1 THEN coalesce(${b(`funnel_${e}`)}, 0) END AS ${raw(`funnel_${e}`)}`))},
+           ${cast(sql`coalesce(${b(`orders_${chosen}`)}, 0)`, 'double')} AS attributed_orders,
+           coalesce(${b(`revenue_${chosen}`)}, 0) AS attributed_revenue,
+           (coalesce(${b(`revenue_${chosen}`)}, 0) - b.total_cost) / NULLIF(b.total_cost, 0) AS roi,
+           (${b(`margin_${chosen}`)} - b.total_cost) / NULLIF(b.total_cost, 0) AS romi,
+           b.total_cost / NULLIF(${b(`new_${chosen}`)}, 0) AS cac,
+           ${uplift} AS uplift,
+           (${uplift}) * b.sent * ${b(`revenue_${chosen}`)} / NULLIF(${b(`orders_${chosen}`)}, 0) AS incremental_revenue,
+           coalesce(b.control_size, 0) AS control_size, coalesce(b.control_converted, 0) AS control_converted,
+           b.response_cost AS response_cost,
            ${list(
              models.flatMap((m) => [
-               sql`coalesce(${raw(`revenue_${m}`)}, 0) AS ${raw(`attributed_revenue_${m}`)}`,
-               sql`coalesce(${raw(`orders_${m}`)}, 0)::DOUBLE AS ${raw(`attributed_orders_${m}`)}`,
+               sql`coalesce(${b(`revenue_${m}`)}, 0) AS ${raw(`attributed_revenue_${m}`)}`,
+               sql`${cast(sql`coalesce(${b(`orders_${m}`)}, 0)`, 'double')} AS ${raw(`attributed_orders_${m}`)}`,
              ]),
-           )}
-    FROM base
-    ORDER BY campaign_id`;
+           )}`;
+  const campaigns = select({
+    with: ctes,
+    columns: [{ expr: columns }],
+    from: { kind: 'table', path: ['base'], alias: 'b' },
+    orderBy: [{ expr: raw('b.campaign_id'), direction: 'asc' }],
+  });
   return { params, asOf, campaigns };
 }
 
@@ -238,6 +325,7 @@ export const campaignRoi = defineReport<CampaignRoiParams>({
   description:
     'Per campaign: cost, reach and responses, attributed orders and revenue under five models, ROI, ROMI, CAC, uplift',
   schema: CampaignRoiParamsSchema,
+  engines: ['duckdb', 'clickhouse'],
   async run(ctx, params) {
     const plan = await planCampaignRoi(ctx, params);
     const data = (await ctx.engine.query(plan.campaigns)).rows;
