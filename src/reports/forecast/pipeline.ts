@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Row } from '../../engine';
 import { AppError } from '../../errors';
-import { type SqlNode, sql } from '../../sql';
+import { cast, fn, list, param, raw, type SqlNode, sql, timeBucket } from '../../sql';
 import { resolveAsOf } from '../common/as-of';
 import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
@@ -58,6 +58,16 @@ export interface PipelinePlan {
   readonly accuracy: SqlNode | null;
 }
 
+/** A deal's column at its latest stage row (`keepNull`: a NULL there is the answer). */
+const latest = (c: string, keepNull = false) => fn.argMax(raw(`r.${c}`), raw('r.ts'), keepNull);
+
+/** Deals of d whose state is won. */
+const wonCount = raw("count(CASE WHEN d.stage = 'won' THEN 1 END)");
+
+/** The start of the period a date or timestamp falls in, as YYYY-MM-DD. */
+const periodOf = (g: PipelineForecastParams['granularity'], x: SqlNode) =>
+  cast(cast(timeBucket(g, cast(x, 'timestamp')), 'date'), 'text');
+
 /**
  * docs/analytics.md's pipeline forecast. A deal's state at as_of is its latest stage entered before
  * as_of (amount, probability and expected close of that stage row); it is open unless that stage
@@ -80,48 +90,49 @@ export async function planPipeline(ctx: ReportContext, input: unknown): Promise<
     { expr: col(p, 'expected_close_at'), alias: 'expected_close_at' },
   ]);
   const asOf = await resolveAsOf(ctx.engine, params.as_of, rows, 'ts');
-  const day = asOf ?? '1970-01-01';
+  const day = cast(param(asOf ?? '1970-01-01'), 'timestamp');
   const g = params.granularity;
-  // arg_max skips NULL values; the latest row's NULL probability must stay NULL.
+  // arg_max skips NULL values; the latest row's NULL probability must stay NULL. Columns are
+  // qualified: ClickHouse reads a bare name that is also an output alias (stage) as the alias.
   const deals = sql`
-    SELECT deal_id, arg_max(stage, ts) AS stage, CAST(arg_max_null(amount, ts) AS DOUBLE) AS amount,
-           CAST(arg_max_null(probability, ts) AS DOUBLE) AS own_probability,
-           arg_max_null(expected_close_at, ts) AS expected_close_at, max(ts) AS last_ts
-    FROM (${rows}) WHERE ts < CAST(${day} AS TIMESTAMP) GROUP BY deal_id`;
+    SELECT r.deal_id AS deal_id, ${latest('stage')} AS stage, ${cast(latest('amount', true), 'double')} AS amount,
+           ${cast(latest('probability', true), 'double')} AS own_probability,
+           ${latest('expected_close_at', true)} AS expected_close_at, max(r.ts) AS last_ts
+    FROM (${rows}) r WHERE r.ts < ${day} GROUP BY r.deal_id`;
   const winRates = sql`
     WITH deals AS (${deals}),
-    entered AS (SELECT DISTINCT deal_id, stage FROM (${rows})
-                WHERE ts < CAST(${day} AS TIMESTAMP) AND stage NOT IN ('won', 'lost'))
-    SELECT e.stage, count(*) AS closed_deals, count(*) FILTER (WHERE d.stage = 'won') AS won,
-           count(*) FILTER (WHERE d.stage = 'won') / count(*) AS win_rate
-    FROM entered e JOIN deals d USING (deal_id) WHERE d.stage IN ('won', 'lost')
+    entered AS (SELECT DISTINCT deal_id, stage FROM (${rows}) r
+                WHERE ts < ${day} AND stage NOT IN ('won', 'lost'))
+    SELECT e.stage AS stage, count(*) AS closed_deals, ${wonCount} AS won,
+           ${wonCount} / count(*) AS win_rate
+    FROM entered e JOIN deals d ON d.deal_id = e.deal_id WHERE d.stage IN ('won', 'lost')
     GROUP BY e.stage ORDER BY e.stage`;
   const overall = sql`
-    SELECT count(*) AS closed_deals, count(*) FILTER (WHERE stage = 'won') AS won,
-           count(*) FILTER (WHERE stage = 'won') / nullif(count(*), 0) AS win_rate
-    FROM (${deals}) WHERE stage IN ('won', 'lost')`;
-  const own = params.probability === 'deal' ? sql`d.own_probability` : sql`CAST(NULL AS DOUBLE)`;
+    SELECT count(*) AS closed_deals, ${wonCount} AS won,
+           ${wonCount} / nullif(count(*), 0) AS win_rate
+    FROM (${deals}) d WHERE d.stage IN ('won', 'lost')`;
+  const own = params.probability === 'deal' ? sql`d.own_probability` : cast(raw('NULL'), 'double');
   const open = sql`
     WITH deals AS (${deals}),
     rates AS (${winRates}),
     overall AS (${overall}),
     scored AS (
-      SELECT d.deal_id, d.stage, d.amount, d.expected_close_at,
+      SELECT d.deal_id AS deal_id, d.stage AS stage, d.amount AS amount, d.expected_close_at AS expected_close_at,
              coalesce(${own}, r.win_rate, o.win_rate, 0) AS p,
              CASE WHEN ${own} IS NOT NULL THEN 'deal' WHEN r.win_rate IS NOT NULL THEN 'stage_win_rate'
                   WHEN o.win_rate IS NOT NULL THEN 'overall_win_rate' ELSE 'none' END AS probability_source
-      FROM deals d LEFT JOIN rates r USING (stage) CROSS JOIN overall o
+      FROM deals d LEFT JOIN rates r ON r.stage = d.stage CROSS JOIN overall o
       WHERE d.stage NOT IN ('won', 'lost'))
-    SELECT *, amount * p AS weighted_amount,
-           CASE WHEN p >= ${params.commit_threshold} THEN 'commit'
-                WHEN p >= ${params.best_case_threshold} THEN 'best_case' ELSE 'pipeline' END AS category,
-           strftime(date_trunc(${g}, expected_close_at), '%Y-%m-%d') AS period,
-           expected_close_at < CAST(${day} AS TIMESTAMP) AS overdue
-    FROM scored ORDER BY deal_id`;
+    SELECT s.*, s.amount * s.p AS weighted_amount,
+           CASE WHEN s.p >= ${params.commit_threshold} THEN 'commit'
+                WHEN s.p >= ${params.best_case_threshold} THEN 'best_case' ELSE 'pipeline' END AS category,
+           ${periodOf(g, raw('s.expected_close_at'))} AS period,
+           ${fn.asBoolean(sql`${cast(raw('s.expected_close_at'), 'timestamp')} < ${day}`)} AS overdue
+    FROM scored s ORDER BY s.deal_id`;
   const won = sql`
-    SELECT deal_id, amount, amount AS weighted_amount, 'closed_won' AS category,
-           strftime(date_trunc(${g}, last_ts), '%Y-%m-%d') AS period
-    FROM (${deals}) WHERE stage = 'won' ORDER BY deal_id`;
+    SELECT d.deal_id AS deal_id, d.amount AS amount, d.amount AS weighted_amount, 'closed_won' AS category,
+           ${periodOf(g, raw('d.last_ts'))} AS period
+    FROM (${deals}) d WHERE d.stage = 'won' ORDER BY d.deal_id`;
   const periods =
     asOf === null || params.accuracy_periods === 0
       ? []
@@ -152,31 +163,39 @@ function accuracySql(a: {
   g: PipelineForecastParams['granularity'];
 }): SqlNode {
   const { g } = a;
+  // The snapshot moments as rows, one select per period (a handful): no array literal to unnest.
+  const snapshots = list(
+    a.periods.map(
+      (p) => sql`SELECT ${cast(param(p), 'text')} AS period, ${cast(param(p), 'timestamp')} AS at`,
+    ),
+    ' UNION ALL ',
+  );
+  const state = (c: string, keepNull = false) => fn.argMax(raw(`h.${c}`), raw('h.ts'), keepNull);
   return sql`
-    WITH snapshots AS (SELECT CAST(period AS VARCHAR) AS period, CAST(period AS TIMESTAMP) AS at
-                       FROM unnest(${[...a.periods]}::VARCHAR[]) AS t(period)),
+    WITH snapshots AS (${snapshots}),
     history AS (${a.rows}),
     states AS (
-      SELECT s.period, h.deal_id, arg_max(h.stage, h.ts) AS stage,
-             CAST(arg_max_null(h.amount, h.ts) AS DOUBLE) AS amount,
-             CAST(arg_max_null(h.probability, h.ts) AS DOUBLE) AS own_probability,
-             arg_max_null(h.expected_close_at, h.ts) AS expected_close_at
-      FROM snapshots s JOIN history h ON h.ts < s.at
+      SELECT s.period AS period, h.deal_id AS deal_id, ${state('stage')} AS stage,
+             ${cast(state('amount', true), 'double')} AS amount,
+             ${cast(state('probability', true), 'double')} AS own_probability,
+             ${state('expected_close_at', true)} AS expected_close_at
+      FROM snapshots s CROSS JOIN history h WHERE h.ts < s.at
       GROUP BY s.period, h.deal_id),
     rates AS (${a.winRates}),
     overall AS (${a.overall}),
     forecast AS (
-      SELECT d.period, count(*) AS open_deals,
+      SELECT d.period AS period, count(*) AS open_deals,
              sum(d.amount * coalesce(${a.own}, r.win_rate, o.win_rate, 0)) AS forecast_amount
-      FROM states d LEFT JOIN rates r USING (stage) CROSS JOIN overall o
+      FROM states d LEFT JOIN rates r ON r.stage = d.stage CROSS JOIN overall o
       WHERE d.stage NOT IN ('won', 'lost')
-        AND strftime(date_trunc(${g}, d.expected_close_at), '%Y-%m-%d') = d.period
+        AND ${periodOf(g, raw('d.expected_close_at'))} = d.period
       GROUP BY d.period),
-    won AS (SELECT period, count(*) AS won_deals, sum(CAST(amount AS DOUBLE)) AS won_amount FROM (${a.won}) GROUP BY period)
-    SELECT s.period, coalesce(f.open_deals, 0) AS open_deals,
+    won AS (SELECT w.period AS period, count(*) AS won_deals, sum(${cast(raw('w.amount'), 'double')}) AS won_amount
+            FROM (${a.won}) w GROUP BY w.period)
+    SELECT s.period AS period, coalesce(f.open_deals, 0) AS open_deals,
            coalesce(f.forecast_amount, 0) AS forecast_amount, coalesce(w.won_deals, 0) AS won_deals,
            coalesce(w.won_amount, 0) AS won_amount
-    FROM snapshots s LEFT JOIN forecast f USING (period) LEFT JOIN won w USING (period)
+    FROM snapshots s LEFT JOIN forecast f ON f.period = s.period LEFT JOIN won w ON w.period = s.period
     ORDER BY s.period`;
 }
 
@@ -352,6 +371,7 @@ export const pipelineForecast = defineReport<PipelineForecastParams>({
   description:
     'Open deals weighted by probability by expected close period, as commit, best case and pipeline, beside closed won',
   schema: PipelineForecastParamsSchema,
+  engines: ['duckdb', 'clickhouse'],
   async run(ctx, params) {
     const json = await pipelineReport(ctx, params);
     return {

@@ -137,6 +137,9 @@ export const forecast = defineReport<ForecastParams>({
   description:
     'Forecast of a measure by period (per breakdown value): seasonal naive, ETS, Theta, ARIMA or their combination, chosen by backtest',
   schema: ForecastParamsSchema,
+  // The series come through the cube front door, which renders for the engine's dialect; the
+  // forecasting itself is JavaScript.
+  engines: ['duckdb', 'clickhouse'],
   // The breakdown's values are the series keys.
   lists: ({ breakdown }) =>
     breakdown === undefined ? [] : [{ member: breakdown, because: 'breakdown: its values are the series' }],
