@@ -15,7 +15,7 @@ const DONE = "status = 'completed' AND quantity > 0 AND unit_price >= 0";
 const F = (alias: string) => DONE.replaceAll(/(status|quantity|unit_price)/g, `${alias}.$1`);
 
 /** Each case: a cube query and the best hand-written DuckDB SQL for the same answer. */
-const CASES: { name: string; query: object; sql: string }[] = [
+export const CASES: { name: string; query: object; sql: string }[] = [
   {
     name: 'revenue by month x country',
     query: {

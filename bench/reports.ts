@@ -23,7 +23,7 @@ interface Case {
   readonly fresh?: () => void;
 }
 
-const CASES: Case[] = [
+export const CASES: Case[] = [
   {
     name: 'rfm: segment counts',
     report: 'rfm',

@@ -4,6 +4,7 @@
  */
 const BENCHES: Record<string, () => Promise<{ main: (args: string[]) => Promise<void> }>> = {
   access: () => import('./access'),
+  clickhouse: () => import('./clickhouse'),
   etl: () => import('./etl'),
   insights: () => import('./insights'),
   load: () => import('./load'),
