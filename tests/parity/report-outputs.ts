@@ -22,8 +22,15 @@ export async function runBoth<P>(
     now: () => DEMO_NOW,
   });
   const params = report.schema.parse(input);
+  const t0 = performance.now();
   const duck = await report.run(ctx(demo.duckdb), params);
+  const t1 = performance.now();
   const click = await report.run(ctx(demo.clickhouse), params);
+  const t2 = performance.now();
+  // Seconds on each engine, for the record (a busy machine stretches both).
+  console.info(
+    `${report.name} ${JSON.stringify(input)}: DuckDB ${((t1 - t0) / 1000).toFixed(1)} s, ClickHouse ${((t2 - t1) / 1000).toFixed(1)} s`,
+  );
   return { duck, click };
 }
 
