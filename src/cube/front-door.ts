@@ -1,6 +1,6 @@
 import type { Engine, QueryResult } from '../engine/types';
 import { AppError } from '../errors';
-import type { LogicalQuery } from '../model/logical-query';
+import type { LogicalFilter, LogicalQuery } from '../model/logical-query';
 import type { Model } from '../model/types';
 import { resolveDateRange } from '../query/date-range';
 import { resolveQuery } from '../query/resolve';
@@ -33,6 +33,11 @@ export interface CubeScope {
   readonly maxLimit?: number;
   /** The `limit` of a query that gives none [10,000]. */
   readonly defaultLimit?: number;
+  /**
+   * Whether the engine answering holds the application state too (saved segments' members) [true].
+   * A ClickHouse warehouse does not: publish copies the star schema, not the state.
+   */
+  readonly stateInWarehouse?: boolean;
 }
 
 /** How long a statement may run in the engine; unset, the engine's own limit holds. */
@@ -70,7 +75,22 @@ function resolved(scope: CubeScope, query: CubeQuery, now: Date, rows: RowPolicy
     maxLimit: scope.maxLimit,
     defaultLimit: scope.defaultLimit,
   });
+  if (scope.stateInWarehouse === false) refuseStateMembers(logical.where);
   return rows === 'all' ? everyRow(logical) : logical;
+}
+
+/** A filter on saved-segment membership reads state tables the warehouse does not have. */
+function refuseStateMembers(filter: LogicalFilter | undefined): void {
+  if (filter === undefined) return;
+  if (filter.kind === 'and' || filter.kind === 'or') {
+    for (const child of filter.children) refuseStateMembers(child);
+    return;
+  }
+  if (filter.kind === 'condition' && filter.member.kind === 'dimension' && filter.member.segmentMembership)
+    throw new AppError(
+      'UNSUPPORTED_FEATURE',
+      `${filter.member.fullName} filters by saved segments, which live in rapport's DuckDB state and are not published to the ClickHouse warehouse; run this query without --clickhouse, or filter on the segment's defining dimensions`,
+    );
 }
 
 const everyRow = (logical: LogicalQuery): LogicalQuery => ({

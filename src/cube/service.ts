@@ -34,6 +34,8 @@ export interface QueryServiceOptions {
   readonly maxStreamLimit?: number;
   readonly defaultLimit?: number;
   readonly cacheEntries?: number;
+  /** Whether `engine` also holds the application state (saved segments) [true]; see CubeScope. */
+  readonly stateInWarehouse?: boolean;
 }
 
 export interface LoadResult {
@@ -121,6 +123,7 @@ export class QueryService {
       now: () => this.now(),
       maxLimit,
       defaultLimit: this.options.defaultLimit,
+      stateInWarehouse: this.options.stateInWarehouse,
     };
   }
 

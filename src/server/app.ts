@@ -91,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     timeoutMs: limits.settings.queryTimeoutMs,
     maxLimit: limits.settings.maxRows,
     maxStreamLimit: limits.settings.maxExportRows,
+    stateInWarehouse: (deps.warehouse ?? deps.engine) === deps.engine,
   });
   // Subscriptions, alert checks and target-group refreshes register here; it ticks (real time)
   // only in rapport serve/start, and its work runs on the inner engine like ETL runs.

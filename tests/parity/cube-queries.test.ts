@@ -188,6 +188,20 @@ describe('a server whose warehouse is ClickHouse', () => {
     },
   );
 
+  it('a filter on saved-segment membership is a plain 422 there (the members stay in DuckDB), a 200 on DuckDB', async () => {
+    const query = {
+      measures: ['orders.count'],
+      filters: [{ member: 'customers.segment', operator: 'equals', values: ['no such segment'] }],
+    };
+    const auth = await token({ role: 'analyst' });
+    const [d, c] = [await load(duckApp, query, auth), await load(chApp, query, auth)];
+    expect(d.status).toBe(200);
+    expect(c.status).toBe(422);
+    const body = c.body as unknown as { code: string; message: string };
+    expect(body.code).toBe('UNSUPPORTED_FEATURE');
+    expect(body.message).toContain('customers.segment');
+  });
+
   it('/cubejs-api/v1/sql shows the ClickHouse SQL with the row rule compiled in', async () => {
     const r = await fetch(
       `${base(chApp)}/cubejs-api/v1/sql?query=${encodeURIComponent(JSON.stringify({ measures: ['orders.count'] }))}`,

@@ -47,7 +47,13 @@ export async function query(json: string, opts: QueryOptions): Promise<void> {
     // The data version and the clock are the run log's, in DuckDB (publish mirrors its runs).
     const version = await warehouseVersion(state);
     const { now } = await clockOf(state);
-    const service = new QueryService({ engine: warehouse, model, version: () => version, now });
+    const service = new QueryService({
+      engine: warehouse,
+      model,
+      version: () => version,
+      now,
+      stateInWarehouse: warehouse === state,
+    });
     const out = opts.out ? createWriteStream(opts.out) : process.stdout;
     if (opts.format === 'csv' || opts.format === 'arrow') {
       const stream = await service.stream(q, opts.format);
