@@ -2,6 +2,7 @@ import type { Row } from '../../engine';
 import { cast, countDistinct, fn, func, ident, list, param, raw, type SqlNode, select, sql } from '../../sql';
 import { resolveAsOf } from '../common/as-of';
 import type { ReportContext } from '../common/context';
+import { cteEntry } from '../common/ctes';
 import { defineReport } from '../common/definition';
 import { parseParams } from '../common/params';
 import { col, localTime, population, populationRows, splitPopulation } from '../common/population';
@@ -26,15 +27,6 @@ const SHARES: Record<(typeof ATTRIBUTION_MODELS)[number], SqlNode> = {
   time_decay: sql`weight / sum(weight) ${BY_ORDER}`,
   position: sql`CASE WHEN n = 1 THEN 1.0 WHEN n = 2 THEN 0.5 WHEN pos = 1 OR pos = n THEN 0.4 ELSE 0.2 / (n - 2) END`,
 };
-
-/** A CTE's query as the select node a `WITH` takes. */
-function cte(name: string, query: SqlNode, materialized = false) {
-  return {
-    name,
-    query: select({ columns: [{ expr: raw('*') }], from: { kind: 'subquery', query, alias: name } }),
-    materialized,
-  };
-}
 
 /** Whether any row of the group has `condition`, as 1 or 0 (bool_or has no ClickHouse spelling). */
 const any = (condition: SqlNode) => sql`max(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
@@ -154,8 +146,8 @@ export async function planCampaignRoi(ctx: ReportContext, input: unknown): Promi
   const from = (alias: string, names: readonly string[]) => names.map((n) => raw(`${alias}.${n} AS ${n}`));
   const b = (name: string) => raw(`b.${name}`);
   const ctes = [
-    cte('resp', sql`SELECT * FROM (${responses}) x WHERE ${before('ts')}${onlyCampaigns}`, true),
-    cte(
+    cteEntry('resp', sql`SELECT * FROM (${responses}) x WHERE ${before('ts')}${onlyCampaigns}`, true),
+    cteEntry(
       'reach',
       sql`SELECT campaign_id, ${list(steps.map(reach))},
              ${cast(raw('sum(cost)'), 'double')} AS response_cost,
@@ -163,7 +155,7 @@ export async function planCampaignRoi(ctx: ReportContext, input: unknown): Promi
              ${countDistinct(raw('customer_id'), false, sql`grp = 'control' AND event = 'converted'`)} AS control_converted
       FROM resp GROUP BY campaign_id`,
     ),
-    cte(
+    cteEntry(
       'orders',
       // Qualified: ClickHouse would read customer_id and ts in WHERE as this select's aggregates.
       sql`SELECT x.order_id AS order_id, min(x.customer_id) AS customer_id, min(x.ts) AS ts, sum(x.revenue) AS revenue,
@@ -172,42 +164,42 @@ export async function planCampaignRoi(ctx: ReportContext, input: unknown): Promi
       true,
     ),
     // A customer's first order: the earliest, the smallest id among orders placed at that moment.
-    cte(
+    cteEntry(
       'firsts',
       sql`SELECT o.customer_id AS customer_id, min(o.order_id) AS first_order
           FROM orders o JOIN (SELECT customer_id, min(ts) AS first_ts FROM orders GROUP BY customer_id) m
             ON m.customer_id = o.customer_id AND o.ts = m.first_ts
           GROUP BY o.customer_id`,
     ),
-    cte(
+    cteEntry(
       'web',
       sql`SELECT * FROM (${sessions}) x WHERE campaign_id IS NOT NULL AND ${before('ts')}${onlyCampaigns}`,
       true,
     ),
-    cte(
+    cteEntry(
       'web_reach',
       sql`SELECT campaign_id, count(DISTINCT visitor) AS visitors, count(DISTINCT session_id) AS web_sessions
                   FROM web GROUP BY campaign_id`,
     ),
-    cte(
+    cteEntry(
       'tracked',
       sql`SELECT kind, ${list(steps.map((e) => sql`${any(sql`event = ${e}`)} AS ${raw(`t_${e}`)}`))}
                 FROM (${recorded}) x GROUP BY kind`,
     ),
-    cte(
+    cteEntry(
       'flags',
       sql`SELECT campaign_id, customer_id,
                      ${list(FUNNEL_STEPS.map((e) => sql`${any(sql`event = ${e}`)} AS ${raw(`f_${e}`)}`))}
               FROM resp WHERE grp = 'target' GROUP BY campaign_id, customer_id`,
     ),
-    cte(
+    cteEntry(
       'funnel',
       sql`SELECT f.campaign_id AS campaign_id, ${list(funnelSteps)}
                FROM flags f LEFT JOIN dim_campaign c ON c.campaign_id = f.campaign_id
                LEFT JOIN tracked t ON ${fn.nullSafeEquals(raw('t.kind'), raw('c.kind'))}
                GROUP BY f.campaign_id`,
     ),
-    cte(
+    cteEntry(
       'touches',
       sql`SELECT customer_id, campaign_id, ts FROM resp
                 WHERE grp = 'target' AND event IN (${list(params.touch_events.map((e) => sql`${e}`))})
@@ -216,8 +208,8 @@ export async function planCampaignRoi(ctx: ReportContext, input: unknown): Promi
                 SELECT customer_id, campaign_id, min(ts) AS ts FROM web WHERE customer_id IS NOT NULL
                 GROUP BY session_id, customer_id, campaign_id`,
     ),
-    cte('pairs', pairs),
-    cte(
+    cteEntry('pairs', pairs),
+    cteEntry(
       'ranked',
       sql`SELECT *, count(*) ${BY_ORDER} AS n,
              rank() OVER (PARTITION BY order_id ORDER BY touch_ts DESC) AS rank_last,
@@ -226,26 +218,26 @@ export async function planCampaignRoi(ctx: ReportContext, input: unknown): Promi
              pow(2, -age_days / ${params.half_life_days}) AS weight
       FROM pairs`,
     ),
-    cte('shares', sql`SELECT *, ${list(shareColumns)} FROM ranked`),
-    cte('attributed', sql`SELECT campaign_id, ${list(perModel)} FROM shares GROUP BY campaign_id`),
-    cte(
+    cteEntry('shares', sql`SELECT *, ${list(shareColumns)} FROM ranked`),
+    cteEntry('attributed', sql`SELECT campaign_id, ${list(perModel)} FROM shares GROUP BY campaign_id`),
+    cteEntry(
       'spans',
       sql`SELECT campaign_id, min(ts) AS first_touch, max(ts) AS last_touch
               FROM (SELECT campaign_id, ts FROM resp UNION ALL SELECT campaign_id, ts FROM web) x GROUP BY campaign_id`,
     ),
     // Through the dialect: NULL over no orders on ClickHouse too.
-    cte(
+    cteEntry(
       'bounds',
       sql`SELECT ${func('min', [raw('ts')])} AS first_ts, ${func('max', [raw('ts')])} AS last_ts FROM orders`,
     ),
-    cte(
+    cteEntry(
       'candidates',
       sql`SELECT campaign_id FROM reach UNION DISTINCT SELECT campaign_id FROM web_reach
                    UNION DISTINCT SELECT campaign_id FROM dim_campaign WHERE NOT is_placeholder${onlyCampaigns}${campaignFilter}`,
     ),
     // A campaign that earned nothing is listed only if it ran (its dates, else its responses) while
     // the orders considered were placed: a period filter must not list last year's campaigns at −100 %.
-    cte(
+    cteEntry(
       'ids',
       sql`SELECT campaign_id FROM attributed
             UNION DISTINCT
@@ -257,7 +249,7 @@ export async function planCampaignRoi(ctx: ReportContext, input: unknown): Promi
                      OR (coalesce(${cast(raw('c.starts_at'), 'timestamp')}, s.first_touch) <= bounds.last_ts
                          AND coalesce(${cast(raw('c.ends_at'), 'timestamp')}, s.last_touch, ${cast(raw('c.starts_at'), 'timestamp')}) >= ${windowStart(raw('bounds.first_ts'))})`,
     ),
-    cte(
+    cteEntry(
       'base',
       sql`SELECT ids.campaign_id AS campaign_id, c.name AS campaign_name, c.kind AS campaign_kind,
              coalesce(${cast(raw('c.cost'), 'double')}, r.response_cost) AS total_cost,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cast, fn, param, raw, type SqlNode, select, sql, timeBucket } from '../../sql';
 import { resolveAsOf } from '../common/as-of';
 import type { ReportContext } from '../common/context';
+import { cteEntry } from '../common/ctes';
 import { defineReport } from '../common/definition';
 import { IsoDate, parseParams, ReportBaseShape } from '../common/params';
 import { col, localTime, population, populationRows } from '../common/population';
@@ -43,15 +44,6 @@ function periodIndex(granularity: CohortParams['granularity'], x: SqlNode): SqlN
       // Weeks since Monday 1970-01-05; x is a Monday, so the day count divides by 7.
       return fn.dateDiff('week', cast(param('1970-01-05'), 'date'), cast(x, 'date'));
   }
-}
-
-/** A CTE's query as the select node a `WITH` takes. */
-function cte(name: string, query: SqlNode, materialized = false) {
-  return {
-    name,
-    query: select({ columns: [{ expr: raw('*') }], from: { kind: 'subquery', query, alias: name } }),
-    materialized,
-  };
 }
 
 /** A date (or timestamp at midnight) as YYYY-MM-DD text on every engine. */
@@ -100,9 +92,9 @@ export async function planCohort(ctx: ReportContext, input: unknown): Promise<Co
   const maxOffset = params.max_offset === undefined ? sql`` : sql` AND g.k <= ${params.max_offset}`;
   const cells = select({
     with: [
-      cte('lines', lines, true),
-      cte('firsts', sql`SELECT customer_id, min(period) AS cohort FROM lines GROUP BY customer_id`),
-      cte(
+      cteEntry('lines', lines, true),
+      cteEntry('firsts', sql`SELECT customer_id, min(period) AS cohort FROM lines GROUP BY customer_id`),
+      cteEntry(
         'activity',
         sql`SELECT f.cohort AS cohort, ${idx(sql`l.period`)} - ${idx(sql`f.cohort`)} AS k,
                    count(DISTINCT l.customer_id) AS active, sum(l.revenue) AS revenue,
@@ -110,8 +102,8 @@ export async function planCohort(ctx: ReportContext, input: unknown): Promise<Co
             FROM lines l JOIN firsts f ON f.customer_id = l.customer_id
             GROUP BY f.cohort, k`,
       ),
-      cte('cohorts', sql`SELECT cohort, count(*) AS size FROM firsts${fromCohort} GROUP BY cohort`),
-      cte(
+      cteEntry('cohorts', sql`SELECT cohort, count(*) AS size FROM firsts${fromCohort} GROUP BY cohort`),
+      cteEntry(
         'grid',
         sql`SELECT c.cohort AS cohort, c.size AS size, c.k AS k, ${fn.dateAdd(g, raw('c.k'), raw('c.cohort'))} AS period
             FROM (SELECT cohort, size, ${fn.series(raw('0'), sql`${idx(last)} - ${idx(raw('cohort'))}`)} AS k FROM cohorts) c`,
