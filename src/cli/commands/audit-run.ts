@@ -1,4 +1,5 @@
 import { AppError } from '../../errors';
+import { sql } from '../../sql';
 import { withWarehouse } from '../context';
 import { formatTable } from '../table';
 
@@ -17,13 +18,13 @@ export async function audit(o: AuditOptions): Promise<void> {
     o.db,
     async (engine) =>
       (
-        await engine.query({
-          text: `SELECT strftime(logged_at, '%Y-%m-%d %H:%M:%S') AS "at", user_name AS "user", role, method, route, status,
-                      rows, round(duration_ms, 1) AS ms, query
-               FROM rapport_audit WHERE $1::VARCHAR IS NULL OR user_name = $1
-               ORDER BY logged_at DESC LIMIT $2`,
-          params: [o.user ?? null, limit],
-        })
+        await engine.query(
+          // The audit log is application state: always the DuckDB file, so strftime is DuckDB's.
+          sql`SELECT strftime(logged_at, '%Y-%m-%d %H:%M:%S') AS "at", user_name AS "user", role, method, route, status,
+                     rows, round(duration_ms, 1) AS ms, query
+              FROM rapport_audit ${o.user === undefined ? sql`` : sql`WHERE user_name = ${o.user}`}
+              ORDER BY logged_at DESC LIMIT ${limit}`,
+        )
       ).rows,
   );
   process.stdout.write(o.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatTable(rows)}\n`);

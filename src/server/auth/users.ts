@@ -1,6 +1,7 @@
 import type { Engine } from '../../engine';
 import { AppError } from '../../errors';
 import { isRole, ROLES, type Role, type SecurityContext } from '../../model/access/types';
+import { sql } from '../../sql';
 import { newKey, parseKey, verifySecret } from './keys';
 
 export interface UserRecord {
@@ -40,18 +41,10 @@ export async function addUser(
   if (input.name.trim() === '') throw new AppError('VALIDATION_FAILED', 'a user needs a name');
   const k = await newKey();
   const attributes = input.attributes ?? {};
-  await engine.query({
-    text: 'INSERT INTO rapport_users VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)',
-    params: [
-      k.keyId,
-      input.name,
-      input.role,
-      JSON.stringify(attributes),
-      k.salt,
-      k.hash,
-      now.toISOString().slice(0, 23),
-    ],
-  });
+  const created = now.toISOString().slice(0, 23);
+  await engine.query(
+    sql`INSERT INTO rapport_users VALUES (${k.keyId}, ${input.name}, ${input.role}, ${JSON.stringify(attributes)}, ${k.salt}, ${k.hash}, ${created}, NULL)`,
+  );
   return {
     key: k.key,
     user: {
@@ -83,11 +76,10 @@ export async function listUsers(engine: Engine): Promise<UserRecord[]> {
 
 /** Revokes every active key of a user name, or one key by its id; returns how many were revoked. */
 export async function revokeUser(engine: Engine, nameOrKeyId: string, now = new Date()): Promise<number> {
-  const r = await engine.query({
-    text: `UPDATE rapport_users SET revoked_at = $1
-           WHERE revoked_at IS NULL AND (name = $2 OR key_id = $2) RETURNING key_id`,
-    params: [now.toISOString().slice(0, 23), nameOrKeyId],
-  });
+  const r = await engine.query(
+    sql`UPDATE rapport_users SET revoked_at = ${now.toISOString().slice(0, 23)}
+        WHERE revoked_at IS NULL AND (name = ${nameOrKeyId} OR key_id = ${nameOrKeyId}) RETURNING key_id`,
+  );
   if (r.rows.length === 0) throw new AppError('NOT_FOUND', `no active user or key "${nameOrKeyId}"`);
   return r.rows.length;
 }
@@ -120,10 +112,9 @@ export async function userOfKey(
 ): Promise<SecurityContext | undefined> {
   const parsed = parseKey(key);
   if (!parsed) return undefined;
-  const r = await engine.query({
-    text: 'SELECT * FROM rapport_users WHERE key_id = $1 AND revoked_at IS NULL',
-    params: [parsed.keyId],
-  });
+  const r = await engine.query(
+    sql`SELECT * FROM rapport_users WHERE key_id = ${parsed.keyId} AND revoked_at IS NULL`,
+  );
   const row = r.rows[0];
   const stored = row ? { salt: String(row['salt']), hash: String(row['hash']) } : NO_KEY;
   const matches = await verify(parsed.secret, stored.salt, stored.hash);
