@@ -1,6 +1,6 @@
 import type { Row } from '../../engine';
 import { type SqlNode, sql } from '../../sql';
-import type { ReportContext } from '../common/context';
+import { type ReportContext, stateEngine } from '../common/context';
 
 /** The tables of sql/schema/010_target_group_history.sql, keyed by segment id. */
 export const HISTORY_TABLES = [
@@ -48,7 +48,7 @@ function asRecord(row: Row): SnapshotRecord {
 
 /** A segment's snapshots, oldest first. */
 export async function segmentHistory(ctx: ReportContext, segmentId: string): Promise<SnapshotRecord[]> {
-  const r = await ctx.engine.query(sql`
+  const r = await stateEngine(ctx).query(sql`
     SELECT seq, refreshed_at, cause, member_count, added, removed FROM target_group_refreshes
     WHERE segment_id = ${segmentId} ORDER BY seq`);
   return r.rows.map(asRecord);

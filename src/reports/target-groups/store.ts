@@ -1,7 +1,7 @@
-import type { Row } from '../../engine';
+import type { Row, Session } from '../../engine';
 import { AppError } from '../../errors';
-import { ident, raw, type SqlNode, sql } from '../../sql';
-import type { ReportContext } from '../common/context';
+import { cast, fn, ident, param, raw, type SqlNode, sql } from '../../sql';
+import { type ReportContext, stateEngine } from '../common/context';
 import { parseParams } from '../common/params';
 import { memberRows } from '../customer360/cube-sql';
 import {
@@ -49,13 +49,13 @@ function asSegment(row: Row): SavedSegment {
 }
 
 export async function listSegments(ctx: ReportContext): Promise<SavedSegment[]> {
-  const r = await ctx.engine.query('SELECT * FROM saved_segments ORDER BY name');
+  const r = await stateEngine(ctx).query('SELECT * FROM saved_segments ORDER BY name');
   return r.rows.map(asSegment);
 }
 
 /** A saved segment by id or by name; NOT_FOUND otherwise. */
 export async function getSegment(ctx: ReportContext, idOrName: string): Promise<SavedSegment> {
-  const r = await ctx.engine.query(
+  const r = await stateEngine(ctx).query(
     sql`SELECT * FROM saved_segments WHERE segment_id = ${idOrName} OR name = ${idOrName}`,
   );
   if (!r.rows[0]) throw new AppError('NOT_FOUND', `no saved segment "${idOrName}"`, { segment: idOrName });
@@ -64,6 +64,36 @@ export async function getSegment(ctx: ReportContext, idOrName: string): Promise<
 
 /** Why a snapshot was taken, as the history records it. */
 export type SnapshotCause = 'save' | 'refresh' | 'schedule';
+
+/** A definition's distinct member ids as text, from the members' SQL. */
+const memberIds = (members: SqlNode) =>
+  sql`SELECT DISTINCT ${cast(raw('m.customer_id'), 'text')} AS customer_id
+      FROM (${members}) AS m WHERE m.customer_id IS NOT NULL`;
+
+/**
+ * The members to stage, as the insert reads them. On one engine the members' SQL feeds the
+ * insert; when the warehouse is another engine (ClickHouse) the ids travel as data, read from
+ * the warehouse before the state's transaction and bound as one list, never joined across engines.
+ */
+async function membersToStage(ctx: ReportContext, members: SqlNode): Promise<SqlNode | readonly string[]> {
+  if (stateEngine(ctx) === ctx.engine) return sql`SELECT customer_id FROM (${memberIds(members)})`;
+  return (await ctx.engine.query(memberIds(members))).rows.map((r) => String(r['customer_id']));
+}
+
+async function stageMembers(
+  tx: Session,
+  staged: string,
+  members: SqlNode | readonly string[],
+): Promise<void> {
+  if (!Array.isArray(members)) {
+    await tx.exec(
+      sql`INSERT INTO saved_segment_members SELECT ${staged}, customer_id FROM (${members as SqlNode})`,
+    );
+  } else if (members.length > 0) {
+    const ids = fn.unnest(cast(param([...members]), 'text[]'));
+    await tx.exec(sql`INSERT INTO saved_segment_members SELECT ${staged}, ${ids}`);
+  }
+}
 
 /**
  * Computes the members of a definition and stores them with the segment, in one transaction,
@@ -78,13 +108,11 @@ async function store(
   cause: SnapshotCause,
   createdAt?: string,
 ): Promise<SavedSegment> {
-  const members = await membersSql(ctx, input.definition);
+  const members = await membersToStage(ctx, await membersSql(ctx, input.definition));
   const now = ctx.now().toISOString().replace('T', ' ').replace('Z', '');
   const staged = `${id}#next`;
-  await ctx.engine.transaction(async (tx) => {
-    await tx.exec(sql`
-      INSERT INTO saved_segment_members
-      SELECT DISTINCT ${staged}, CAST(customer_id AS VARCHAR) FROM (${members}) WHERE customer_id IS NOT NULL`);
+  await stateEngine(ctx).transaction(async (tx) => {
+    await stageMembers(tx, staged, members);
     await tx.exec(recordSnapshot(id, staged, now, cause));
     await tx.exec(sql`DELETE FROM saved_segment_members WHERE segment_id = ${id}`);
     await tx.exec(sql`DELETE FROM saved_segments WHERE segment_id = ${id}`);
@@ -101,7 +129,7 @@ async function store(
 export async function saveSegment(ctx: ReportContext, input: unknown): Promise<SavedSegment> {
   const parsed = parseParams(SaveSegmentSchema, input, 'segment');
   const id = segmentId(parsed.name);
-  const existing = await ctx.engine.query(
+  const existing = await stateEngine(ctx).query(
     sql`SELECT created_at FROM saved_segments WHERE segment_id = ${id}`,
   );
   if (existing.rows[0] && !parsed.replace) {
@@ -147,7 +175,7 @@ export async function refreshSegment(
 export async function deleteSegment(ctx: ReportContext, idOrName: string): Promise<void> {
   const s = await getSegment(ctx, idOrName);
   assertMayOverwrite(ctx, s.segment_id);
-  await ctx.engine.transaction(async (tx) => {
+  await stateEngine(ctx).transaction(async (tx) => {
     await tx.exec(sql`DELETE FROM saved_segment_members WHERE segment_id = ${s.segment_id}`);
     await tx.exec(sql`DELETE FROM saved_segments WHERE segment_id = ${s.segment_id}`);
     // Its history, schedule and push log go with it: a new segment of the same name starts afresh.

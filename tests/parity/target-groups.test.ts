@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../src/errors';
+import { restrictModel } from '../../src/model/access/restrict';
+import type { Model } from '../../src/model/types';
+import { clv } from '../../src/reports/clv/report';
+import type { ReportContext } from '../../src/reports/common/context';
+import { reportRunsOn } from '../../src/reports/common/definition';
+import { rfm } from '../../src/reports/rfm/report';
+import { segmentHistory } from '../../src/reports/target-groups/history';
+import { refreshSegment, saveSegment } from '../../src/reports/target-groups/store';
+import { DEMO_NOW } from '../helpers/demo';
+import { type PublishedDemo, publishedDemo } from './published';
+
+/**
+ * Target groups saved with the warehouse on DuckDB and on its published ClickHouse copy: the
+ * members are computed on the warehouse and stored in the DuckDB state (moved as data from
+ * ClickHouse), so the same definition gives the same member list, count and history either way,
+ * also for a user restricted to one region. A source whose report does not run on ClickHouse
+ * yet is refused naming the source.
+ */
+
+let demo: PublishedDemo;
+let region: string;
+
+beforeAll(async () => {
+  demo = await publishedDemo();
+  const [row] = (
+    await demo.duckdb.query(
+      'SELECT region FROM dim_customer WHERE region IS NOT NULL GROUP BY region ORDER BY count(*), region LIMIT 1',
+    )
+  ).rows;
+  region = String(row!['region']);
+}, 600_000);
+
+afterAll(async () => {
+  await demo?.close();
+});
+
+const context = (engine: PublishedDemo['duckdb'], model: Model = demo.model): ReportContext => ({
+  engine,
+  state: demo.duckdb,
+  model,
+  now: () => DEMO_NOW,
+});
+
+/** A saved segment's members as the state holds them, sorted. */
+async function members(segmentId: string): Promise<string[]> {
+  const r = await demo.duckdb.query({
+    text: 'SELECT customer_id FROM saved_segment_members WHERE segment_id = $1 ORDER BY customer_id',
+    params: [segmentId],
+  });
+  return r.rows.map((x) => String(x['customer_id']));
+}
+
+/** Saves the definition once per engine (two names: they share the state) and compares. */
+async function saveBoth(name: string, definition: unknown, model?: Model) {
+  const duck = await saveSegment(context(demo.duckdb, model), { name: `${name} duck`, definition });
+  const click = await saveSegment(context(demo.clickhouse, model), { name: `${name} click`, definition });
+  return {
+    duck,
+    click,
+    duckMembers: await members(duck.segment_id),
+    clickMembers: await members(click.segment_id),
+  };
+}
+
+const QUERY = {
+  source: 'query',
+  query: {
+    measures: ['orders.revenue'],
+    dimensions: ['orders.customer_id'],
+    filters: [{ member: 'orders.revenue', operator: 'gt', values: ['2000'] }],
+  },
+};
+
+describe('a target group answers alike on both warehouses', () => {
+  it('from a cube query: the same members, count and history; a refresh adds and removes none', async () => {
+    const { duck, click, duckMembers, clickMembers } = await saveBoth('big spenders', QUERY);
+    expect(duckMembers.length).toBeGreaterThan(10);
+    expect(clickMembers).toEqual(duckMembers);
+    expect(click.member_count).toBe(duck.member_count);
+    expect(duck.member_count).toBe(duckMembers.length);
+    // The members by plain SQL on DuckDB: customers with more than 2000 of completed revenue.
+    const hand = (
+      await demo.duckdb.query(`
+        SELECT customer_id FROM fact_order_lines
+        WHERE status = 'completed' AND quantity > 0 AND unit_price >= 0 AND customer_id IS NOT NULL
+        GROUP BY customer_id HAVING sum(revenue) > 2000 ORDER BY customer_id`)
+    ).rows.map((r) => String(r['customer_id']));
+    expect(duckMembers).toEqual(hand);
+    await refreshSegment(context(demo.clickhouse), click.segment_id);
+    const history = await segmentHistory(context(demo.clickhouse), click.segment_id);
+    expect(history.map((h) => [h.seq, h.cause, h.member_count, h.added, h.removed])).toEqual([
+      [1, 'save', duckMembers.length, duckMembers.length, 0],
+      [2, 'refresh', duckMembers.length, 0, 0],
+    ]);
+  });
+
+  it('from a list of ids (bound values, no warehouse table)', async () => {
+    const ids = ['C000001', 'C000002', 'C000002', 'nobody'];
+    const { duckMembers, clickMembers } = await saveBoth('picked', { source: 'ids', customer_ids: ids });
+    expect(clickMembers).toEqual(['C000001', 'C000002', 'nobody']);
+    expect(duckMembers).toEqual(clickMembers);
+  });
+
+  it('for a user restricted to one region: only their customers, on both', async () => {
+    const restricted = restrictModel(demo.model, { name: 'rita', role: 'analyst', attributes: { region } });
+    const { duckMembers, clickMembers } = await saveBoth('regional spenders', QUERY, restricted);
+    expect(clickMembers).toEqual(duckMembers);
+    const all = await members('big-spenders-duck');
+    expect(duckMembers.length).toBeGreaterThan(0);
+    expect(duckMembers.length).toBeLessThan(all.length);
+    // By plain SQL: the revenue of the order lines placed under a version of the customer in the region.
+    const hand = (
+      await demo.duckdb.query({
+        text: `SELECT f.customer_id FROM fact_order_lines f JOIN dim_customer c ON c.customer_key = f.customer_key
+               WHERE c.region = $1 AND f.status = 'completed' AND f.quantity > 0 AND f.unit_price >= 0
+                 AND f.customer_id IS NOT NULL
+               GROUP BY f.customer_id HAVING sum(f.revenue) > 2000 ORDER BY f.customer_id`,
+        params: [region],
+      })
+    ).rows.map((r) => String(r['customer_id']));
+    expect(clickMembers).toEqual(hand);
+  });
+
+  it('from RFM where it runs on ClickHouse; else refused naming the source', async () => {
+    const definition = { source: 'rfm', segments: ['Champions'] };
+    if (reportRunsOn(rfm, 'clickhouse')) {
+      const { duckMembers, clickMembers } = await saveBoth('champions', definition);
+      expect(duckMembers.length).toBeGreaterThan(0);
+      expect(clickMembers).toEqual(duckMembers);
+      return;
+    }
+    const e = await saveSegment(context(demo.clickhouse), { name: 'champions', definition }).catch((x) => x);
+    expect(e).toBeInstanceOf(AppError);
+    expect((e as AppError).code).toBe('REPORT_ENGINE_UNSUPPORTED');
+    expect((e as AppError).message).toContain('rfm source');
+  });
+
+  it('a source whose report is still DuckDB-only (CLV) is refused on ClickHouse', async () => {
+    expect(reportRunsOn(clv, 'clickhouse')).toBe(false);
+    const definition = { source: 'clv', min_value: 1000 };
+    const e = await saveSegment(context(demo.clickhouse), { name: 'valuable', definition }).catch((x) => x);
+    expect(e).toBeInstanceOf(AppError);
+    expect((e as AppError).code).toBe('REPORT_ENGINE_UNSUPPORTED');
+    expect((e as AppError).message).toContain('clv source');
+  });
+});
