@@ -1,7 +1,9 @@
 import { AppError } from '../../errors';
-import type { ClvModel } from '../clv/report';
+import { type ClvModel, clv } from '../clv/report';
 import type { ReportContext } from '../common/context';
-import { planRfm } from '../rfm/report';
+import { reportRunsOn } from '../common/definition';
+import { planRfm, rfm } from '../rfm/report';
+import { segments } from '../segments/report';
 import {
   assignCustomerSql,
   type ClusterModel,
@@ -53,6 +55,24 @@ export interface Customer360Options {
   readonly clustering?: Readonly<Record<string, unknown>>;
 }
 
+/** The reports whose SQL gives a customer's RFM, cluster and CLV sections. */
+const SECTION_REPORTS = [rfm, segments, clv];
+
+/**
+ * Customer 360's own SQL (search, profile, KPIs, timeline) runs on every warehouse engine; the
+ * RFM, cluster and CLV sections are those reports' SQL, so the detail runs where they all do.
+ */
+function assertSectionsRunOn(ctx: ReportContext): void {
+  const dialect = ctx.engine.dialect.name;
+  const missing = SECTION_REPORTS.filter((r) => !reportRunsOn(r, dialect)).map((r) => r.name);
+  if (missing.length === 0) return;
+  throw new AppError(
+    'REPORT_ENGINE_UNSUPPORTED',
+    `Customer 360's customer page needs the ${missing.join(', ')} report${missing.length === 1 ? '' : 's'}, which do${missing.length === 1 ? 'es' : ''} not run on ${dialect} yet; search runs there, the customer page on the embedded DuckDB warehouse (without --clickhouse)`,
+    { report: 'customer360', engine: dialect, needs: missing },
+  );
+}
+
 /**
  * Customer 360: search, and everything known about one customer. The whole-population parts
  * (the reference date, RFM's ranking, the cluster fit) are computed once per warehouse version
@@ -75,6 +95,7 @@ export class Customer360 {
 
   async detail(customerId: string, params: DetailParams): Promise<CustomerDetail> {
     const ctx = this.ctx;
+    assertSectionsRunOn(ctx);
     const found = await customerProfile(ctx, customerId);
     if (!found) throw new AppError('NOT_FOUND', `no customer "${customerId}"`, { customer_id: customerId });
     const version = await this.options.version();

@@ -1,6 +1,6 @@
 import type { Row } from '../../engine';
 import type { QueryFilter } from '../../query/schema';
-import { type SqlNode, sql } from '../../sql';
+import { func, raw, type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { cubeTotals, customerFilter, memberRows } from './cube-sql';
 
@@ -54,7 +54,9 @@ function extent(ctx: ReportContext, measure: string, time: string, filters: read
     [['at', time]],
     [...filters, { member: measure, operator: 'measureFilter' }],
   );
-  return sql`SELECT min("at") AS first, max("at") AS last FROM (${rows})`;
+  // func: NULL over no rows on every engine (ClickHouse's plain min gives 1970-01-01).
+  const at = raw('r."at"');
+  return sql`SELECT ${func('min', [at])} AS first, ${func('max', [at])} AS last FROM (${rows}) AS r`;
 }
 
 /**

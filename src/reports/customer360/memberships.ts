@@ -1,5 +1,5 @@
 import { sql } from '../../sql';
-import type { ReportContext } from '../common/context';
+import { type ReportContext, stateEngine } from '../common/context';
 
 export interface Membership {
   segment_id: string;
@@ -7,9 +7,12 @@ export interface Membership {
   refreshed_at: string;
 }
 
-/** The saved segments (target groups) whose last snapshot holds the customer, by name. */
+/**
+ * The saved segments (target groups) whose last snapshot holds the customer, by name: application
+ * state, read where it is kept (the embedded DuckDB), whichever engine the warehouse is.
+ */
 export async function customerSegments(ctx: ReportContext, customerId: string): Promise<Membership[]> {
-  const r = await ctx.engine.query(sql`
+  const r = await stateEngine(ctx).query(sql`
     SELECT s.segment_id, s.name, s.refreshed_at
     FROM saved_segment_members AS m JOIN saved_segments AS s ON s.segment_id = m.segment_id
     WHERE m.customer_id = ${customerId}

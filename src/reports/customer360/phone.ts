@@ -1,4 +1,4 @@
-import { or, paren, type SqlNode, sql } from '../../sql';
+import { fn, or, param, paren, type SqlNode, sql, textMatch } from '../../sql';
 
 /** Text made only of digits and the punctuation people write phone numbers with. */
 const PHONE_LIKE = /^[\d\s+()./-]+$/;
@@ -21,10 +21,13 @@ export function phoneMatch(phone: SqlNode, search: string): SqlNode | undefined 
   const digits = search.replace(/\D/g, '');
   const national = digits.replace(/^0+/, '');
   if (digits.length < MIN_DIGITS) return undefined;
-  const stored = sql`regexp_replace(coalesce(${phone}, ''), '[^0-9]', '', 'g')`;
-  const conditions = [sql`contains(${stored}, ${digits})`];
+  const stored = fn.regexpReplaceAll(sql`coalesce(${phone}, '')`, param('[^0-9]'), param(''));
+  // Digits only on both sides: the text match's case folding changes nothing.
+  const conditions: SqlNode[] = [textMatch('contains', stored, param(digits))];
   if (national !== digits && national.length >= MIN_DIGITS)
-    conditions.push(sql`contains(${stored}, ${national})`);
-  conditions.push(sql`length(${stored}) >= ${MIN_STORED} AND ends_with(${digits}, ${stored})`);
+    conditions.push(textMatch('contains', stored, param(national)));
+  conditions.push(
+    sql`length(${stored}) >= ${MIN_STORED} AND ${textMatch('ends_with', param(digits), stored)}`,
+  );
   return paren(or(conditions)!);
 }

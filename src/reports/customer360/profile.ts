@@ -38,6 +38,15 @@ export interface HistoryVersion extends Record<(typeof HISTORY)[number], JsonVal
   is_current: boolean;
 }
 
+/**
+ * The open end of an SCD2 version: the warehouse writes 9999-12-31; a published ClickHouse holds
+ * it clamped to the last instant its type can (2299-12-31 23:59:59.999…, docs/publish.md). Both
+ * read as the warehouse's sentinel, so the answer does not depend on the engine.
+ */
+const OPEN_END = '9999-12-31T00:00:00.000';
+const CLAMPED_END = '2299-12-31';
+const validTo = (v: unknown): string => (String(v) >= CLAMPED_END ? OPEN_END : String(v));
+
 const pick = <K extends string>(row: Row, keys: readonly K[]) =>
   Object.fromEntries(keys.map((k) => [k, row[k] ?? null])) as Record<K, JsonValue>;
 
@@ -61,7 +70,7 @@ export async function customerProfile(
     profile: { ...pick(current, PROFILE), placeholder: current['placeholder'] === true },
     history: rows.map((r) => ({
       valid_from: String(r['valid_from']),
-      valid_to: String(r['valid_to']),
+      valid_to: validTo(r['valid_to']),
       is_current: r['is_current'] === true,
       ...pick(r, HISTORY),
     })),

@@ -1,5 +1,5 @@
 import type { JsonValue } from '../../engine';
-import { ident, or, param, sql, textMatch } from '../../sql';
+import { cast, ident, or, param, sql, textMatch } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { cubeGroups, type MemberColumn, memberRows } from './cube-sql';
 import type { SearchParams } from './params';
@@ -58,6 +58,9 @@ export async function searchCustomers(ctx: ReportContext, params: SearchParams):
     ],
     [{ member: 'orders.revenue', operator: 'measureFilter' }],
   );
+  // Every column aliased (ClickHouse names `m.name` so). The cube's columns through ident: an engine without dotted aliases names them otherwise inside.
+  const s = (member: string) => ident('s', member);
+  const revenue = cast(sql`coalesce(${s('orders.revenue')}, 0)`, 'double');
   const r = await ctx.engine.query(sql`
     WITH matched AS (
       SELECT *, CASE WHEN ${exact} THEN 0 WHEN ${prefix} THEN 1 ELSE 2 END AS rank,
@@ -66,12 +69,14 @@ export async function searchCustomers(ctx: ReportContext, params: SearchParams):
       FROM (${current})
       WHERE ${or([prefix, name, email, ...(phone ? [phone] : [])])!}
     )
-    SELECT m.customer_id, m.name, m.email, m.phone, m.type, m.country, m.city, m.placeholder, m.matched_on,
-           coalesce(s."orders.revenue", 0)::DOUBLE AS revenue, coalesce(s."orders.order_count", 0) AS orders,
-           l.last_order_at, count(*) OVER () AS total
+    SELECT m.customer_id AS customer_id, m.name AS name, m.email AS email, m.phone AS phone, m.type AS type,
+           m.country AS country, m.city AS city, m.placeholder AS placeholder, m.matched_on AS matched_on,
+           ${revenue} AS revenue, coalesce(${s('orders.order_count')}, 0) AS orders,
+           l.last_order_at AS last_order_at, count(*) OVER () AS total
     FROM matched AS m
-    LEFT JOIN (${sales}) AS s ON s."orders.customer_id" = m.customer_id
-    LEFT JOIN (SELECT customer_id, max("at") AS last_order_at FROM (${completed}) GROUP BY customer_id) AS l
+    LEFT JOIN (${sales}) AS s ON ${s('orders.customer_id')} = m.customer_id
+    LEFT JOIN (SELECT c.customer_id AS customer_id, max(c."at") AS last_order_at FROM (${completed}) AS c
+               GROUP BY c.customer_id) AS l
       ON l.customer_id = m.customer_id
     ORDER BY m.rank, revenue DESC, m.customer_id
     LIMIT ${params.limit}`);

@@ -1,4 +1,4 @@
-import { sql } from '../../../sql';
+import { param, sql } from '../../../sql';
 import type { ReportContext } from '../../common/context';
 import { TIMELINE_KINDS, type TimelineKind } from '../params';
 import { campaignEntries } from './campaigns';
@@ -61,10 +61,13 @@ export async function customerTimeline(
   const fetched = await Promise.all(
     sources.map(async (s) => {
       const before =
-        options.before === undefined ? sql`` : sql` WHERE "at" < CAST(${options.before} AS TIMESTAMP)`;
+        options.before === undefined ? sql`` : sql` WHERE e."at" < ${param(options.before, 'timestamp')}`;
+      // A subquery, not QUALIFY, which not every engine has.
       const r = await ctx.engine.query(sql`
-        SELECT * FROM (${s.rows(ctx, customerId)})${before}
-        QUALIFY dense_rank() OVER (ORDER BY "at" DESC) <= ${options.limit + 1}`);
+        SELECT * FROM (
+          SELECT e.*, dense_rank() OVER (ORDER BY e."at" DESC) AS __newest
+          FROM (${s.rows(ctx, customerId)}) AS e${before}
+        ) AS ranked WHERE __newest <= ${options.limit + 1}`);
       return r.rows.map((row) => s.entry(row));
     }),
   );

@@ -1,4 +1,4 @@
-import { sql } from '../../../sql';
+import { cast, func, raw, sql } from '../../../sql';
 import { customerFilter, memberRows } from '../cube-sql';
 import { detailOf, num, plural, str, type TimelineSource } from './entry';
 
@@ -26,12 +26,15 @@ export const orderEntries: TimelineSource = {
       ],
       [customerFilter('orders', customerId)],
     );
+    // Columns qualified: ClickHouse reads a bare name that is also an alias as the alias.
+    const sum = (c: string) => func('sum', [raw(`l.${c}`)]);
     return sql`
-      SELECT order_id AS ref, min(ordered_at) AS "at", count(*) AS lines, sum(value)::DOUBLE AS amount,
-             coalesce(sum(revenue), 0)::DOUBLE AS revenue, coalesce(sum(items), 0)::DOUBLE AS items,
-             count(cancelled) AS cancelled_lines, count(returned) AS returned_lines,
-             min(channel) AS channel, min(currency) AS currency, min(campaign) AS campaign
-      FROM (${lines}) GROUP BY order_id`;
+      SELECT l.order_id AS ref, min(l.ordered_at) AS "at", count(*) AS lines, ${cast(sum('value'), 'double')} AS amount,
+             ${cast(sql`coalesce(${sum('revenue')}, 0)`, 'double')} AS revenue,
+             ${cast(sql`coalesce(${sum('items')}, 0)`, 'double')} AS items,
+             count(l.cancelled) AS cancelled_lines, count(l.returned) AS returned_lines,
+             min(l.channel) AS channel, min(l.currency) AS currency, min(l.campaign) AS campaign
+      FROM (${lines}) AS l GROUP BY l.order_id`;
   },
   entry(row) {
     const lines = Number(row['lines']);

@@ -28,7 +28,8 @@ export const ticketEntries: TimelineSource = {
   },
   entry(row) {
     const category = str(row['category']);
-    const open = row['open'] === true;
+    // A condition: true on DuckDB, 1 on ClickHouse (whose comparisons give UInt8).
+    const open = row['open'] === true || row['open'] === 1;
     const firstResponse = num(row['first_response_hours']);
     const resolution = num(row['resolution_hours']);
     const satisfaction = num(row['satisfaction']);

@@ -1,4 +1,4 @@
-import { sql } from '../../../sql';
+import { countDistinct, fn, raw, sql } from '../../../sql';
 import { customerFilter, memberRows } from '../cube-sql';
 import { detailOf, label, plural, str, type TimelineSource } from './entry';
 
@@ -33,11 +33,15 @@ export const webSessionEntries: TimelineSource = {
       [['session_id', 'web_events.session_id']],
       [customerFilter('web_events', customerId)],
     );
+    // Columns qualified: ClickHouse reads a bare name that is also an alias as the alias. The
+    // event types may repeat (a set is made of them below).
+    const at = raw('w."at"');
     return sql`
-      SELECT session_id AS ref, min("at") AS "at", max("at") AS ended_at, count(*) AS events,
-             count(DISTINCT page) AS pages, count(search) AS searches, count(purchase) AS purchases,
-             list(DISTINCT event) AS event_types, arg_min(source, "at") AS source, arg_min(medium, "at") AS medium
-      FROM (${events}) WHERE session_id IN (SELECT session_id FROM (${own})) GROUP BY session_id`;
+      SELECT w.session_id AS ref, min(w."at") AS "at", max(w."at") AS ended_at, count(*) AS events,
+             ${countDistinct(raw('w.page'))} AS pages, count(w.search) AS searches, count(w.purchase) AS purchases,
+             ${fn.arrayAgg(raw('w.event'))} AS event_types, ${fn.argMin(raw('w.source'), at)} AS source,
+             ${fn.argMin(raw('w.medium'), at)} AS medium
+      FROM (${events}) AS w WHERE w.session_id IN (SELECT o.session_id FROM (${own}) AS o) GROUP BY w.session_id`;
   },
   entry(row) {
     const types = new Set((row['event_types'] as string[] | null) ?? []);
