@@ -1,5 +1,5 @@
 import type { Engine } from '../../engine';
-import type { SqlValue } from '../../sql';
+import { list, param, type SqlNode, type SqlValue, sql } from '../../sql';
 
 export interface AuditEntry {
   readonly at: Date;
@@ -140,8 +140,7 @@ export class AuditLog {
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
-    const params: SqlValue[] = [];
-    const rows: string[] = [];
+    const rows: SqlNode[] = [];
     for (const e of batch) {
       let values: SqlValue[];
       try {
@@ -161,16 +160,18 @@ export class AuditLog {
         this.warn(`audit log: dropped an entry that could not be written (${e.method} ${e.route})`, err);
         continue;
       }
-      const base = params.length;
-      params.push(...values);
-      rows.push(`(${values.map((_, i) => `$${base + i + 1}`).join(', ')})`);
+      rows.push(
+        sql`(${list(
+          values.map((v) => param(v)),
+          ', ',
+        )})`,
+      );
     }
     if (rows.length === 0) return;
     try {
-      await this.engine.query({
-        text: `INSERT INTO rapport_audit (logged_at, user_name, role, method, route, url, query, rows, duration_ms, status) VALUES ${rows.join(', ')}`,
-        params,
-      });
+      await this.engine.query(
+        sql`INSERT INTO rapport_audit (logged_at, user_name, role, method, route, url, query, rows, duration_ms, status) VALUES ${list(rows, ', ')}`,
+      );
     } catch (err) {
       this.pending = [...batch, ...this.pending];
       this.warn('audit log: write failed; will retry', err);

@@ -3,6 +3,7 @@ import { restrictModel } from '../../model/access/restrict';
 import { isRole, type SecurityContext } from '../../model/access/types';
 import type { Model } from '../../model/types';
 import type { RunScope } from '../../questions/run';
+import { sql } from '../../sql';
 import { LOCAL_ADMIN, scopes } from './scope';
 
 /**
@@ -22,10 +23,9 @@ export function runAs(user: SecurityContext, model: Model): RunScope {
  */
 export async function userNamed(engine: Engine, name: string | null): Promise<SecurityContext | undefined> {
   if (name === null) return LOCAL_ADMIN;
-  const r = await engine.query({
-    text: 'SELECT role, attributes FROM rapport_users WHERE name = $1 AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1',
-    params: [name],
-  });
+  const r = await engine.query(
+    sql`SELECT role, attributes FROM rapport_users WHERE name = ${name} AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1`,
+  );
   const row = r.rows[0];
   const role = String(row?.['role'] ?? '');
   if (!row) return name === LOCAL_ADMIN.name ? LOCAL_ADMIN : undefined;
