@@ -9,7 +9,15 @@ export const QUERY_FORMATS = ['table', 'json', 'csv', 'arrow'] as const;
 export const REPORT_FORMATS = ['table', 'json', 'csv'] as const;
 
 /** The report command's own flags that take a value; every other flag is a report parameter. */
-export const REPORT_VALUE_FLAGS = ['--db', '--clickhouse', '--as-of', '--format', '-f', '--out', '-o'] as const;
+export const REPORT_VALUE_FLAGS = [
+  '--db',
+  '--clickhouse',
+  '--as-of',
+  '--format',
+  '-f',
+  '--out',
+  '-o',
+] as const;
 
 /** What the help of a report reads from its definition. */
 export interface ReportHelpSource {
