@@ -17,12 +17,7 @@ let region: string;
 
 beforeAll(async () => {
   demo = await publishedDemo();
-  const [row] = (
-    await demo.duckdb.query(
-      'SELECT region FROM dim_customer WHERE region IS NOT NULL GROUP BY region ORDER BY count(*), region LIMIT 1',
-    )
-  ).rows;
-  region = String(row!['region']);
+  region = demo.smallestRegion;
 }, 600_000);
 
 afterAll(async () => {

@@ -111,12 +111,7 @@ const CASES: [string, Record<string, unknown>][] = [
 
 beforeAll(async () => {
   demo = await publishedDemo();
-  const [row] = (
-    await demo.duckdb.query(
-      'SELECT region FROM dim_customer WHERE region IS NOT NULL GROUP BY region ORDER BY count(*), region LIMIT 1',
-    )
-  ).rows;
-  region = String(row!['region']);
+  region = demo.smallestRegion;
 });
 
 afterAll(async () => {

@@ -25,6 +25,11 @@ export interface PublishedDemo {
   readonly chdbUrl: string;
   readonly model: Model;
   readonly published: PublishSummary;
+  /**
+   * The region with the fewest customers (ties by name): a restriction to it visibly changes
+   * every customer-bound answer, so the row-restricted cases use it.
+   */
+  readonly smallestRegion: string;
   close(): Promise<void>;
 }
 
@@ -89,6 +94,11 @@ export async function publishedDemo(): Promise<PublishedDemo> {
   const model = loadModel(join(ROOT, 'cubes'));
   const duckdb = await DuckDbEngine.open({ path: dbPath });
   const clickhouse = await openEngine(chdbUrl);
+  const [smallest] = (
+    await duckdb.query(
+      'SELECT region FROM dim_customer WHERE region IS NOT NULL GROUP BY region ORDER BY count(*), region LIMIT 1',
+    )
+  ).rows;
   return {
     duckdb,
     dbPath,
@@ -96,6 +106,7 @@ export async function publishedDemo(): Promise<PublishedDemo> {
     chdbUrl,
     model,
     published,
+    smallestRegion: String(smallest!['region']),
     close: async () => {
       await clickhouse.close();
       await duckdb.close();
