@@ -164,6 +164,7 @@ export const baseDialect: Dialect = {
     null_safe_equals: ([a, b]) => `(${a} = ${b} OR (${a} IS NULL AND ${b} IS NULL))`,
     now: () => 'current_timestamp',
     as_boolean: ([a]) => a!,
+    stable_hash_hex: notInBase('stable_hash_hex'),
   },
   supportsAggregateFilter: false,
   supportsGroupingSets: true,

@@ -54,6 +54,9 @@ export const FUNCTION_NAMES = [
   'now',
   // (condition) → its truth as a boolean value (ClickHouse's comparisons give 0/1 otherwise)
   'as_boolean',
+  // (text) → the MD5 digest of the text as 32 lowercase hex digits, the same on every engine
+  // (a portable sample order: `hash` differs between engines)
+  'stable_hash_hex',
 ] as const;
 
 export type FunctionName = (typeof FUNCTION_NAMES)[number];

@@ -51,6 +51,7 @@ export const fn = {
   nullSafeEquals: (a: SqlNode, b: SqlNode) => call('null_safe_equals', [a, b]),
   now: () => call('now', []),
   asBoolean: (condition: SqlNode) => call('as_boolean', [condition]),
+  stableHashHex: (text: SqlNode) => call('stable_hash_hex', [text]),
 };
 
 /** `CAST(expr AS type)` by logical type (`'timestamp'`, `'decimal(18,4)'`, `'text[]'`). */

@@ -203,6 +203,12 @@ const CASES: readonly Case[] = [
     query: value(fn.asBoolean(sql`${fn.hash(num(1))} = ${fn.hash(num(2))}`)),
     expected: false,
   },
+  // RFC 1321's test vector: MD5("abc").
+  {
+    name: 'stable_hash_hex',
+    query: value(fn.stableHashHex(param('abc'))),
+    expected: '900150983cd24fb0d6963f7d28e17f72',
+  },
   // NULLs are passed over.
   { name: 'greatest', query: value(fn.greatest(num(1), raw('NULL'), num(3))), expected: 3 },
   { name: 'least', query: value(fn.least(num(2), raw('NULL'), num(1))), expected: 1 },

@@ -75,4 +75,6 @@ export const clickhouseFunctions: FunctionTable = {
   null_safe_equals: ([a, b]) => `isNotDistinctFrom(${a}, ${b})`,
   now: () => `now64(6, 'UTC')`,
   as_boolean: ([a]) => `toBool(${a})`,
+  // MD5 gives the 16 bytes; as DuckDB's md5, their lowercase hex.
+  stable_hash_hex: ([a]) => `lower(hex(MD5(${a})))`,
 };

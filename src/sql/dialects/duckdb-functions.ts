@@ -57,4 +57,5 @@ export const duckdbFunctions: FunctionTable = {
   now: () => 'current_timestamp',
   // A condition is a BOOLEAN already.
   as_boolean: ([a]) => a!,
+  stable_hash_hex: ([a]) => `md5(${a})`,
 };
