@@ -1,5 +1,5 @@
 import type { Row } from '../../engine';
-import { type SqlNode, sql } from '../../sql';
+import { cast, raw, type SqlNode, sql } from '../../sql';
 import { computeOf, type ReportContext } from '../common/context';
 import { withTempTable } from '../common/temp';
 import { assignSql, type SegmentsFit, type SegmentsPlan } from '../segments/fit';
@@ -46,7 +46,7 @@ export async function clusterModel(
       await session.query(sql`
         SELECT cluster, count(*) AS customers, count(*) / sum(count(*)) OVER () AS customer_share,
                avg(recency_days) AS mean_recency_days, avg(frequency) AS mean_frequency,
-               avg(monetary)::DOUBLE AS mean_monetary
+               ${cast(raw('sum(monetary)'), 'double')} / count(*) AS mean_monetary
         FROM (${assignSql(table, fit.features, fit.centroids)}) GROUP BY cluster`)
     ).rows;
     const ordered = [...Array(fit.k).keys()].map((c) => {

@@ -2,7 +2,7 @@ import { cubeSubquery } from '../../cube';
 import { AppError } from '../../errors';
 import { findDimension, findMeasure } from '../../model/lookup';
 import type { QueryFilter } from '../../query/schema';
-import { ident, list, param, type SqlNode, sql } from '../../sql';
+import { cast, func, ident, list, param, type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import type { FeatureInput, SegmentsParams, Transform } from './params';
 
@@ -100,7 +100,7 @@ function measureFeature(
     }
     throw e;
   }
-  const perCustomer = sql`SELECT ${ident(idDimension)} AS customer_id, CAST(${ident(measure.fullName)} AS DOUBLE) AS value
+  const perCustomer = sql`SELECT ${ident(idDimension)} AS customer_id, ${cast(ident(measure.fullName), 'double')} AS value
     FROM (${perCustomerValues}) WHERE ${ident(idDimension)} IS NOT NULL`;
   return {
     name: measure.fullName,
@@ -137,14 +137,14 @@ export function featureTable(rfmCustomers: SqlNode, specs: readonly FeatureSpec[
     (s, i) =>
       sql` LEFT JOIN (${s.perCustomer!}) AS ${ident(`f${i}`)} ON ${ident(`f${i}`, 'customer_id')} = r.customer_id`,
   );
-  return sql`SELECT r.customer_id, r.recency_days, r.frequency, r.monetary${
-    columns.length > 0 ? sql`, ${list(columns)}` : sql``
-  }
+  // Aliased: ClickHouse names a qualified column of a join by its qualified name.
+  return sql`SELECT r.customer_id AS customer_id, r.recency_days AS recency_days, r.frequency AS frequency,
+      r.monetary AS monetary${columns.length > 0 ? sql`, ${list(columns)}` : sql``}
     FROM (SELECT customer_id, recency_days, frequency, monetary FROM (${rfmCustomers})) AS r${list(joins, '')}`;
 }
 
 /** DuckDB has no log1p: ln(1 + x) (exact enough for counts, days and money). */
-const log1p = (x: SqlNode) => sql`ln(1 + CAST(${x} AS DOUBLE))`;
+const log1p = (x: SqlNode) => sql`ln(1 + ${cast(x, 'double')})`;
 
 /** The transformed value of a feature (before standardisation). */
 export function transformed(f: { column: string }, applied: 'log1p' | 'none'): SqlNode {
@@ -152,11 +152,15 @@ export function transformed(f: { column: string }, applied: 'log1p' | 'none'): S
 }
 
 /**
- * A sum as DECIMAL(38, 9), exact and so the same in every run: a parallel DOUBLE sum's last bits
- * vary with the order the threads finish in, and the means and sds scale the sample the fit
- * runs on (and the sums of squared distances are reported).
+ * A sum of values rounded to 9 decimals, exact and so the same in every run and on every engine:
+ * a parallel DOUBLE sum's last bits vary with the order the threads finish in, and the means and
+ * sds scale the sample the fit runs on (and the sums of squared distances are reported). Each
+ * value is rounded by hand, as an integer count of 1e-9 (floor(x·1e9 + ½), a whole double),
+ * summed as a DECIMAL(38, 0): a cast of a double to DECIMAL(38, 9) rounds in DuckDB but
+ * truncates in ClickHouse. NULL over no values.
  */
-export const exactSum = (x: SqlNode) => sql`sum(CAST(${x} AS DECIMAL(38, 9)))::DOUBLE`;
+export const exactSum = (x: SqlNode) =>
+  sql`${cast(func('sum', [cast(sql`floor(${cast(x, 'double')} * 1000000000.0 + 0.5)`, 'decimal(38,0)')]), 'double')} / 1000000000.0`;
 
 /**
  * One pass, one row: the population size and, per feature, its raw minimum and maximum and the
@@ -175,8 +179,8 @@ export function statsSql(source: SqlNode, specs: readonly FeatureSpec[]): SqlNod
       sql`${exactSum(sql`${v} * ${v}`)} AS ${ident(`${key}sumsq_${i}`)}`,
     ];
     return [
-      sql`min(${x})::DOUBLE AS ${ident(`min_${i}`)}`,
-      sql`max(${x})::DOUBLE AS ${ident(`max_${i}`)}`,
+      sql`${cast(func('min', [x]), 'double')} AS ${ident(`min_${i}`)}`,
+      sql`${cast(func('max', [x]), 'double')} AS ${ident(`max_${i}`)}`,
       ...(f.transform === 'log1p' ? [] : sums(x, '')),
       ...(f.transform === 'none' ? [] : sums(lx, 'log_')),
     ];

@@ -1,6 +1,6 @@
 import type { Row, Session } from '../../engine';
 import { AppError } from '../../errors';
-import { ident, list, param, raw, type SqlNode, sql } from '../../sql';
+import { cast, fn, ident, list, param, raw, type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { parseParams } from '../common/params';
 import { type Compute, computePool } from '../compute/pool';
@@ -75,6 +75,14 @@ export async function timed<T>(
   return r;
 }
 
+/**
+ * The sample's order: the MD5 of the customer id and the seed as hex text (`id:seed`), then the
+ * id; the same text, and so the same sample, on every engine (an engine's own hash is not).
+ */
+export function sampleOrder(seed: number): SqlNode {
+  return sql`${fn.stableHashHex(sql`${cast(raw('customer_id'), 'text')} || ${`:${seed}`}`)}, customer_id`;
+}
+
 const zColumns = (d: number) => list(Array.from({ length: d }, (_, i) => ident(`z_${i}`)));
 
 /** The feature table's rows with their standardised features z_0 … z_{d−1}. */
@@ -85,26 +93,34 @@ function standardisedSql(source: SqlNode, features: readonly FittedFeature[]): S
 /**
  * Every customer's nearest centroid (the first of equally near ones, as in JS) and squared
  * distance to it. The centroids are bound parameters; the squared distance sums the
- * coordinates in order, exactly as the JS does.
+ * coordinates in order, exactly as the JS does. One column per centroid, their least, and the
+ * first centroid at that least (no lists: the same SQL on every engine).
  */
 export function assignSql(
   source: SqlNode,
   features: readonly FittedFeature[],
   centroids: readonly (readonly number[])[],
 ): SqlNode {
-  const distances = centroids.map((c) =>
-    list(
-      features.map((_, f) => {
-        const d = sql`(${ident(`z_${f}`)} - ${param(c[f]!, 'DOUBLE')})`;
-        return sql`${d} * ${d}`;
-      }),
-      ' + ',
-    ),
+  const d = centroids.map((_, c) => ident(`d_${c}`));
+  const distances = centroids.map(
+    (c, k) =>
+      sql`${list(
+        features.map((_, f) => {
+          const diff = sql`(${ident(`z_${f}`)} - ${param(c[f]!, 'DOUBLE')})`;
+          return sql`${diff} * ${diff}`;
+        }),
+        ' + ',
+      )} AS ${d[k]!}`,
   );
+  const nearest = sql`CASE ${list(
+    d.map((dc, c) => sql`WHEN ${dc} = distance2 THEN ${raw(String(c))}`),
+    ' ',
+  )} END`;
   const extra = features.filter((f) => f.perCustomer !== undefined).map((f) => ident(f.column));
-  return sql`SELECT customer_id, CAST(list_position(d, list_min(d)) - 1 AS INTEGER) AS cluster, list_min(d) AS distance2,
+  return sql`SELECT customer_id, ${cast(nearest, 'integer')} AS cluster, distance2,
       recency_days, frequency, monetary${extra.length > 0 ? sql`, ${list(extra)}` : sql``}
-    FROM (SELECT *, [${list(distances)}] AS d FROM (${standardisedSql(source, features)}))`;
+    FROM (SELECT *, ${fn.least(...d)} AS distance2
+          FROM (SELECT *, ${list(distances)} FROM (${standardisedSql(source, features)})))`;
 }
 
 /**
@@ -122,18 +138,21 @@ export function profilesSql(
   const means = extra.map(
     (f) => sql`, ${exactSum(ident(f.column))} / count(${ident(f.column)}) AS ${ident(`mean_${f.column}`)}`,
   );
+  // The exact (decimal) sum as a double before dividing: ClickHouse keeps a decimal quotient's
+  // scale where DuckDB divides in doubles (as RFM does).
+  const revenue = cast(raw('sum(monetary)'), 'double');
   return sql`
     SELECT cluster, count(*) AS customers, count(*) / sum(count(*)) OVER () AS customer_share,
-           sum(monetary)::DOUBLE AS revenue,
-           sum(monetary)::DOUBLE / NULLIF(sum(sum(monetary)) OVER (), 0)::DOUBLE AS revenue_share,
+           ${revenue} AS revenue,
+           ${revenue} / NULLIF(${cast(raw('sum(sum(monetary)) OVER ()'), 'double')}, 0) AS revenue_share,
            avg(recency_days) AS mean_recency_days, avg(frequency) AS mean_frequency,
-           avg(monetary)::DOUBLE AS mean_monetary, ${exactSum(raw('distance2'))} AS inertia${list(means, '')}
+           ${revenue} / count(*) AS mean_monetary, ${exactSum(raw('distance2'))} AS inertia${list(means, '')}
     FROM (${assignSql(source, features, centroids)}) GROUP BY cluster ORDER BY cluster`;
 }
 
 /**
  * Fits the clusters: feature statistics over the whole population (SQL, one pass), the
- * deterministic sample (ordered by hash(customer_id, seed)) into JS, k by the best mean
+ * deterministic sample (ordered by the MD5 of customer id and seed, sampleOrder) into JS, k by the best mean
  * silhouette on the sample's first customers (kmeans.ts SUBSAMPLE_POINTS), k-means with restarts
  * started there and finished on the whole sample, then the clusters profiled and numbered by
  * mean monetary over the whole population, highest first (SQL, one pass). `source` is a FROM
@@ -180,10 +199,10 @@ export async function fitSegments(
       (
         await session.query(
           sql`SELECT customer_id, ${zColumns(dims)} FROM (${standardisedSql(
-            sql`(SELECT * FROM ${source} ORDER BY hash(customer_id, ${param(params.seed, 'BIGINT')}), customer_id
+            sql`(SELECT * FROM ${source} ORDER BY ${sampleOrder(params.seed)}
                  LIMIT ${param(params.sample_size)})`,
             features,
-          )}) ORDER BY hash(customer_id, ${param(params.seed, 'BIGINT')}), customer_id`,
+          )}) ORDER BY ${sampleOrder(params.seed)}`,
         )
       ).rows,
   );

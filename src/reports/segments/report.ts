@@ -1,6 +1,6 @@
 import type { Row } from '../../engine';
 import { AppError } from '../../errors';
-import { ident, list, param, type SqlNode, sql } from '../../sql';
+import { cast, ident, list, param, raw, type SqlNode, sql } from '../../sql';
 import { computeOf, type ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
 import { withTempTable } from '../common/temp';
@@ -79,10 +79,12 @@ export async function segmentsReport(
   const { limit, ...rest } = plan.params;
   const [excluded] = (await ctx.engine.query(plan.excluded)).rows;
   return ctx.engine.withSession(async (session) => {
-    const features = ident(tempName('features'));
+    const name = tempName('features');
+    const features = ident(name);
     try {
+      // The dialect spells it (ClickHouse needs an engine); the name is new to this process.
       await timed(hook, 'features', () =>
-        session.exec(sql`CREATE OR REPLACE TEMP TABLE ${features} AS ${plan.table}`),
+        session.exec({ kind: 'create_temp_table', name, query: plan.table }),
       );
       const fit = await fitSegments(session, plan, features, hook, computeOf(ctx));
       const extra = fit.features.filter((f) => f.perCustomer !== undefined);
@@ -179,8 +181,9 @@ async function assignedSql(ctx: ReportContext, input: unknown): Promise<{ sql: S
   );
   if (fit.k === null) {
     return {
-      sql: sql`SELECT CAST(NULL AS VARCHAR) AS customer_id, CAST(NULL AS INTEGER) AS cluster, NULL::INTEGER AS recency_days,
-        NULL::BIGINT AS frequency, NULL::DOUBLE AS monetary WHERE false`,
+      sql: sql`SELECT ${cast(raw('NULL'), 'text')} AS customer_id, ${cast(raw('NULL'), 'integer')} AS cluster,
+        ${cast(raw('NULL'), 'integer')} AS recency_days, ${cast(raw('NULL'), 'bigint')} AS frequency,
+        ${cast(raw('NULL'), 'double')} AS monetary WHERE false`,
       k: null,
     };
   }
@@ -204,6 +207,7 @@ export const segments = defineReport<SegmentsParams>({
   description:
     'k-means clusters of customers on standardised log R, F, M (and chosen measures), k by silhouette',
   schema: SegmentsParamsSchema,
+  engines: ['duckdb', 'clickhouse'],
   // One row per customer: a JSON answer lists `limit` customer ids, CSV and Arrow all of them.
   lists: (params, format) =>
     format !== 'json' || params.limit > 0
