@@ -1,10 +1,10 @@
 import type { JsonValue, Row } from '../../engine';
-import { raw, type SqlNode, sql } from '../../sql';
+import { fn, func, list, raw, type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
 import { periodIndex, periodLabel, periodStart } from '../insights/common/periods';
 import { checkEvents, insightEvents, listedBreakdown } from '../insights/common/source';
-import { date, fromIndex, lastIndex, withCtes } from '../insights/common/sql';
+import { date, fromIndex, int, lastIndex, withCtes } from '../insights/common/sql';
 import { type LifecycleParams, LifecycleParamsSchema, parseLifecycle } from './params';
 
 export const LIFECYCLE_STATUSES = ['new', 'returning', 'resurrecting', 'dormant'] as const;
@@ -33,40 +33,51 @@ export async function planLifecycle(ctx: ReportContext, input: unknown): Promise
   const base = { params, asOf: src.asOf, ...(src.breakdown ? { breakdown: src.breakdown } : {}) };
   if (src.asOf === null) return base;
   const g = params.period;
+  const statuses = LIFECYCLE_STATUSES.map((st, i) => sql`SELECT ${st} AS status, ${int(i + 1)} AS o`);
   const cells = withCtes(
     [
-      ['act', sql`SELECT DISTINCT actor, bd, ${periodIndex(g, raw('ts'))} AS idx FROM (${src.rows})`, true],
+      ['act', sql`SELECT DISTINCT actor, bd, ${periodIndex(g, raw('ts'))} AS idx FROM (${src.rows}) e`, true],
       [
+        // The neighbours of each active period; NULL at the ends, spelled out (ClickHouse's lag
+        // and lead give the type's default, not NULL, past the partition's rows).
         'seq',
-        sql`SELECT actor, bd, idx, lag(idx) OVER w AS prev, lead(idx) OVER w AS next, min(idx) OVER (PARTITION BY actor, bd) AS first
+        sql`SELECT actor, bd, idx,
+                   CASE WHEN row_number() OVER w = 1 THEN NULL ELSE lag(idx) OVER w END AS prev,
+                   CASE WHEN row_number() OVER w = count(*) OVER (PARTITION BY actor, bd) THEN NULL ELSE lead(idx) OVER w END AS nxt,
+                   min(idx) OVER (PARTITION BY actor, bd) AS fst
             FROM act WINDOW w AS (PARTITION BY actor, bd ORDER BY idx)`,
       ],
       [
         'st',
-        sql`SELECT idx, bd, CASE WHEN idx = first THEN 'new' WHEN prev = idx - 1 THEN 'returning' ELSE 'resurrecting' END AS status FROM seq
-            UNION ALL SELECT idx + 1, bd, 'dormant' FROM seq WHERE next IS NULL OR next > idx + 1`,
+        sql`SELECT seq.idx AS idx, seq.bd AS bd,
+                   CASE WHEN seq.idx = seq.fst THEN 'new' WHEN seq.prev = seq.idx - 1 THEN 'returning' ELSE 'resurrecting' END AS status
+            FROM seq
+            UNION ALL SELECT seq.idx + 1 AS idx, seq.bd AS bd, 'dormant' AS status FROM seq
+            WHERE seq.nxt IS NULL OR seq.nxt > seq.idx + 1`,
       ],
       [
         'bounds',
-        sql`SELECT coalesce(${fromIndex(g, params.from)}, min(idx)) AS lo, ${lastIndex(g, src.asOf)} AS hi FROM act`,
+        sql`SELECT coalesce(${fromIndex(g, params.from)}, ${func('min', [raw('idx')])}) AS lo, ${lastIndex(g, src.asOf)} AS hi FROM act`,
       ],
       [
         'counts',
-        sql`SELECT idx, bd, status, count(*) AS n FROM st, bounds WHERE idx BETWEEN lo AND hi GROUP BY ALL`,
+        sql`SELECT st.idx AS idx, st.bd AS bd, st.status AS status, count(*) AS n FROM st, bounds
+            WHERE st.idx BETWEEN bounds.lo AND bounds.hi GROUP BY st.idx, st.bd, st.status`,
       ],
       ['vals', sql`SELECT DISTINCT bd FROM act`],
       [
         'grid',
-        sql`SELECT p.idx, v.bd, s.status, s.o
-            FROM (SELECT unnest(generate_series(lo, hi)) AS idx FROM bounds) p, vals v,
-                 (SELECT unnest(['new', 'returning', 'resurrecting', 'dormant']) AS status, unnest([1, 2, 3, 4]) AS o) s`,
+        sql`SELECT p.idx AS idx, v.bd AS bd, s.status AS status, s.o AS o
+            FROM (SELECT ${fn.series(raw('lo'), raw('hi'))} AS idx FROM bounds) p, vals v,
+                 (${list(statuses, ' UNION ALL ')}) s`,
       ],
     ],
-    sql`SELECT ${periodLabel(g, sql`g.idx`)} AS period, g.bd AS breakdown, g.status,
+    sql`SELECT g.idx AS idx, g.o AS o, ${periodLabel(g, sql`g.idx`)} AS period, g.bd AS breakdown, g.status AS status,
                CASE WHEN g.status = 'dormant' THEN -1 ELSE 1 END * coalesce(c.n, 0) AS actors,
-               ${periodStart(g, sql`(g.idx + 1)`)} > ${date(src.asOf)} AS partial
-        FROM grid g LEFT JOIN counts c ON c.idx = g.idx AND c.bd IS NOT DISTINCT FROM g.bd AND c.status = g.status
-        ORDER BY g.bd NULLS FIRST, g.idx, g.o`,
+               ${fn.asBoolean(sql`${periodStart(g, sql`(g.idx + 1)`)} > ${date(src.asOf)}`)} AS partial
+        FROM grid g
+        LEFT JOIN counts c ON c.idx = g.idx AND ${fn.nullSafeEquals(raw('c.bd'), raw('g.bd'))} AND c.status = g.status`,
+    [['breakdown', 'first'], 'idx', 'o'],
   );
   return { ...base, cells };
 }
@@ -127,6 +138,8 @@ export const lifecycle = defineReport<LifecycleParams>({
   name: 'lifecycle',
   description:
     'Lifecycle of actors per period: new, returning, resurrecting and dormant (negative), for one event',
+  // On both engines (tests/parity/insights.test.ts).
+  engines: ['duckdb', 'clickhouse'],
   schema: LifecycleParamsSchema,
   lists: ({ breakdown }) => listedBreakdown(breakdown),
   async run(ctx, params) {

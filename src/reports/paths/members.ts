@@ -1,8 +1,8 @@
 import type { JsonValue } from '../../engine';
 import { AppError } from '../../errors';
-import { type SqlNode, sql } from '../../sql';
+import { cast, list, raw, type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
-import { planPaths } from './plan';
+import { planPaths, stepColumns } from './plan';
 
 /** A path of the paths report: its steps, and its breakdown value when the report has one. */
 export interface PathSlice {
@@ -54,7 +54,7 @@ export async function pathsMembers(ctx: ReportContext, params: unknown, slice: P
       'breakdown_value: the report has no breakdown (params.breakdown)',
     );
   }
-  if (!plan.sessions) return sql`SELECT NULL::VARCHAR AS customer_id WHERE false`;
+  if (!plan.sessions) return sql`SELECT ${cast(raw('NULL'), 'text')} AS customer_id WHERE false`;
   const v = slice.breakdown_value;
   // Breakdown values of any type are compared as text: the report's JSON gives them as text,
   // numbers or booleans, whose text is DuckDB's.
@@ -63,7 +63,13 @@ export async function pathsMembers(ctx: ReportContext, params: unknown, slice: P
       ? sql``
       : v === null || v === undefined
         ? sql` AND bd IS NULL`
-        : sql` AND CAST(bd AS VARCHAR) = ${typeof v === 'string' ? v : JSON.stringify(v)}`;
-  return sql`SELECT DISTINCT cust AS customer_id FROM (${plan.sessions})
-    WHERE cust IS NOT NULL AND path = ${[...path]}::VARCHAR[]${inValue}`;
+        : sql` AND ${cast(raw('bd'), 'text')} = ${typeof v === 'string' ? v : JSON.stringify(v)}`;
+  // Exactly this path: its steps, and no step after its last.
+  const steps = stepColumns(p.steps);
+  const onPath = list(
+    steps.map((c, i) => (i < path.length ? sql`${raw(c)} = ${path[i]!}` : sql`${raw(c)} IS NULL`)),
+    ' AND ',
+  );
+  return sql`SELECT DISTINCT cust AS customer_id FROM (${plan.sessions}) s
+    WHERE cust IS NOT NULL AND ${onPath}${inValue}`;
 }

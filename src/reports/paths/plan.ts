@@ -1,9 +1,24 @@
-import { type SqlNode, sql } from '../../sql';
+import { cast, countDistinct, func, list, param, raw, type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
-import { type Cte, withCtes } from '../common/ctes';
 import { checkEvents, insightEvents } from '../insights/common/source';
-import { date, int } from '../insights/common/sql';
+import { type Cte, date, int, withCtes } from '../insights/common/sql';
 import { type PathsParams, parsePaths } from './params';
+
+/** The columns of a path's steps: s1 … s{steps}. */
+export function stepColumns(steps: number): string[] {
+  return Array.from({ length: steps }, (_, i) => `s${i + 1}`);
+}
+
+/** A path from a row's step columns (the steps up to the first NULL). */
+export function pathOf(row: Readonly<Record<string, unknown>>, steps: number): string[] {
+  const path: string[] = [];
+  for (const c of stepColumns(steps)) {
+    const v = row[c];
+    if (v === null || v === undefined) break;
+    path.push(String(v));
+  }
+  return path;
+}
 
 export interface PathsPlan {
   readonly params: PathsParams;
@@ -11,10 +26,11 @@ export interface PathsPlan {
   readonly breakdown?: string;
   /**
    * One row per counted session (its anchor on or after `from`, with an actor): actor, bd (the
-   * anchor's breakdown value), cust (the anchor row's customer id), path (VARCHAR[]).
+   * anchor's breakdown value), cust (the anchor row's customer id), s1 … s{steps}: the path's
+   * steps (NULL past its end; see pathOf).
    */
   readonly sessions?: SqlNode;
-  /** The top paths per breakdown value: breakdown, rank, path (VARCHAR[]), sessions, actors. */
+  /** The top paths per breakdown value: breakdown, rank, s1 … s{steps}, sessions, actors. */
   readonly top?: SqlNode;
 }
 
@@ -39,64 +55,86 @@ export async function planPaths(ctx: ReportContext, input: unknown): Promise<Pat
   const base = { params, asOf: src.asOf, ...(src.breakdown ? { breakdown: src.breakdown } : {}) };
   if (src.asOf === null) return base;
   const excluded =
-    params.exclude_events.length === 0 ? sql`` : sql` AND event <> ALL(${params.exclude_events}::VARCHAR[])`;
-  const k = int(params.steps);
-  const fromTs = params.from === undefined ? undefined : sql`CAST(${date(params.from)} AS TIMESTAMP)`;
+    params.exclude_events.length === 0
+      ? sql``
+      : sql` AND event NOT IN (${list(params.exclude_events.map((e) => param(e)))})`;
+  const k = params.steps;
+  const fromTs = params.from === undefined ? undefined : cast(date(params.from), 'timestamp');
   const backwards = params.end_event !== undefined;
-  // Why windows and a top-k aggregate, not one sorted list per session: the sorted list
-  // aggregate over every session of a year (50M events) did not finish in minutes (its per-group
-  // sort dominated the profile); one window sort partitioned by session and arg_min(…, k) do,
-  // and with an anchor only the events on its side of the anchor are sorted at all.
-  const anchorKey =
-    anchorEvent === undefined ? sql`{'t': ts, 'e': event, 'i': eid}` : sql`{'t': ts, 'i': eid}`;
+  const steps = stepColumns(k);
+  // Windows partitioned by session and a pivot of the k steps nearest the anchor, not one sorted
+  // list per session: the sorted list aggregate over every session of a year (50M events) did
+  // not finish in minutes, and with an anchor only the events on its side of it are sorted.
   const ctes: Cte[] = [
-    ['ev', sql`SELECT * FROM (${src.rows}) WHERE session IS NOT NULL${excluded}`],
+    ['ev', sql`SELECT * FROM (${src.rows}) e WHERE session IS NOT NULL${excluded}`],
     // The anchor: the session's first anchor event, the least (time, event id) among them (one
-    // name, so the name does not order them), or its first event. Its actor, breakdown value and
-    // customer id are the path's; it must have an actor and be on or after `from`.
+    // name, so the name does not order them), or its first event by (time, name, id). Its actor,
+    // breakdown value and customer id are the path's; it must have an actor and be on or after
+    // `from`.
     [
       'anchors',
-      sql`SELECT * FROM (
-            SELECT session, min(${anchorKey}) AS k, arg_min({'a': actor, 'b': bd, 'c': cust}, ${anchorKey}) AS x
-            FROM ev${anchorEvent === undefined ? sql`` : sql` WHERE event = ${anchorEvent}`} GROUP BY session)
-          WHERE x.a IS NOT NULL${fromTs === undefined ? sql`` : sql` AND k.t >= ${fromTs}`}`,
+      sql`SELECT x.session AS session, x.ts AS kt, x.eid AS ki, x.actor AS actor, x.bd AS bd, x.cust AS cust FROM (
+            SELECT session, ts, eid, actor, bd, cust,
+                   row_number() OVER (PARTITION BY session ORDER BY ts${anchorEvent === undefined ? sql`, event` : sql``}, eid) AS rn
+            FROM ev${anchorEvent === undefined ? sql`` : sql` WHERE event = ${anchorEvent}`}) x
+          WHERE x.rn = 1 AND x.actor IS NOT NULL${fromTs === undefined ? sql`` : sql` AND x.ts >= ${fromTs}`}`,
     ],
     // The anchor and the events after it (before it, to an end event) in (time, name, id) order.
     [
       'side',
-      sql`SELECT ev.session, ev.ts, ev.event FROM ev JOIN anchors a USING (session)${
+      sql`SELECT ev.session AS session, ev.ts AS ts, ev.event AS event FROM ev JOIN anchors a ON a.session = ev.session${
         anchorEvent === undefined
           ? sql``
           : backwards
-            ? sql` WHERE ev.ts < a.k.t OR (ev.ts = a.k.t AND (ev.event < ${anchorEvent} OR (ev.event = ${anchorEvent} AND ev.eid <= a.k.i)))`
-            : sql` WHERE ev.ts > a.k.t OR (ev.ts = a.k.t AND (ev.event > ${anchorEvent} OR (ev.event = ${anchorEvent} AND ev.eid >= a.k.i)))`
+            ? sql` WHERE ev.ts < a.kt OR (ev.ts = a.kt AND (ev.event < ${anchorEvent} OR (ev.event = ${anchorEvent} AND ev.eid <= a.ki)))`
+            : sql` WHERE ev.ts > a.kt OR (ev.ts = a.kt AND (ev.event > ${anchorEvent} OR (ev.event = ${anchorEvent} AND ev.eid >= a.ki)))`
       }`,
     ],
     // Consecutive repeats collapse into one step. Events tied on (time, name) are adjacent and
     // collapse whatever their order, so the event id need not order the window (a cheaper sort);
-    // the first anchor is never a repeat (the event before it is another one).
+    // the first anchor is never a repeat (the event before it is another one). The first row is
+    // kept by its number (ClickHouse's lag gives '' there, not NULL).
     [
       'collapsed',
-      sql`SELECT session, event, r FROM (
+      sql`SELECT c.session AS session, c.event AS event, c.r AS r FROM (
             SELECT session, event, lag(event) OVER w AS prev, row_number() OVER w AS r FROM side
-            WINDOW w AS (PARTITION BY session ORDER BY ts, event))
-          WHERE prev IS NULL OR prev <> event`,
+            WINDOW w AS (PARTITION BY session ORDER BY ts, event)) c
+          WHERE c.r = 1 OR c.prev <> c.event`,
     ],
-    // The k steps nearest the anchor, in order (a top-k per session, no sorted aggregate).
+    // The k steps nearest the anchor, numbered 1 … n in path order.
+    [
+      'numbered',
+      backwards
+        ? sql`SELECT n.session AS session, n.event AS event, ${cast(sql`n.f - greatest(n.total - ${int(k)}, 0)`, 'bigint')} AS step FROM (
+                SELECT session, event, row_number() OVER (PARTITION BY session ORDER BY r) AS f,
+                       count(*) OVER (PARTITION BY session) AS total FROM collapsed) n
+              WHERE n.f > n.total - ${int(k)}`
+        : sql`SELECT n.session AS session, n.event AS event, ${cast(raw('n.f'), 'bigint')} AS step FROM (
+                SELECT session, event, row_number() OVER (PARTITION BY session ORDER BY r) AS f FROM collapsed) n
+              WHERE n.f <= ${int(k)}`,
+    ],
+    // One column per step (NULL past the path's end).
     [
       'walked',
-      sql`SELECT session, ${
-        backwards ? sql`list_reverse(arg_max(event, r, ${k}))` : sql`arg_min(event, r, ${k})`
-      } AS path FROM collapsed GROUP BY session`,
+      sql`SELECT session, ${list(
+        steps.map(
+          (c, i) => sql`${func('max', [sql`CASE WHEN step = ${int(i + 1)} THEN event END`])} AS ${raw(c)}`,
+        ),
+      )} FROM numbered GROUP BY session`,
     ],
   ];
+  const stepList = list(steps.map((c) => raw(c)));
   const sessions = withCtes(
     ctes,
-    sql`SELECT a.x.a AS actor, a.x.b AS bd, a.x.c AS cust, w.path FROM walked w JOIN anchors a USING (session)`,
+    sql`SELECT a.actor AS actor, a.bd AS bd, a.cust AS cust, ${list(steps.map((c) => raw(`w.${c} AS ${c}`)))}
+        FROM walked w JOIN anchors a ON a.session = w.session`,
   );
-  const top = sql`SELECT bd AS breakdown, rank, path, sessions, actors FROM (
-        SELECT *, row_number() OVER (PARTITION BY bd ORDER BY sessions DESC, actors DESC, path) AS rank FROM (
-          SELECT bd, path, count(*) AS sessions, count(DISTINCT actor) AS actors FROM (${sessions}) GROUP BY bd, path))
-      WHERE rank <= ${int(params.limit)} ORDER BY bd NULLS FIRST, rank`;
+  // Paths ordered as lists: step by step, a path before its extensions (a NULL step first).
+  const pathOrder = list(steps.map((c) => raw(`${c} NULLS FIRST`)));
+  const top = sql`SELECT x.bd AS breakdown, x.rnk AS rank, ${list(steps.map((c) => raw(`x.${c} AS ${c}`)))}, x.sessions AS sessions, x.actors AS actors FROM (
+        SELECT t.*, row_number() OVER (PARTITION BY t.bd ORDER BY t.sessions DESC, t.actors DESC, ${pathOrder}) AS rnk FROM (
+          SELECT bd, ${stepList}, count(*) AS sessions, ${countDistinct(raw('actor'))} AS actors FROM (${sessions}) s
+          GROUP BY bd, ${stepList}) t) x
+      WHERE x.rnk <= ${int(params.limit)} ORDER BY x.bd NULLS FIRST, x.rnk`;
   return { ...base, sessions, top };
 }

@@ -3,7 +3,7 @@ import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
 import { listedBreakdown } from '../insights/common/source';
 import { type PathsParams, PathsParamsSchema } from './params';
-import { planPaths } from './plan';
+import { pathOf, planPaths } from './plan';
 
 export const PATHS_COLUMNS = ['breakdown', 'rank', 'path', 'steps', 'sessions', 'actors'] as const;
 
@@ -76,7 +76,7 @@ export async function pathsReport(ctx: ReportContext, input: unknown): Promise<P
     if (!groups.has(key)) groups.set(key, { value: r['breakdown'] ?? null, paths: [] });
     groups.get(key)!.paths.push({
       rank: Number(r['rank']),
-      path: (r['path'] as string[]).map(String),
+      path: pathOf(r, plan.params.steps),
       sessions: Number(r['sessions']),
       actors: Number(r['actors']),
     });
@@ -97,6 +97,8 @@ export const paths = defineReport<PathsParams>({
   name: 'paths',
   description:
     'The most common paths of events within sessions, from or to an event, with a flow chart of the steps',
+  // On both engines (tests/parity/insights.test.ts).
+  engines: ['duckdb', 'clickhouse'],
   schema: PathsParamsSchema,
   lists: ({ breakdown }) => listedBreakdown(breakdown),
   async run(ctx, params) {

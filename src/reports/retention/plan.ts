@@ -1,4 +1,4 @@
-import { raw, type SqlNode, sql } from '../../sql';
+import { cast, fn, func, raw, type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { periodIndex, periodLabel, periodStart } from '../insights/common/periods';
 import { checkEvents, insightEvents } from '../insights/common/source';
@@ -44,63 +44,75 @@ export async function planRetention(ctx: ReportContext, input: unknown): Promise
     params.actor === 'customer'
       ? sql`true`
       : params.actor === 'person'
-        ? sql`c.actor IN (SELECT cust FROM ev WHERE cust IS NOT NULL)`
+        ? fn.asBoolean(sql`c.actor IN (SELECT cust FROM ev WHERE cust IS NOT NULL)`)
         : sql`false`;
   const bd = src.breakdown !== undefined;
   const cohorts: SqlNode =
     params.type === 'first_time'
-      ? // The first start event; among tied first events the least breakdown value (NULL last).
-        sql`SELECT actor, ${periodIndex(g, raw('t'))} AS idx, bd FROM (
-              SELECT actor, min(ts) AS t, ${bd ? sql`arg_min_null(bd, {'t': ts, 'b': bd})` : sql`NULL`} AS bd
-              FROM ev WHERE event = ${start} GROUP BY actor)`
+      ? // The first start event; among tied first events the least breakdown value (NULL last:
+        // min passes NULLs over, and is NULL only when every tied value is).
+        bd
+        ? sql`SELECT f.actor AS actor, ${periodIndex(g, raw('f.t'))} AS idx, min(f.bd) AS bd FROM (
+                SELECT actor, ts, bd, min(ts) OVER (PARTITION BY actor) AS t FROM ev WHERE event = ${start}) f
+              WHERE f.ts = f.t GROUP BY f.actor, f.t`
+        : sql`SELECT f.actor AS actor, ${periodIndex(g, raw('f.t'))} AS idx, f.bd AS bd FROM (
+                SELECT actor, ${func('min', [raw('ts')])} AS t, ${cast(raw('NULL'), 'text')} AS bd FROM ev WHERE event = ${start} GROUP BY actor) f`
       : sql`SELECT DISTINCT actor, ${idx} AS idx, bd FROM ev WHERE event = ${start}`;
   const lo = fromIndex(g, params.from);
   const hi = lastIndex(g, src.asOf);
   const ctes: Cte[] = [
     // Not materialized: the start and return rows are two filtered scans, cheaper than a copy.
-    ['ev', sql`SELECT actor, ts, event, bd, cust FROM (${src.rows})`],
+    ['ev', sql`SELECT actor, ts, event, bd, cust FROM (${src.rows}) e`],
     ['bounds', sql`SELECT ${hi} AS hi`],
     [
       'coh',
-      sql`SELECT * FROM (${cohorts}) WHERE idx <= (SELECT hi FROM bounds)${
+      sql`SELECT * FROM (${cohorts}) c WHERE idx <= (SELECT hi FROM bounds)${
         params.from === undefined ? sql`` : sql` AND idx >= ${lo}`
       }`,
       true,
     ],
     ['ret', sql`SELECT DISTINCT actor, ${idx} AS idx FROM ev WHERE event = ${back}`],
     [
+      // The period conditions in WHERE: an inner join's ON takes only equalities everywhere.
       'hits',
-      sql`SELECT c.actor, c.idx, c.bd, r.idx - c.idx AS k FROM coh c JOIN ret r
-            ON r.actor = c.actor AND r.idx > c.idx AND r.idx < c.idx + ${int(params.periods)}
-            AND r.idx <= (SELECT hi FROM bounds)`,
+      sql`SELECT c.actor AS actor, c.idx AS idx, c.bd AS bd, r.idx - c.idx AS k FROM coh c JOIN ret r ON r.actor = c.actor
+            WHERE r.idx > c.idx AND r.idx < c.idx + ${int(params.periods)} AND r.idx <= (SELECT hi FROM bounds)`,
     ],
   ];
   const cells = withCtes(
     [
       ...ctes,
-      ['sizes', sql`SELECT idx, bd, count(*) AS size FROM coh GROUP BY idx, bd`],
-      ['counts', sql`SELECT idx, bd, k, count(*) AS n FROM hits GROUP BY idx, bd, k`],
+      ['sizes', sql`SELECT coh.idx AS idx, coh.bd AS bd, count(*) AS size FROM coh GROUP BY coh.idx, coh.bd`],
+      [
+        'counts',
+        sql`SELECT hits.idx AS idx, hits.bd AS bd, ${cast(raw('hits.k'), 'bigint')} AS k, count(*) AS n FROM hits
+            GROUP BY hits.idx, hits.bd, hits.k`,
+      ],
       [
         'grid',
-        sql`SELECT idx, bd, size, unnest(generate_series(0, least(${int(params.periods - 1)}, (SELECT hi FROM bounds) - idx))) AS k FROM sizes`,
+        sql`SELECT idx, bd, size, ${cast(
+          fn.series(raw('0'), fn.least(int(params.periods - 1), sql`(SELECT hi FROM bounds) - idx`)),
+          'bigint',
+        )} AS k FROM sizes`,
       ],
     ],
-    sql`SELECT ${periodLabel(g, sql`g.idx`)} AS cohort, g.bd AS breakdown, CAST(g.k AS INTEGER) AS period_offset,
+    sql`SELECT g.idx AS idx, ${periodLabel(g, sql`g.idx`)} AS cohort, g.bd AS breakdown, ${cast(raw('g.k'), 'integer')} AS period_offset,
                g.size AS cohort_size, CASE WHEN g.k = 0 THEN g.size ELSE coalesce(n.n, 0) END AS actors,
-               ${periodStart(g, sql`(g.idx + g.k + 1)`)} > ${date(src.asOf)} AS partial
-        FROM grid g LEFT JOIN counts n ON n.idx = g.idx AND n.bd IS NOT DISTINCT FROM g.bd AND n.k = g.k
-        ORDER BY g.idx, g.bd NULLS FIRST, g.k`,
+               ${fn.asBoolean(sql`${periodStart(g, sql`(g.idx + g.k + 1)`)} > ${date(src.asOf)}`)} AS partial
+        FROM grid g
+        LEFT JOIN counts n ON n.idx = g.idx AND ${fn.nullSafeEquals(raw('n.bd'), raw('g.bd'))} AND n.k = g.k`,
+    ['idx', ['breakdown', 'first'], 'period_offset'],
   );
   return {
     ...base,
     cells,
     cohorts: withCtes(
       ctes,
-      sql`SELECT c.actor, ${periodLabel(g, sql`c.idx`)} AS cohort, ${known} AS known FROM coh c`,
+      sql`SELECT c.actor AS actor, ${periodLabel(g, sql`c.idx`)} AS cohort, ${known} AS known FROM coh c`,
     ),
     returns: withCtes(
       ctes,
-      sql`SELECT c.actor, ${periodLabel(g, sql`c.idx`)} AS cohort, c.k, ${known} AS known FROM hits c`,
+      sql`SELECT c.actor AS actor, ${periodLabel(g, sql`c.idx`)} AS cohort, c.k AS k, ${known} AS known FROM hits c`,
     ),
   };
 }

@@ -1,6 +1,6 @@
 import type { JsonValue, Row } from '../../engine';
 import { AppError } from '../../errors';
-import { type SqlNode, sql } from '../../sql';
+import { cast, raw, type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
 import { listedBreakdown } from '../insights/common/source';
@@ -73,6 +73,8 @@ export const retention = defineReport<RetentionParams>({
   name: 'retention',
   description:
     'Retention of actors from a start event to a return event: cohorts (first time or recurring) by period offset, with counts and percentages',
+  // On both engines (tests/parity/insights.test.ts).
+  engines: ['duckdb', 'clickhouse'],
   schema: RetentionParamsSchema,
   lists: ({ breakdown }) => listedBreakdown(breakdown),
   async run(ctx, params) {
@@ -107,6 +109,8 @@ export async function retentionMembers(
 ): Promise<SqlNode> {
   const { breakdown: _ignored, ...rest } = (params ?? {}) as Record<string, unknown>;
   const plan = await planRetention(ctx, rest);
+  // No customers, typed (a bare NULL has no type in ClickHouse).
+  const none = sql`SELECT ${cast(raw('NULL'), 'text')} AS customer_id WHERE false`;
   if (plan.params.actor === 'anonymous' || plan.params.actor === 'session') {
     throw new AppError(
       'VALIDATION_FAILED',
@@ -119,15 +123,13 @@ export async function retentionMembers(
       `offset: the report has offsets 0 to ${plan.params.periods - 1}, not ${slice.offset}`,
     );
   }
-  if (!plan.cohorts || !plan.returns) return sql`SELECT NULL::VARCHAR AS customer_id WHERE false`;
-  const members = sql`SELECT DISTINCT actor FROM (${plan.cohorts}) WHERE known AND cohort = ${slice.cohort}`;
+  if (!plan.cohorts || !plan.returns) return none;
+  const members = sql`SELECT DISTINCT actor FROM (${plan.cohorts}) c WHERE known AND cohort = ${slice.cohort}`;
   if (slice.offset === 0) {
-    return slice.which === 'returned'
-      ? sql`SELECT actor AS customer_id FROM (${members})`
-      : sql`SELECT NULL::VARCHAR AS customer_id WHERE false`;
+    return slice.which === 'returned' ? sql`SELECT actor AS customer_id FROM (${members}) m` : none;
   }
-  const back = sql`SELECT actor FROM (${plan.returns}) WHERE cohort = ${slice.cohort} AND k = ${slice.offset}`;
+  const back = sql`SELECT actor FROM (${plan.returns}) r WHERE cohort = ${slice.cohort} AND k = ${slice.offset}`;
   return slice.which === 'returned'
-    ? sql`SELECT actor AS customer_id FROM (${members}) WHERE actor IN (${back})`
-    : sql`SELECT actor AS customer_id FROM (${members}) WHERE actor NOT IN (${back})`;
+    ? sql`SELECT actor AS customer_id FROM (${members}) m WHERE actor IN (${back})`
+    : sql`SELECT actor AS customer_id FROM (${members}) m WHERE actor NOT IN (${back})`;
 }

@@ -1,5 +1,5 @@
 import type { JsonValue, Row } from '../../engine';
-import { raw, type SqlNode, sql } from '../../sql';
+import { cast, fn, func, raw, type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
 import { periodDays, periodIndex, periodLabel } from '../insights/common/periods';
@@ -46,32 +46,44 @@ export async function planStickiness(ctx: ReportContext, input: unknown): Promis
   const partial = partialPeriod(g, src.asOf, params.from);
   const cells = withCtes(
     [
-      ['days', sql`SELECT DISTINCT actor, bd, CAST(ts AS DATE) AS day FROM (${src.rows})${from}`, true],
+      [
+        'days',
+        sql`SELECT DISTINCT actor, bd, ${cast(raw('ts'), 'date')} AS day FROM (${src.rows}) e${from}`,
+        true,
+      ],
       [
         'per',
-        sql`SELECT ${periodIndex(g, raw('day'))} AS idx, bd, actor, count(*) AS d FROM days GROUP BY ALL`,
+        // d as a signed integer, to meet the grid's days (ClickHouse's count is unsigned).
+        sql`SELECT ${periodIndex(g, raw('day'))} AS idx, bd, actor, ${cast(raw('count(*)'), 'bigint')} AS d FROM days GROUP BY idx, bd, actor`,
       ],
       [
         'counts',
-        sql`SELECT idx, bd, d, count(*) AS n, sum(count(*)) OVER (PARTITION BY idx, bd) AS active FROM per GROUP BY idx, bd, d`,
+        sql`SELECT per.idx AS idx, per.bd AS bd, per.d AS d, count(*) AS n FROM per GROUP BY per.idx, per.bd, per.d`,
+      ],
+      [
+        'active',
+        sql`SELECT per.idx AS idx, per.bd AS bd, count(*) AS active FROM per GROUP BY per.idx, per.bd`,
       ],
       [
         'bounds',
-        sql`SELECT coalesce(${fromIndex(g, params.from)}, min(idx)) AS lo, ${lastIndex(g, src.asOf)} AS hi FROM per`,
+        sql`SELECT coalesce(${fromIndex(g, params.from)}, ${func('min', [raw('idx')])}) AS lo, ${lastIndex(g, src.asOf)} AS hi FROM per`,
       ],
       ['vals', sql`SELECT DISTINCT bd FROM per`],
-      ['periods', sql`SELECT unnest(generate_series(lo, hi)) AS idx FROM bounds`],
+      ['periods', sql`SELECT ${fn.series(raw('lo'), raw('hi'))} AS idx FROM bounds`],
       [
         'grid',
-        sql`SELECT idx, bd, ${periodDays(g, raw('idx'))} AS n_days, unnest(generate_series(1, ${periodDays(g, raw('idx'))})) AS d FROM periods, vals`,
+        sql`SELECT p.idx AS idx, v.bd AS bd, ${periodDays(g, raw('p.idx'))} AS n_days,
+                   ${fn.series(raw('1'), periodDays(g, raw('p.idx')))} AS d
+            FROM periods p, vals v`,
       ],
     ],
-    sql`SELECT ${periodLabel(g, sql`g.idx`)} AS period, g.bd AS breakdown, CAST(g.d AS INTEGER) AS days,
-               coalesce(c.n, 0) AS actors,
-               coalesce(max(c.active) OVER (PARTITION BY g.idx, g.bd), 0) AS active_actors,
+    sql`SELECT g.idx AS idx, ${periodLabel(g, sql`g.idx`)} AS period, g.bd AS breakdown, ${cast(raw('g.d'), 'integer')} AS days,
+               coalesce(c.n, 0) AS actors, coalesce(a.active, 0) AS active_actors,
                g.n_days AS days_in_period, ${partial} AS partial
-        FROM grid g LEFT JOIN counts c ON c.idx = g.idx AND c.bd IS NOT DISTINCT FROM g.bd AND c.d = g.d
-        ORDER BY g.idx, g.bd NULLS FIRST, g.d`,
+        FROM grid g
+        LEFT JOIN counts c ON c.idx = g.idx AND ${fn.nullSafeEquals(raw('c.bd'), raw('g.bd'))} AND c.d = g.d
+        LEFT JOIN active a ON a.idx = g.idx AND ${fn.nullSafeEquals(raw('a.bd'), raw('g.bd'))}`,
+    ['idx', ['breakdown', 'first'], 'days'],
   );
   return { ...base, cells };
 }
@@ -125,6 +137,8 @@ export async function stickinessReport(ctx: ReportContext, input: unknown): Prom
 export const stickiness = defineReport<StickinessParams>({
   name: 'stickiness',
   description: 'Stickiness: per week or month, how many actors did an event on exactly 1, 2, … N of its days',
+  // On both engines (tests/parity/insights.test.ts).
+  engines: ['duckdb', 'clickhouse'],
   schema: StickinessParamsSchema,
   lists: ({ breakdown }) => listedBreakdown(breakdown),
   async run(ctx, params) {

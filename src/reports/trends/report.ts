@@ -1,5 +1,5 @@
 import type { JsonValue, Row } from '../../engine';
-import { list, raw, type SqlNode, sql } from '../../sql';
+import { cast, countDistinct, fn, func, list, raw, type SqlNode, select, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
 import { compileEventFilters } from '../common/event-filters';
@@ -86,61 +86,74 @@ export async function planTrends(ctx: ReportContext, input: unknown): Promise<Tr
         params.series.map((x, i) => sql`WHEN ${x.event} THEN ${int(i)}`),
         ' ',
       )} END AS s, bd, ${day} AS day FROM (${src.rows})${from}`
-    : sql`SELECT * FROM (SELECT actor, unnest(list_value(${list(matches)})) AS s, bd, ${day} AS day FROM (${src.rows})${from}) WHERE s IS NOT NULL`;
-  const u = unique ? sql`count(DISTINCT actor)` : sql`NULL`;
-  const ctes: Cte[] = bd
-    ? [
-        // With a breakdown the rows are grouped first (by actor too, for distinct actors): the
-        // kept values are ranked on the groups and the other values merged from them, in one scan.
-        [
-          'g1',
-          sql`SELECT s, bd, ${periodIndex(g, raw('day'))} AS idx${unique ? sql`, actor` : sql``}, n
-              FROM (SELECT s, bd, day${unique ? sql`, actor` : sql``}, count(*) AS n FROM (${ev}) GROUP BY ALL)`,
-          true,
-        ],
-        [
-          'kept',
-          sql`SELECT bd, true AS kept FROM g1 GROUP BY bd ORDER BY sum(n) DESC, bd NULLS FIRST LIMIT ${int(params.breakdown_limit)}`,
-        ],
-        [
-          'agg',
-          sql`SELECT s, other, bd, idx, sum(n) AS n, ${u} AS u
-              FROM (SELECT g.s, g.idx, g.n${unique ? sql`, g.actor` : sql``}, k.kept IS NULL AS other,
-                           CASE WHEN k.kept THEN g.bd END AS bd
-                    FROM g1 g LEFT JOIN kept k ON k.bd IS NOT DISTINCT FROM g.bd)
-              GROUP BY GROUPING SETS ((s, other, bd, idx), (s, other, bd))`,
-          true,
-        ],
-      ]
-    : [
-        [
-          'agg',
-          sql`SELECT s, false AS other, NULL AS bd, ${periodIndex(g, raw('day'))} AS idx, count(*) AS n, ${u} AS u
-              FROM (${ev}) GROUP BY GROUPING SETS ((s, day), (s))`,
-          true,
-        ],
-      ];
+    : sql`SELECT * FROM (SELECT actor, ${fn.unnest(fn.array(matches))} AS s, bd, ${day} AS day FROM (${src.rows})${from}) e WHERE s IS NOT NULL`;
+  const actor = unique ? sql`, actor` : sql``;
+  // The rows are grouped first (by actor too, for distinct actors): the kept breakdown values
+  // are ranked on the groups and the other values merged from them, in one scan.
+  const ctes: Cte[] = [
+    [
+      'g1',
+      sql`SELECT s, bd, ${periodIndex(g, raw('day'))} AS idx${actor}, n
+          FROM (SELECT s, bd, day${actor}, count(*) AS n FROM (${ev}) e GROUP BY s, bd, day${actor}) d`,
+      true,
+    ],
+  ];
+  if (bd) {
+    ctes.push(
+      [
+        'kept',
+        sql`SELECT bd, true AS kept FROM g1 GROUP BY bd ORDER BY sum(n) DESC, bd NULLS FIRST LIMIT ${int(params.breakdown_limit)}`,
+      ],
+      [
+        'x',
+        sql`SELECT g.s AS s, g.idx AS idx, g.n AS n${unique ? sql`, g.actor AS actor` : sql``},
+                   ${fn.asBoolean(sql`k.kept IS NULL`)} AS other, CASE WHEN k.kept THEN g.bd END AS bd
+            FROM g1 g LEFT JOIN kept k ON ${fn.nullSafeEquals(raw('k.bd'), raw('g.bd'))}`,
+      ],
+    );
+  } else {
+    ctes.push(['x', sql`SELECT s, idx, n${actor}, false AS other, bd FROM g1`]);
+  }
+  // Per period, and over the whole range (idx NULL).
+  const keys = [raw('x.s'), raw('x.other'), raw('x.bd')];
   ctes.push(
     [
-      'bounds',
-      sql`SELECT coalesce(${fromIndex(g, params.from)}, min(idx)) AS lo, ${lastIndex(g, src.asOf)} AS hi FROM agg`,
+      'agg',
+      select({
+        columns: [
+          { expr: raw('x.s'), alias: 's' },
+          { expr: raw('x.other'), alias: 'other' },
+          { expr: raw('x.bd'), alias: 'bd' },
+          { expr: raw('x.idx'), alias: 'idx' },
+          { expr: func('sum', [raw('x.n')]), alias: 'n' },
+          { expr: unique ? countDistinct(raw('x.actor')) : cast(raw('NULL'), 'bigint'), alias: 'u' },
+        ],
+        from: { kind: 'table', path: ['x'], alias: 'x' },
+        groupingSets: [[...keys, raw('x.idx')], keys],
+      }),
+      true,
     ],
-    ['evs', sql`SELECT CAST(unnest(range(${int(params.series.length)})) AS INTEGER) AS s`],
+    [
+      'bounds',
+      sql`SELECT coalesce(${fromIndex(g, params.from)}, ${func('min', [raw('idx')])}) AS lo, ${lastIndex(g, src.asOf)} AS hi FROM agg`,
+    ],
+    ['evs', sql`SELECT ${cast(fn.series(raw('0'), int(params.series.length - 1)), 'integer')} AS s`],
     ['vals', sql`SELECT DISTINCT other, bd FROM agg`],
     [
       'grid',
-      sql`SELECT s, other, bd, unnest(generate_series(lo, hi)) AS idx FROM evs, bounds, vals
-          UNION ALL SELECT s, other, bd, NULL FROM evs, vals`,
+      sql`SELECT s, other, bd, ${fn.series(raw('lo'), raw('hi'))} AS idx FROM evs, bounds, vals
+          UNION ALL SELECT s, other, bd, ${cast(raw('NULL'), 'bigint')} AS idx FROM evs, vals`,
     ],
   );
   const partial = partialPeriod(g, src.asOf, params.from);
   const cells = withCtes(
     ctes,
-    sql`SELECT g.s, g.other, g.bd, ${periodLabel(g, sql`g.idx`)} AS period, ${partial} AS partial,
-               coalesce(a.n, 0) AS events, ${unique ? sql`coalesce(a.u, 0)` : sql`NULL`} AS actors
-        FROM grid g LEFT JOIN agg a ON a.s = g.s AND a.other = g.other AND a.bd IS NOT DISTINCT FROM g.bd
-             AND a.idx IS NOT DISTINCT FROM g.idx
-        ORDER BY g.s, g.other, g.bd NULLS FIRST, g.idx NULLS FIRST`,
+    sql`SELECT g.s AS s, g.other AS other, g.bd AS bd, g.idx AS idx, ${periodLabel(g, sql`g.idx`)} AS period,
+               ${partial} AS partial, coalesce(a.n, 0) AS events,
+               ${unique ? sql`coalesce(a.u, 0)` : cast(raw('NULL'), 'bigint')} AS actors
+        FROM grid g LEFT JOIN agg a ON a.s = g.s AND a.other = g.other
+             AND ${fn.nullSafeEquals(raw('a.bd'), raw('g.bd'))} AND ${fn.nullSafeEquals(raw('a.idx'), raw('g.idx'))}`,
+    ['s', 'other', ['bd', 'first'], ['idx', 'first']],
   );
   return { ...base, cells };
 }
@@ -229,6 +242,8 @@ export const trends = defineReport<TrendsParams>({
   name: 'trends',
   description:
     'Events over time by day, week or month: total events, unique actors or events per actor, per series and breakdown value',
+  // On both engines (tests/parity/insights.test.ts).
+  engines: ['duckdb', 'clickhouse'],
   schema: TrendsParamsSchema,
   lists: ({ breakdown }) => listedBreakdown(breakdown),
   async run(ctx, params) {

@@ -4,7 +4,7 @@ import type { LogicalFilter } from '../../../model/logical-query';
 import { findMember } from '../../../model/lookup';
 import type { Dimension } from '../../../model/types';
 import { cubeNames, cubesOf } from '../../../query/planner';
-import { type SelectColumn, type SqlNode, sql } from '../../../sql';
+import { cast, param, raw, type SelectColumn, type SqlNode, sql } from '../../../sql';
 import { MemberCompiler } from '../../../sql/compile/members';
 import { WEB_EVENTS } from '../../../util/vocabulary';
 import { resolveAsOf } from '../../common/as-of';
@@ -141,13 +141,14 @@ export async function insightEvents(
     { expr: actorExpr(params.actor, d), alias: 'actor' },
     { expr: ts, alias: 'ts' },
     { expr: d('event'), alias: 'event' },
-    { expr: bdDim ? members.dimension(bdDim) : sql`NULL`, alias: 'bd' },
+    // Without a breakdown, a typed NULL (ClickHouse's bare NULL has no type to group on).
+    { expr: bdDim ? members.dimension(bdDim) : cast(raw('NULL'), 'text'), alias: 'bd' },
     { expr: d('customer_id'), alias: 'cust' },
     { expr: d('session_id'), alias: 'session' },
     { expr: d('event_id'), alias: 'eid' },
     ...(options.extra ?? []),
   ]);
-  const cut = sql`CAST(${asOf ?? '1970-01-01'} AS TIMESTAMP)`;
+  const cut = cast(param(asOf ?? '1970-01-01'), 'timestamp');
   return {
     asOf,
     ...(bdDim ? { breakdown: bdDim.fullName } : {}),
