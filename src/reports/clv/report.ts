@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Row, Session } from '../../engine';
 import { AppError } from '../../errors';
-import { ident, list, param, raw, type SqlNode, sql } from '../../sql';
+import { cast, fn, func, ident, list, param, raw, type SqlNode, sql } from '../../sql';
 import { resolveAsOf } from '../common/as-of';
 import { computeOf, type ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
@@ -85,24 +85,26 @@ export async function planClv(ctx: ReportContext, input: unknown): Promise<ClvPl
   }
   const day = asOf ?? '1970-01-01';
   const cut = calibrationEnd ?? day;
-  const lines = sql`SELECT * FROM (${rows}) WHERE completed AND ts < CAST(${day} AS TIMESTAMP)`;
+  const lines = sql`SELECT * FROM (${rows}) AS r WHERE completed AND ts < ${cast(param(day), 'timestamp')}`;
   const purchaseDays = sql`
-    SELECT customer_id, CAST(ts AS DATE) AS day, sum(revenue) AS value
-    FROM (${lines}) WHERE customer_id IS NOT NULL GROUP BY ALL`;
-  const before = sql`day < CAST(${cut} AS DATE)`;
+    SELECT customer_id, ${cast(raw('ts'), 'date')} AS day, sum(revenue) AS value
+    FROM (${lines}) AS l WHERE customer_id IS NOT NULL GROUP BY customer_id, day`;
+  const cutDay = () => cast(param(cut), 'date');
+  const before = sql`day < ${cutDay()}`;
+  const sumBefore = func('sum', [raw('value')], { filter: before });
   const customers = sql`
     SELECT customer_id,
-           CAST(count(*) FILTER (WHERE ${before}) - 1 AS INTEGER) AS x,
-           CAST(date_diff('day', min(day), max(day) FILTER (WHERE ${before})) AS INTEGER) AS tx_days,
-           CAST(date_diff('day', min(day), CAST(${cut} AS DATE) - 1) AS INTEGER) AS t_days,
-           sum(value) FILTER (WHERE ${before}) AS revenue,
-           sum(value) FILTER (WHERE ${before}) - arg_min(value, day) AS repeat_value,
-           CAST(count(*) FILTER (WHERE NOT (${before})) AS INTEGER) AS holdout_x
-    FROM (${purchaseDays}) GROUP BY customer_id HAVING min(day) < CAST(${cut} AS DATE)`;
-  const excluded = sql`SELECT count(*) AS lines, count(DISTINCT order_id) AS orders FROM (${lines}) WHERE customer_id IS NULL`;
+           ${cast(sql`${func('count', [], { filter: before })} - 1`, 'integer')} AS x,
+           ${cast(fn.dateDiff('day', raw('min(day)'), func('max', [raw('day')], { filter: before })), 'integer')} AS tx_days,
+           ${cast(fn.dateDiff('day', raw('min(day)'), fn.dateAdd('day', raw('-1'), cutDay())), 'integer')} AS t_days,
+           ${sumBefore} AS revenue,
+           ${sumBefore} - ${fn.argMin(raw('value'), raw('day'))} AS repeat_value,
+           ${cast(func('count', [], { filter: sql`NOT (${before})` }), 'integer')} AS holdout_x
+    FROM (${purchaseDays}) AS d GROUP BY customer_id HAVING min(day) < ${cutDay()}`;
+  const excluded = sql`SELECT count(*) AS lines, count(DISTINCT order_id) AS orders FROM (${lines}) AS l WHERE customer_id IS NULL`;
   const newInHoldout = sql`
     SELECT count(*) AS customers FROM (
-      SELECT customer_id FROM (${purchaseDays}) GROUP BY customer_id HAVING min(day) >= CAST(${cut} AS DATE))`;
+      SELECT customer_id FROM (${purchaseDays}) AS d GROUP BY customer_id HAVING min(day) >= ${cutDay()}) AS n`;
   return {
     params,
     asOf,
@@ -127,29 +129,37 @@ export interface ClvModel {
   readonly zeroRepeatSpend: number;
 }
 
-/** A column of numbers as one bound text parameter, cast to a list in SQL (NaN for non-finite). */
-function column(values: ArrayLike<number>, type: 'DOUBLE' | 'INTEGER'): SqlNode {
-  const text = Array.from(values, (v) => (Number.isFinite(v) ? String(v) : 'NaN')).join(',');
-  return sql`CAST(string_split(${text}, ',') AS ${raw(type)}[])`;
+/**
+ * The i-th value of a column of numbers bound as one text array (`i` 1-based; NULL for a
+ * non-finite value). Text: the DuckDB client types a bound list by its first element, so a list
+ * of doubles starting with a whole number does not bind, nor one starting with a null; the
+ * shortest round-trip text of a double reads back as the same double on both engines.
+ */
+function element(values: ArrayLike<number>, type: 'double' | 'integer', i: SqlNode): SqlNode {
+  const text = Array.from(values, (v) => (Number.isFinite(v) ? String(v) : ''));
+  return cast(sql`NULLIF(${fn.arrayElement(param(text, 'text[]'), i)}, '')`, type);
 }
 
-/** The brackets per (x, t_days) as a FROM item (one bound text parameter per column). */
+/**
+ * The brackets per (x, t_days) as a FROM item (pair_x, pair_t_days, b_…): one row per index into the columns, each bound as
+ * one text array (the same SQL on every engine; no zipped unnest, which ClickHouse lacks).
+ */
 function bracketsSql(pairs: PairBrackets): SqlNode {
-  const lists = [
-    sql`${column(pairs.x, 'INTEGER')} AS x`,
-    sql`${column(pairs.tDays, 'INTEGER')} AS t_days`,
-    sql`${column(pairs.horizon, 'DOUBLE')} AS b_horizon`,
-    sql`${column(pairs.discounted, 'DOUBLE')} AS b_discounted`,
-    ...(pairs.holdout ? [sql`${column(pairs.holdout, 'DOUBLE')} AS b_holdout`] : []),
+  const columns: [string, ArrayLike<number>, 'double' | 'integer'][] = [
+    ['pair_x', pairs.x, 'integer'],
+    ['pair_t_days', pairs.tDays, 'integer'],
+    ['b_horizon', pairs.horizon, 'double'],
+    ['b_discounted', pairs.discounted, 'double'],
+    ...(pairs.holdout
+      ? [['b_holdout', pairs.holdout, 'double'] as [string, ArrayLike<number>, 'double']]
+      : []),
   ];
-  const names = ['x', 't_days', 'b_horizon', 'b_discounted', ...(pairs.holdout ? ['b_holdout'] : [])];
   if (pairs.x.length === 0) {
-    const types = ['INTEGER', 'INTEGER', 'DOUBLE', 'DOUBLE', 'DOUBLE'];
-    return sql`(SELECT ${list(names.map((n, i) => sql`CAST(NULL AS ${raw(types[i]!)}) AS ${ident(n)}`))} WHERE false)`;
+    return sql`(SELECT ${list(columns.map(([n, , t]) => sql`${cast(raw('NULL'), t)} AS ${ident(n)}`))} WHERE false)`;
   }
-  const unnested = list(names.map((n) => sql`unnest(${ident(n)}) AS ${ident(n)}`));
-  const nan = (n: string) => sql`CASE WHEN isnan(${ident(n)}) THEN NULL ELSE ${ident(n)} END AS ${ident(n)}`;
-  return sql`(SELECT x, t_days, ${list(names.slice(2).map(nan))} FROM (SELECT ${unnested} FROM (SELECT ${list(lists)})))`;
+  const i = raw('i');
+  return sql`(SELECT ${list(columns.map(([n, v, t]) => sql`${element(v, t, i)} AS ${ident(n)}`))}
+    FROM (SELECT ${fn.series(raw('1'), param(pairs.x.length))} AS i) AS s)`;
 }
 
 /** Sums the triples and spend groups of a customers table (a FROM item) out of SQL. */
@@ -162,11 +172,11 @@ async function fitInput(
   // same order). Rows rather than list() aggregates: four ordered lists cost four sorts.
   const triples = (
     await session.query(sql`
-      SELECT x, tx_days, t_days, count(*) AS n FROM ${source} GROUP BY ALL ORDER BY x, tx_days, t_days`)
+      SELECT x, tx_days, t_days, count(*) AS n FROM ${source} GROUP BY x, tx_days, t_days ORDER BY x, tx_days, t_days`)
   ).rows;
   const spend = (
     await session.query(sql`
-      SELECT x, CAST(repeat_value AS DOUBLE) AS s, count(*) AS n FROM ${source}
+      SELECT x, ${cast(raw('repeat_value'), 'double')} AS s, count(*) AS n FROM ${source}
       WHERE x > 0 AND repeat_value > 0 GROUP BY x, repeat_value ORDER BY x, repeat_value`)
   ).rows;
   const [zero] = (
@@ -278,21 +288,22 @@ export function scoredSql(model: ClvModel, source: SqlNode, pairs?: PairBrackets
   const gg: GammaGammaParams | null = fit.gammaGamma?.params ?? null;
   const value =
     gg && populationMeanSpend(gg) !== null
-      ? sql`CASE WHEN x > 0 THEN ${num(gg.p)} * (${num(gg.gamma)} + CAST(repeat_value AS DOUBLE)) / (${num(gg.p)} * x + ${num(gg.q)} - 1)
+      ? sql`CASE WHEN x > 0 THEN ${num(gg.p)} * (${num(gg.gamma)} + ${cast(raw('repeat_value'), 'double')}) / (${num(gg.p)} * x + ${num(gg.q)} - 1)
             ELSE ${num(populationMeanSpend(gg)!)} END`
-      : sql`CAST(NULL AS DOUBLE)`;
+      : cast(raw('NULL'), 'double');
   const holdoutColumns = holdout
     ? sql`, holdout_x AS holdout_actual, scale * b_holdout AS holdout_expected`
     : sql``;
   return sql`
-    SELECT customer_id, x AS frequency, tx_days / ${u} AS recency, t_days / ${u} AS "T", p_alive,
+    SELECT customer_id, x AS frequency, tx_days / ${u} AS recency, t_days / ${u} AS ${ident('T')}, p_alive,
            scale * b_horizon AS expected_purchases, expected_avg_value,
            scale * b_discounted * expected_avg_value AS clv, revenue${holdoutColumns}
     FROM (
-      SELECT c.customer_id, c.x, c.tx_days, c.t_days, CAST(c.revenue AS DOUBLE) AS revenue, c.holdout_x,
+      SELECT c.customer_id AS customer_id, c.x AS x, c.tx_days AS tx_days, c.t_days AS t_days,
+             ${cast(raw('c.revenue'), 'double')} AS revenue, c.holdout_x AS holdout_x,
              ${pAlive} AS p_alive, (${num(a + b - 1)} + x) * (${pAlive}) AS scale, ${value} AS expected_avg_value,
-             v.b_horizon, v.b_discounted${holdout ? sql`, v.b_holdout` : sql``}
-      FROM ${source} c JOIN ${bracketsSql(pairs ?? fit.pairs)} v USING (x, t_days))`;
+             v.b_horizon AS b_horizon, v.b_discounted AS b_discounted${holdout ? sql`, v.b_holdout AS b_holdout` : sql``}
+      FROM ${source} AS c JOIN ${bracketsSql(pairs ?? fit.pairs)} AS v ON v.pair_x = c.x AND v.pair_t_days = c.t_days) AS scored`;
 }
 
 /** The brackets of one (x, T days) alone: enough to score the customers who have it. */
@@ -315,7 +326,7 @@ const ORDER = sql`ORDER BY clv DESC NULLS LAST, customer_id`;
 /** The frequency bands of the P(alive) grid and the hold-out table. */
 const FREQUENCY_BANDS = sql`CASE WHEN frequency >= 10 THEN 10 WHEN frequency >= 6 THEN 6 WHEN frequency >= 4 THEN 4 ELSE frequency END`;
 const FREQUENCY_LABEL = sql`CASE WHEN frequency >= 10 THEN '10+' WHEN frequency >= 6 THEN '6–9' WHEN frequency >= 4 THEN '4–5'
-  ELSE CAST(frequency AS VARCHAR) END`;
+  ELSE ${cast(raw('frequency'), 'text')} END`;
 
 /** Days since the last purchase day, in bands a marketer reads (whatever the unit). */
 const SINCE_BANDS: readonly (readonly [number, string])[] = [
@@ -356,13 +367,16 @@ const DISTRIBUTION_BINS = 20;
 
 async function distribution(session: Session, table: SqlNode): Promise<Row[]> {
   const [q] = (
-    await session.query(sql`SELECT quantile_cont(clv, 0.99) AS p99 FROM ${table} WHERE clv IS NOT NULL`)
+    await session.query(
+      sql`SELECT ${fn.quantile(0.99, raw('clv'), 'cont')} AS p99 FROM ${table} WHERE clv IS NOT NULL`,
+    )
   ).rows;
   const p99 = Number(q?.['p99'] ?? 0);
   if (!(p99 > 0)) {
     return (
       await session.query(sql`SELECT 0.0 AS value_from, 0.0 AS value_to, count(*) AS customers,
-        coalesce(sum(clv), 0) AS total_value, false AS open_ended FROM ${table} WHERE clv IS NOT NULL HAVING count(*) > 0`)
+        coalesce(${func('sum', [raw('clv')])}, 0) AS total_value, ${fn.asBoolean(raw('false'))} AS open_ended
+        FROM ${table} WHERE clv IS NOT NULL HAVING count(*) > 0`)
     ).rows;
   }
   const step = niceStep(p99 / DISTRIBUTION_BINS);
@@ -370,21 +384,22 @@ async function distribution(session: Session, table: SqlNode): Promise<Row[]> {
   return (
     await session.query(sql`
       SELECT bin * ${num(step)} AS value_from, (bin + 1) * ${num(step)} AS value_to, count(*) AS customers,
-             sum(clv) AS total_value, bin = ${param(last, 'INTEGER')} AS open_ended
-      FROM (SELECT least(CAST(floor(clv / ${num(step)}) AS INTEGER), ${param(last, 'INTEGER')}) AS bin, clv
-            FROM ${table} WHERE clv IS NOT NULL)
+             sum(clv) AS total_value, ${fn.asBoolean(sql`bin = ${param(last, 'INTEGER')}`)} AS open_ended
+      FROM (SELECT ${fn.least(cast(sql`floor(clv / ${num(step)})`, 'integer'), param(last, 'INTEGER'))} AS bin, clv
+            FROM ${table} WHERE clv IS NOT NULL) AS b
       GROUP BY bin ORDER BY bin`)
   ).rows;
 }
 
 async function aliveGrid(session: Session, table: SqlNode, unitDays: number): Promise<Row[]> {
-  const since = sinceBand(sql`CAST(round((T - recency) * ${num(unitDays)}) AS INTEGER)`);
+  const since = sinceBand(cast(sql`round((${ident('T')} - recency) * ${num(unitDays)})`, 'integer'));
   return (
     await session.query(sql`
       SELECT ${FREQUENCY_LABEL} AS frequency_band, ${FREQUENCY_BANDS} AS frequency_order,
              ${since.label} AS since_last_purchase, ${since.order} AS since_order,
              count(*) AS customers, avg(p_alive) AS mean_p_alive, avg(clv) AS mean_future_value, sum(revenue) AS revenue
-      FROM ${table} GROUP BY ALL ORDER BY frequency_order, since_order`)
+      FROM ${table} GROUP BY frequency_band, frequency_order, since_last_purchase, since_order
+      ORDER BY frequency_order, since_order`)
   ).rows;
 }
 
@@ -407,13 +422,19 @@ const VALUE_LABELS = ['Bottom 20 %', '20–40 %', '40–60 %', '60–80 %', 'Top
  * High value with low P(alive) is the valuable customers at risk.
  */
 async function valueRisk(session: Session, table: SqlNode): Promise<Row[]> {
+  const fractions = [0.2, 0.4, 0.6, 0.8];
   const [q] = (
-    await session.query(sql`SELECT quantile_disc(revenue, [0.2, 0.4, 0.6, 0.8]) AS bounds FROM ${table}`)
+    await session.query(
+      sql`SELECT ${list(fractions.map((f, i) => sql`${fn.quantile(f, raw('revenue'), 'disc')} AS ${ident(`q${i}`)}`))}
+          FROM ${table}`,
+    )
   ).rows;
-  const bounds = ((q?.['bounds'] as number[] | null) ?? []).map(Number);
-  if (bounds.length === 0) return [];
+  const quantiles = fractions.map((_, i) => q?.[`q${i}`]);
+  // None over no customers.
+  if (quantiles.some((v) => v === null || v === undefined)) return [];
+  const bounds = quantiles.map(Number);
   const band = sql`(1 + ${list(
-    bounds.map((b) => sql`CAST(revenue >= ${num(b)} AS INTEGER)`),
+    bounds.map((b) => cast(sql`revenue >= ${num(b)}`, 'integer')),
     ' + ',
   )})`;
   const from = sql`CASE ${list(
@@ -429,11 +450,14 @@ async function valueRisk(session: Session, table: SqlNode): Promise<Row[]> {
     ' ',
   )} ELSE ${param(ALIVE_BANDS.length - 1, 'INTEGER')} END`;
   const pick = (values: readonly (string | number)[], at: SqlNode) =>
-    sql`[${list(values.map((v) => (typeof v === 'number' ? num(v) : sql`${v}`)))}][${at} + 1]`;
+    fn.arrayElement(
+      fn.array(values.map((v) => (typeof v === 'number' ? num(v) : sql`${v}`))),
+      sql`${at} + 1`,
+    );
   return (
     await session.query(sql`
       SELECT past_band, ${pick(VALUE_LABELS, sql`past_band - 1`)} AS past_label, ${from} AS past_value_from,
-             ${to} AS past_value_to, past_band || '-' || alive_band AS cell,
+             ${to} AS past_value_to, ${cast(raw('past_band'), 'text')} || '-' || ${cast(raw('alive_band'), 'text')} AS cell,
              ${pick([0, ...ALIVE_BANDS.slice(0, -1).map(([m]) => m)], sql`alive_band`)} AS p_alive_min,
              alive_band, ${pick(
                ALIVE_BANDS.map(([, l]) => l),
@@ -443,7 +467,7 @@ async function valueRisk(session: Session, table: SqlNode): Promise<Row[]> {
                sql`alive_band`,
              )} AS p_alive_max,
              count(*) AS customers, sum(revenue) AS revenue, sum(clv) AS future_value, avg(p_alive) AS mean_p_alive
-      FROM (SELECT *, ${band} AS past_band, ${alive} AS alive_band FROM ${table})
+      FROM (SELECT *, ${band} AS past_band, ${alive} AS alive_band FROM ${table}) AS banded
       GROUP BY past_band, alive_band ORDER BY past_band DESC, alive_band`)
   ).rows;
 }
@@ -455,15 +479,18 @@ async function holdoutCheck(
 ): Promise<Record<string, unknown>> {
   const [totals] = (
     await session.query(sql`
-      SELECT count(*) AS customers, sum(holdout_actual) AS actual, sum(holdout_expected) AS expected FROM ${table}`)
+      SELECT count(*) AS customers, ${func('sum', [raw('holdout_actual')])} AS actual,
+             ${func('sum', [raw('holdout_expected')])} AS expected FROM ${table}`)
   ).rows;
   const byFrequency = (
     await session.query(sql`
-      SELECT CASE WHEN frequency >= 7 THEN '7+' ELSE CAST(frequency AS VARCHAR) END AS frequency,
-             least(frequency, 7) AS frequency_min, count(*) AS customers,
+      SELECT label AS frequency, frequency_min, count(*) AS customers,
              avg(holdout_actual) AS actual_mean, avg(holdout_expected) AS expected_mean,
              sum(holdout_actual) AS actual, sum(holdout_expected) AS expected
-      FROM ${table} GROUP BY ALL ORDER BY frequency_min`)
+      FROM (SELECT CASE WHEN frequency >= 7 THEN '7+' ELSE ${cast(raw('frequency'), 'text')} END AS label,
+                   ${fn.least(raw('frequency'), raw('7'))} AS frequency_min, holdout_actual, holdout_expected
+            FROM ${table}) AS f
+      GROUP BY label, frequency_min ORDER BY frequency_min`)
   ).rows;
   return {
     from: plan.calibrationEnd,
@@ -566,15 +593,19 @@ export async function clvReport(ctx: ReportContext, input: unknown): Promise<Clv
   const [excluded] = (await ctx.engine.query(plan.excluded)).rows;
   return withTempTable(ctx.engine, plan.customers, async (session, t) => {
     const model = await fitModel(ctx, session, plan, t);
-    const scored = ident(`__clv_scored_${process.pid}_${++counter}`);
-    await session.exec(sql`CREATE OR REPLACE TEMP TABLE ${scored} AS ${scoredSql(model, t)}`);
+    const name = `__clv_scored_${process.pid}_${++counter}`;
+    const scored = ident(name);
+    // The dialect spells it (ClickHouse needs an engine); the name is new to this process.
+    await session.exec({ kind: 'create_temp_table', name, query: scoredSql(model, t) });
     try {
       const [totals] = (
         await session.query(sql`
-          SELECT count(*) AS customers, count(*) FILTER (WHERE frequency = 0) AS one_time_buyers,
-                 avg(p_alive) AS mean_p_alive, sum(expected_purchases) AS expected_purchases,
-                 sum(clv) AS clv, avg(clv) AS mean_clv, sum(revenue) AS revenue
-          FROM ${scored}`)
+          SELECT count(*) AS customers, ${func('count', [], { filter: raw('frequency = 0') })} AS one_time_buyers,
+                 ${func('avg', [raw('p_alive')])} AS mean_p_alive,
+                 ${func('sum', [raw('expected_purchases')])} AS expected_purchases,
+                 ${func('sum', [raw('value')])} AS clv, ${func('avg', [raw('value')])} AS mean_clv,
+                 ${func('sum', [raw('revenue')])} AS revenue
+          FROM (SELECT *, clv AS value FROM ${scored}) AS s`)
       ).rows;
       const customers = (await session.query(sql`SELECT * FROM ${scored} ${ORDER} LIMIT ${param(limit)}`))
         .rows;
@@ -653,6 +684,7 @@ export const clv = defineReport<ClvParams>({
   description:
     'Customer lifetime value: BG/NBD purchases and P(alive), Gamma-Gamma spend, per customer over a horizon',
   schema: ClvParamsSchema,
+  engines: ['duckdb', 'clickhouse'],
   lists: (params, format) =>
     format !== 'json' || params.limit > 0
       ? [

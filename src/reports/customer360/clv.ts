@@ -38,7 +38,7 @@ export async function customerClv(
 ): Promise<CustomerClv | null> {
   if (!model.fit) return null;
   const plan = await planClv(ctx, { as_of: asOf, filters: [customerFilter('orders', customerId)], limit: 0 });
-  const [own] = (await ctx.engine.query(sql`SELECT x, t_days FROM (${plan.customers})`)).rows;
+  const [own] = (await ctx.engine.query(sql`SELECT x, t_days FROM (${plan.customers}) AS c`)).rows;
   if (!own) return null;
   const pairs = pairOf(model.fit.pairs, Number(own['x']), Number(own['t_days']));
   const [row] = (await ctx.engine.query(scoredSql(model, sql`(${plan.customers})`, pairs))).rows;

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../../src/engine';
+import { restrictModel } from '../../src/model/access/restrict';
+import { clv } from '../../src/reports/clv/report';
+import type { ReportContext } from '../../src/reports/common/context';
+import { DEMO_AS_OF, DEMO_NOW } from '../helpers/demo';
+import { type PublishedDemo, publishedDemo } from './published';
+import { outputDifferences, runBoth } from './report-outputs';
+
+/**
+ * The CLV report (BG/NBD and Gamma-Gamma fitted in JS on triples and spend groups read from
+ * SQL, customers scored in SQL) on the demo warehouse (DuckDB) and on its copy published into an
+ * in-process ClickHouse: the same fitted parameters, customers, totals, distribution, P(alive)
+ * grid, value × risk cells and hold-out check, with options, a population filter and for a user
+ * whose role restricts rows to one region.
+ */
+
+let demo: PublishedDemo;
+let region: string;
+
+beforeAll(async () => {
+  demo = await publishedDemo();
+  region = demo.smallestRegion;
+}, 600_000);
+
+afterAll(async () => {
+  await demo?.close();
+});
+
+const ORDERED = ['customer_id'];
+
+const context = (engine: Engine, model = demo.model): ReportContext => ({
+  engine,
+  state: demo.duckdb,
+  model,
+  now: () => DEMO_NOW,
+});
+
+/** 26 weeks before the demo's as_of: the hold-out. */
+const CALIBRATION_END = new Date(Date.parse(`${DEMO_AS_OF}T00:00:00Z`) - 182 * 86_400_000)
+  .toISOString()
+  .slice(0, 10);
+
+describe('CLV answers alike on DuckDB and ClickHouse', () => {
+  it.each([
+    ['defaults, every customer', { limit: 50_000 }],
+    [
+      'months, a discounted horizon, a hold-out, in a time zone',
+      {
+        unit: 'month',
+        horizon: 24,
+        discount_rate: 0.01,
+        as_of: DEMO_AS_OF,
+        calibration_end: CALIBRATION_END,
+        timezone: 'America/New_York',
+        limit: 50_000,
+      },
+    ],
+    [
+      'days, a population filter',
+      {
+        unit: 'day',
+        filters: [{ member: 'customers.region', operator: 'equals', values: ['North America'] }],
+        limit: 50_000,
+      },
+    ],
+  ])('%s', async (_name, input) => {
+    const { duck, click } = await runBoth(demo, clv, input);
+    expect(duck.rows.data.length).toBeGreaterThan(0);
+    expect(duck.json['model']).not.toBeNull();
+    expect(outputDifferences(duck, click, ORDERED)).toEqual([]);
+  });
+
+  it('for a user restricted to one region (fewer customers than everyone)', async () => {
+    const restricted = restrictModel(demo.model, { name: 'rita', role: 'analyst', attributes: { region } });
+    const all = await clv.run(context(demo.duckdb), clv.schema.parse({ limit: 0 }));
+    const { duck, click } = await runBoth(demo, clv, { limit: 50_000 }, restricted);
+    const total = (o: typeof duck) => Number(o.json['customers_total']);
+    expect(total(duck)).toBeGreaterThan(0);
+    expect(total(duck)).toBeLessThan(total(all));
+    expect(outputDifferences(duck, click, ORDERED)).toEqual([]);
+  });
+
+  it('the table (CSV and Arrow) SQL answers alike', async () => {
+    const params = clv.schema.parse({ as_of: DEMO_AS_OF, calibration_end: CALIBRATION_END });
+    const duck = await clv.table!(context(demo.duckdb), params);
+    const click = await clv.table!(context(demo.clickhouse), params);
+    const [d, c] = [(await demo.duckdb.query(duck.sql)).rows, (await demo.clickhouse.query(click.sql)).rows];
+    expect(d.length).toBeGreaterThan(0);
+    expect(
+      outputDifferences(
+        { json: {}, rows: { columns: [], data: d } },
+        { json: {}, rows: { columns: [], data: c } },
+        ORDERED,
+      ),
+    ).toEqual([]);
+  });
+});
