@@ -2,10 +2,11 @@ import type { Row } from '../../engine';
 import { cast, countDistinct, fn, func, ident, list, param, raw, type SqlNode, select, sql } from '../../sql';
 import { resolveAsOf } from '../common/as-of';
 import type { ReportContext } from '../common/context';
-import { cteEntry } from '../common/ctes';
+import { type Cte, cteEntry } from '../common/ctes';
 import { defineReport } from '../common/definition';
 import { parseParams } from '../common/params';
 import { col, localTime, population, populationRows, splitPopulation } from '../common/population';
+import { type StoredCtes, withStoredCtes } from '../common/stored-ctes';
 import {
   ATTRIBUTION_MODELS,
   CAMPAIGN_ROI_COLUMNS,
@@ -35,7 +36,18 @@ export interface CampaignRoiPlan {
   readonly params: CampaignRoiParams;
   readonly asOf: string | null;
   readonly campaigns: SqlNode;
+  /** The CTEs of `campaigns`, for withStoredCtes (STORED: the ones read several times). */
+  readonly shared: readonly Cte[];
+  /** `campaigns` with the stored CTEs read from their temp tables. */
+  using(stored: StoredCtes): SqlNode;
 }
+
+/**
+ * The CTEs the query reads more than once and that are costly (a fact scanned under the
+ * population's filters and row rules, or attribution's window functions): computed once into temp
+ * tables where the engine would inline them at every reference (ClickHouse).
+ */
+export const STORED = new Set(['resp', 'orders', 'web', 'tracked', 'attributed']);
 
 /**
  * docs/analytics.md's campaign ROI: reach from the target group's responses, orders attributed from
@@ -287,13 +299,22 @@ export async function planCampaignRoi(ctx: ReportContext, input: unknown): Promi
                sql`${cast(sql`coalesce(${b(`orders_${m}`)}, 0)`, 'double')} AS ${raw(`attributed_orders_${m}`)}`,
              ]),
            )}`;
-  const campaigns = select({
-    with: ctes,
-    columns: [{ expr: columns }],
-    from: { kind: 'table', path: ['base'], alias: 'b' },
-    orderBy: [{ expr: raw('b.campaign_id'), direction: 'asc' }],
-  });
-  return { params, asOf, campaigns };
+  const query = (entries: typeof ctes) =>
+    select({
+      with: entries,
+      columns: [{ expr: columns }],
+      from: { kind: 'table', path: ['base'], alias: 'b' },
+      orderBy: [{ expr: raw('b.campaign_id'), direction: 'asc' }],
+    });
+  const shared: Cte[] = ctes.map((c) => [c.name, c.query, c.materialized]);
+  return {
+    params,
+    asOf,
+    campaigns: query(ctes),
+    shared,
+    using: (stored) =>
+      query(stored(shared).map(([name, q], i) => (q === shared[i]![1] ? ctes[i]! : cteEntry(name, q)))),
+  };
 }
 
 /** Rates of the customers sent to (else delivered to); null where the channel does not track the step. */
@@ -320,7 +341,12 @@ export const campaignRoi = defineReport<CampaignRoiParams>({
   engines: ['duckdb', 'clickhouse'],
   async run(ctx, params) {
     const plan = await planCampaignRoi(ctx, params);
-    const data = (await ctx.engine.query(plan.campaigns)).rows;
+    const data = await withStoredCtes(
+      ctx.engine,
+      plan.shared,
+      async (session, stored) => (await session.query(plan.using(stored))).rows,
+      (name) => STORED.has(name),
+    );
     const campaigns = data.map((r) => ({
       ...Object.fromEntries(CAMPAIGN_ROI_COLUMNS.map((c) => [c, r[c] ?? null])),
       unsubscribed: r['unsubscribed'],
