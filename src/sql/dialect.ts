@@ -165,6 +165,7 @@ export const baseDialect: Dialect = {
     now: () => 'current_timestamp',
     as_boolean: ([a]) => a!,
     stable_hash_hex: notInBase('stable_hash_hex'),
+    split_text: notInBase('split_text'),
   },
   supportsAggregateFilter: false,
   supportsGroupingSets: true,

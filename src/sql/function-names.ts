@@ -57,6 +57,8 @@ export const FUNCTION_NAMES = [
   // (text) → the MD5 digest of the text as 32 lowercase hex digits, the same on every engine
   // (a portable sample order: `hash` differs between engines)
   'stable_hash_hex',
+  // (text, separator) → the array of the pieces between separators (empty pieces kept)
+  'split_text',
 ] as const;
 
 export type FunctionName = (typeof FUNCTION_NAMES)[number];

@@ -52,6 +52,7 @@ export const fn = {
   now: () => call('now', []),
   asBoolean: (condition: SqlNode) => call('as_boolean', [condition]),
   stableHashHex: (text: SqlNode) => call('stable_hash_hex', [text]),
+  splitText: (text: SqlNode, separator: SqlNode) => call('split_text', [text, separator]),
 };
 
 /** `CAST(expr AS type)` by logical type (`'timestamp'`, `'decimal(18,4)'`, `'text[]'`). */

@@ -209,6 +209,17 @@ const CASES: readonly Case[] = [
     query: value(fn.stableHashHex(param('abc'))),
     expected: '900150983cd24fb0d6963f7d28e17f72',
   },
+  // 'a', 'b', '' and 'c': the empty piece is kept.
+  {
+    name: 'split_text',
+    query: value(fn.arrayLength(fn.splitText(param('a,b,,c'), param(',')))),
+    expected: 4,
+  },
+  {
+    name: 'split_text element',
+    query: value(fn.arrayElement(fn.splitText(param('a,b,,c'), param(',')), num(4))),
+    expected: 'c',
+  },
   // NULLs are passed over.
   { name: 'greatest', query: value(fn.greatest(num(1), raw('NULL'), num(3))), expected: 3 },
   { name: 'least', query: value(fn.least(num(2), raw('NULL'), num(1))), expected: 1 },

@@ -77,4 +77,5 @@ export const clickhouseFunctions: FunctionTable = {
   as_boolean: ([a]) => `toBool(${a})`,
   // MD5 gives the 16 bytes; as DuckDB's md5, their lowercase hex.
   stable_hash_hex: ([a]) => `lower(hex(MD5(${a})))`,
+  split_text: ([s, sep]) => `splitByString(${sep}, ${s})`,
 };

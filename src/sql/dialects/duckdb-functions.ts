@@ -58,4 +58,5 @@ export const duckdbFunctions: FunctionTable = {
   // A condition is a BOOLEAN already.
   as_boolean: ([a]) => a!,
   stable_hash_hex: ([a]) => `md5(${a})`,
+  split_text: ([s, sep]) => `string_split(${s}, ${sep})`,
 };
