@@ -13,6 +13,7 @@ import { type Cte, withCtes } from '../common/ctes';
 import { checkEventNames, eventsPresent } from '../common/event-names';
 import { parseParams } from '../common/params';
 import { localTime, population, populationRows } from '../common/population';
+import { noStoredCtes, type StoredCtes } from '../common/stored-ctes';
 import { excludedActors, exclusionCtes } from './exclusions';
 import { chainSingle, grouped, unordered, us } from './modes';
 import { FUNNEL_SOURCES, type FunnelParams, FunnelParamsSchema, parseDuration } from './params';
@@ -23,6 +24,12 @@ import { type CompiledSteps, compileSteps, hasBits, int, maskExpr } from './step
  * exclusions (exclusions.ts), and what the report reads from them.
  */
 export interface FunnelPlan {
+  /**
+   * The CTEs every query below reads (the rows, the mode's landings): `using(stored)` gives the
+   * same queries reading them from temp tables (withStoredCtes), computed once for all.
+   */
+  readonly shared: readonly Cte[];
+  using(stored: StoredCtes): FunnelPlan;
   readonly params: FunnelParams;
   /** The reference date; null when the source has no rows in the population. */
   readonly asOf: string | null;
@@ -204,7 +211,12 @@ export async function planFunnel(
     );
   const land: Cte = [
     'land',
-    byLevel((l, k) => sql`SELECT ${int(k)} AS k, actor, ts, d, s, bd FROM (${l})`),
+    // Where the levels carry no breakdown (none asked, or unordered, which reads it from the
+    // rows), bd is a typed NULL: ClickHouse stores no column of NULL's own type.
+    byLevel(
+      (l, k) =>
+        sql`SELECT ${int(k)} AS k, actor, ts, d, s, ${bd && params.mode !== 'unordered' ? raw('bd') : cast(raw('NULL'), 'text')} AS bd FROM (${l})`,
+    ),
     excluded.length > 0,
   ];
   // The path counted for an actor: the one reaching their furthest step first; its start and the
@@ -272,113 +284,123 @@ export async function planFunnel(
       : sql`true`;
   const customers = sql`${countIf(isKnown)} AS customers`;
   const reachCtes: Cte[] = [...outCtes, reach];
-  // The all-actors rows and the rows per breakdown value as a UNION ALL: the grouping sets would
-  // need ClickHouse's group_by_use_nulls, which this text cannot set.
-  const summary = bd
-    ? withCtes(
-        [...base, ...knownCte, ...actorCtes, reach],
-        sql`SELECT * FROM (
-              SELECT true AS total, NULL AS breakdown, r.k AS k, count(*) AS actors, ${customers}, ${q}
-              FROM reach r JOIN per_actor a ON a.actor = r.actor GROUP BY r.k
-              UNION ALL
-              SELECT false AS total, a.bd AS breakdown, r.k AS k, count(*) AS actors, ${customers}, ${q}
-              FROM reach r JOIN per_actor a ON a.actor = r.actor GROUP BY a.bd, r.k
-            ) t ORDER BY t.total DESC, t.breakdown NULLS LAST, t.k`,
-      )
-    : withCtes(
-        [...base, ...knownCte, ...reachCtes],
-        sql`SELECT true AS total, NULL AS breakdown, r.k AS k, count(*) AS actors, ${customers}, ${q} FROM reach r GROUP BY r.k ORDER BY r.k`,
-      );
-  const n = steps.steps.length;
-  const overTime =
-    params.conversion_over_time === undefined
-      ? undefined
-      : withCtes(
-          [...base, ...withPath],
-          sql`SELECT ${timeBucket(params.conversion_over_time, fn.fromEpochSeconds(sql`start_us / 1000000`), p.timezone)} AS period,
-                     count(*) AS entered, ${countIf(sql`level = ${int(n)}`)} AS converted
-              FROM path${kept} GROUP BY period ORDER BY period`,
+  // What the queries share and read several times: worth computing once (withStoredCtes). With
+  // exclusions, the path and the excluded actors too (each query reads them two or three times).
+  const shared: Cte[] = [...base, ...(exclusion.length > 0 ? withPath : [land])];
+  /** The queries, with `st` rewriting each list of CTEs (the stored ones read their temp table). */
+  const assemble = (st: StoredCtes): FunnelPlan => {
+    const W = (ctes: readonly Cte[], body: SqlNode) => withCtes(st(ctes), body);
+    // The all-actors rows and the rows per breakdown value as a UNION ALL: the grouping sets would
+    // need ClickHouse's group_by_use_nulls, which this text cannot set.
+    const summary = bd
+      ? W(
+          [...base, ...knownCte, ...actorCtes, reach],
+          sql`SELECT * FROM (
+                SELECT true AS total, NULL AS breakdown, r.k AS k, count(*) AS actors, ${customers}, ${q}
+                FROM reach r JOIN per_actor a ON a.actor = r.actor GROUP BY r.k
+                UNION ALL
+                SELECT false AS total, a.bd AS breakdown, r.k AS k, count(*) AS actors, ${customers}, ${q}
+                FROM reach r JOIN per_actor a ON a.actor = r.actor GROUP BY a.bd, r.k
+              ) t ORDER BY t.total DESC, t.breakdown NULLS LAST, t.k`,
+        )
+      : W(
+          [...base, ...knownCte, ...reachCtes],
+          sql`SELECT true AS total, NULL AS breakdown, r.k AS k, count(*) AS actors, ${customers}, ${q} FROM reach r GROUP BY r.k ORDER BY r.k`,
         );
-  const timeToConvert = (bins: number) =>
-    withCtes(
-      [
-        ...base,
-        ...reachCtes,
-        ['ttc', sql`SELECT d / 1e6 AS sec FROM reach WHERE k = ${int(n)}`],
-        // Equal-width bins from the fastest to the slowest conversion (one bin when all are equal).
+    const n = steps.steps.length;
+    const overTime =
+      params.conversion_over_time === undefined
+        ? undefined
+        : W(
+            [...base, ...withPath],
+            sql`SELECT ${timeBucket(params.conversion_over_time, fn.fromEpochSeconds(sql`start_us / 1000000`), p.timezone)} AS period,
+                       count(*) AS entered, ${countIf(sql`level = ${int(n)}`)} AS converted
+                FROM path${kept} GROUP BY period ORDER BY period`,
+          );
+    const timeToConvert = (bins: number) =>
+      W(
         [
-          'lim',
-          sql`SELECT lo, CASE WHEN hi > lo THEN (hi - lo) / ${int(bins)} ELSE 1 END AS w,
-                   CASE WHEN hi > lo THEN ${int(bins)} ELSE 1 END AS nb
-            FROM (SELECT ${func('min', [raw('sec')])} AS lo, ${func('max', [raw('sec')])} AS hi FROM ttc) m WHERE m.lo IS NOT NULL`,
-        ],
-        [
-          'ttc_bin',
-          sql`SELECT ${cast(sql`least(${cast(sql`floor((sec - lo) / w)`, 'integer')}, nb - 1)`, 'integer')} AS b FROM ttc CROSS JOIN lim`,
-        ],
-      ],
-      sql`SELECT r.b AS bin, lim.lo + r.b * lim.w AS from_s, lim.lo + (r.b + 1) * lim.w AS to_s,
-               coalesce(c.n, 0) AS actors
-        FROM lim CROSS JOIN (SELECT ${cast(fn.series(int(0), sql`nb - 1`), 'integer')} AS b FROM lim) r
-        LEFT JOIN (SELECT x.b AS b, count(*) AS n FROM ttc_bin x GROUP BY x.b) c ON c.b = r.b ORDER BY r.b`,
-    );
-  const correlation = params.correlation
-    ? (() => {
-        const all = populationRows(ctx, p, [
-          { expr: actor, alias: 'actor' },
-          { expr: d(src.ts), alias: 'ts' },
-          { expr: members.dimension(eventDim), alias: 'event' },
-        ]);
-        const paths: Cte[] = [...base, ...withPath, ['kept_path', sql`SELECT * FROM path${kept}`, true]];
-        // After step 1 and before completing (or, for those who did not, the window's end).
-        const counts = withCtes(
+          ...base,
+          ...reachCtes,
+          ['ttc', sql`SELECT d / 1e6 AS sec FROM reach WHERE k = ${int(n)}`],
+          // Equal-width bins from the fastest to the slowest conversion (one bin when all are equal).
           [
-            ...paths,
-            [
-              'allev',
-              sql`SELECT a.actor AS actor, ${us('a.ts')} AS us, a.event AS event FROM (${all}) a WHERE a.actor IS NOT NULL AND a.ts < ${cut} AND a.event NOT IN (${list(steps.events.map((e) => param(e)))})`,
-            ],
+            'lim',
+            sql`SELECT lo, CASE WHEN hi > lo THEN (hi - lo) / ${int(bins)} ELSE 1 END AS w,
+                     CASE WHEN hi > lo THEN ${int(bins)} ELSE 1 END AS nb
+              FROM (SELECT ${func('min', [raw('sec')])} AS lo, ${func('max', [raw('sec')])} AS hi FROM ttc) m WHERE m.lo IS NOT NULL`,
           ],
-          sql`SELECT e.event AS event, count(DISTINCT CASE WHEN p.level = ${int(n)} THEN e.actor END) AS success_with,
-                     count(DISTINCT CASE WHEN p.level < ${int(n)} THEN e.actor END) AS failure_with
-              FROM kept_path p JOIN allev e ON e.actor = p.actor
-              WHERE e.us > p.start_us
-                AND e.us < CASE WHEN p.level = ${int(n)} THEN p.end_us ELSE p.start_us + ${windowUs} END
-              GROUP BY e.event ORDER BY e.event`,
-        );
-        const totals = withCtes(
-          paths,
-          sql`SELECT ${countIf(sql`level = ${int(n)}`)} AS successes, ${countIf(sql`level < ${int(n)}`)} AS failures FROM kept_path`,
-        );
-        return { counts, totals };
-      })()
-    : undefined;
-  const known = mixed ? sql`actor IN (SELECT cust FROM ev WHERE cust IS NOT NULL)` : sql`true`;
-  return {
-    params,
-    asOf,
-    windowSeconds,
-    steps,
-    ...(bdDim ? { breakdown: bdDim.fullName } : {}),
-    actors: withCtes([...base, ...actorCtes], sql`SELECT actor, level, bd AS breakdown FROM per_actor`),
-    reach: withCtes([...base, ...reachCtes], sql`SELECT k, actor, d AS d_us FROM reach`),
-    summary,
-    ...(overTime ? { overTime } : {}),
-    ...(correlation ? { correlation } : {}),
-    ...(params.time_to_convert_bins === undefined
-      ? {}
-      : { timeToConvert: timeToConvert(params.time_to_convert_bins) }),
-    ...(options.known
-      ? {
-          customers: withCtes(
-            [...base, ...actorCtes],
-            bySession
-              ? // A customer's furthest session.
-                sql`SELECT s.cust AS customer_id, max(a.level) AS level FROM per_actor a
-                    JOIN (SELECT DISTINCT actor, cust FROM ev WHERE cust IS NOT NULL) s USING (actor) GROUP BY s.cust`
-              : sql`SELECT actor AS customer_id, level FROM per_actor WHERE ${known}`,
-          ),
-        }
-      : {}),
+          [
+            'ttc_bin',
+            sql`SELECT ${cast(sql`least(${cast(sql`floor((sec - lo) / w)`, 'integer')}, nb - 1)`, 'integer')} AS b FROM ttc CROSS JOIN lim`,
+          ],
+        ],
+        sql`SELECT r.b AS bin, lim.lo + r.b * lim.w AS from_s, lim.lo + (r.b + 1) * lim.w AS to_s,
+                 coalesce(c.n, 0) AS actors
+          FROM lim CROSS JOIN (SELECT ${cast(fn.series(int(0), sql`nb - 1`), 'integer')} AS b FROM lim) r
+          LEFT JOIN (SELECT x.b AS b, count(*) AS n FROM ttc_bin x GROUP BY x.b) c ON c.b = r.b ORDER BY r.b`,
+      );
+    const correlation = params.correlation
+      ? (() => {
+          const all = populationRows(ctx, p, [
+            { expr: actor, alias: 'actor' },
+            { expr: d(src.ts), alias: 'ts' },
+            { expr: members.dimension(eventDim), alias: 'event' },
+          ]);
+          const paths: Cte[] = [...base, ...withPath, ['kept_path', sql`SELECT * FROM path${kept}`, true]];
+          // After step 1 and before completing (or, for those who did not, the window's end).
+          const counts = W(
+            [
+              ...paths,
+              [
+                'allev',
+                sql`SELECT a.actor AS actor, ${us('a.ts')} AS us, a.event AS event FROM (${all}) a WHERE a.actor IS NOT NULL AND a.ts < ${cut} AND a.event NOT IN (${list(steps.events.map((e) => param(e)))})`,
+              ],
+            ],
+            sql`SELECT e.event AS event, count(DISTINCT CASE WHEN p.level = ${int(n)} THEN e.actor END) AS success_with,
+                       count(DISTINCT CASE WHEN p.level < ${int(n)} THEN e.actor END) AS failure_with
+                FROM kept_path p JOIN allev e ON e.actor = p.actor
+                WHERE e.us > p.start_us
+                  AND e.us < CASE WHEN p.level = ${int(n)} THEN p.end_us ELSE p.start_us + ${windowUs} END
+                GROUP BY e.event ORDER BY e.event`,
+          );
+          const totals = W(
+            paths,
+            sql`SELECT ${countIf(sql`level = ${int(n)}`)} AS successes, ${countIf(sql`level < ${int(n)}`)} AS failures FROM kept_path`,
+          );
+          return { counts, totals };
+        })()
+      : undefined;
+    const known = mixed ? sql`actor IN (SELECT cust FROM ev WHERE cust IS NOT NULL)` : sql`true`;
+    return {
+      shared,
+      using: assemble,
+      params,
+      asOf,
+      windowSeconds,
+      steps,
+      ...(bdDim ? { breakdown: bdDim.fullName } : {}),
+      actors: W([...base, ...actorCtes], sql`SELECT actor, level, bd AS breakdown FROM per_actor`),
+      reach: W([...base, ...reachCtes], sql`SELECT k, actor, d AS d_us FROM reach`),
+      summary,
+      ...(overTime ? { overTime } : {}),
+      ...(correlation ? { correlation } : {}),
+      ...(params.time_to_convert_bins === undefined
+        ? {}
+        : { timeToConvert: timeToConvert(params.time_to_convert_bins) }),
+      ...(options.known
+        ? {
+            customers: W(
+              [...base, ...actorCtes],
+              bySession
+                ? // A customer's furthest session.
+                  sql`SELECT s.cust AS customer_id, max(a.level) AS level FROM per_actor a
+                      JOIN (SELECT DISTINCT actor, cust FROM ev WHERE cust IS NOT NULL) s USING (actor) GROUP BY s.cust`
+                : sql`SELECT actor AS customer_id, level FROM per_actor WHERE ${known}`,
+            ),
+          }
+        : {}),
+    };
   };
+  return assemble(noStoredCtes);
 }

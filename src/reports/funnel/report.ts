@@ -1,8 +1,9 @@
-import type { JsonValue, Row } from '../../engine';
+import type { JsonValue, Row, Session } from '../../engine';
 import { AppError } from '../../errors';
 import { type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
+import { storeCtes, withStoredCtes } from '../common/stored-ctes';
 import {
   type CorrelationRow,
   correlate,
@@ -113,6 +114,7 @@ function stepRows(labels: readonly string[], summary: readonly Row[]): FunnelSte
  */
 async function correlation(
   ctx: ReportContext,
+  session: Session,
   plan: FunnelPlan,
 ): Promise<NonNullable<FunnelResult['correlation']>> {
   const n = plan.steps.steps.length;
@@ -120,10 +122,10 @@ async function correlation(
   let failures: number | undefined;
   let events: { event: string; success_with: number; failure_with: number }[] | undefined;
   if (plan.correlation !== undefined) {
-    const totals = (await ctx.engine.query(plan.correlation.totals)).rows[0] ?? {};
+    const totals = (await session.query(plan.correlation.totals)).rows[0] ?? {};
     successes = Number(totals['successes'] ?? 0);
     failures = Number(totals['failures'] ?? 0);
-    events = (await ctx.engine.query(plan.correlation.counts)).rows.map((r) => ({
+    events = (await session.query(plan.correlation.counts)).rows.map((r) => ({
       event: String(r['event']),
       success_with: Number(r['success_with']),
       failure_with: Number(r['failure_with']),
@@ -131,7 +133,7 @@ async function correlation(
   }
   const properties: PropertyCorrelationCounts[] = [];
   for (const property of plan.params.correlation_properties) {
-    const by = await planFunnel(ctx, {
+    const planned = await planFunnel(ctx, {
       ...plan.params,
       breakdown: property,
       correlation: false,
@@ -139,13 +141,20 @@ async function correlation(
       conversion_over_time: undefined,
       time_to_convert_bins: undefined,
     });
-    const rows = (
-      await ctx.engine.query(
-        sql`SELECT breakdown, ${countIf(sql`level = ${int(n)}`)} AS success_with,
-                   ${countIf(sql`level < ${int(n)}`)} AS failure_with
-            FROM (${by.actors}) GROUP BY breakdown ORDER BY breakdown NULLS LAST`,
-      )
-    ).rows;
+    const { stored, drop } = await storeCtes(session, planned.shared);
+    const by = planned.using(stored);
+    let rows: Row[];
+    try {
+      rows = (
+        await session.query(
+          sql`SELECT breakdown, ${countIf(sql`level = ${int(n)}`)} AS success_with,
+                     ${countIf(sql`level < ${int(n)}`)} AS failure_with
+              FROM (${by.actors}) GROUP BY breakdown ORDER BY breakdown NULLS LAST`,
+        )
+      ).rows;
+    } finally {
+      await drop();
+    }
     for (const r of rows) {
       const v = r['breakdown'];
       properties.push({
@@ -181,61 +190,65 @@ async function correlation(
 
 /** The funnel as JSON: the steps of all actors, and per breakdown value when asked. */
 export async function funnelReport(ctx: ReportContext, input: unknown): Promise<FunnelResult> {
-  const plan = await planFunnel(ctx, input);
-  const labels = plan.steps.steps.map((s) => s.label);
-  const summary = (await ctx.engine.query(plan.summary)).rows;
-  const steps = stepRows(
-    labels,
-    summary.filter((r) => r['total'] === true),
-  );
-  const result: FunnelResult = {
-    params: plan.params,
-    source: plan.params.source,
-    mode: plan.params.mode,
-    actor: plan.params.actor,
-    window: { text: plan.params.window, seconds: plan.windowSeconds },
-    as_of: plan.asOf,
-    actors: steps[0]?.actors ?? 0,
-    steps,
-  };
-  if (plan.timeToConvert !== undefined) {
-    result.time_to_convert = (await ctx.engine.query(plan.timeToConvert)).rows.map((r) => ({
-      from_seconds: Number(r['from_s']),
-      to_seconds: Number(r['to_s']),
-      actors: Number(r['actors']),
-    }));
-  }
-  if (plan.correlation !== undefined || plan.params.correlation_properties.length > 0) {
-    result.correlation = await correlation(ctx, plan);
-  }
-  if (plan.overTime !== undefined) {
-    result.over_time = (await ctx.engine.query(plan.overTime)).rows.map((r) => {
-      const entered = Number(r['entered']);
-      const converted = Number(r['converted']);
-      return {
-        period: String(r['period']).slice(0, 10),
-        entered,
-        converted,
-        conversion: entered === 0 ? null : converted / entered,
-      };
-    });
-  }
-  if (plan.breakdown !== undefined) {
-    const groups = new Map<string, { value: JsonValue; rows: Row[] }>();
-    for (const r of summary.filter((x) => x['total'] !== true)) {
-      const key = JSON.stringify(r['breakdown'] ?? null);
-      if (!groups.has(key)) groups.set(key, { value: r['breakdown'] ?? null, rows: [] });
-      groups.get(key)!.rows.push(r);
-    }
-    result.breakdown = {
-      dimension: plan.breakdown,
-      values: [...groups.values()].map((g) => {
-        const s = stepRows(labels, g.rows);
-        return { value: g.value, actors: s[0]?.actors ?? 0, steps: s };
-      }),
+  const planned = await planFunnel(ctx, input);
+  // The rows and the landings once, in temp tables, for every query of the report.
+  return withStoredCtes(ctx.engine, planned.shared, async (session, stored) => {
+    const plan = planned.using(stored);
+    const labels = plan.steps.steps.map((s) => s.label);
+    const summary = (await session.query(plan.summary)).rows;
+    const steps = stepRows(
+      labels,
+      summary.filter((r) => r['total'] === true),
+    );
+    const result: FunnelResult = {
+      params: plan.params,
+      source: plan.params.source,
+      mode: plan.params.mode,
+      actor: plan.params.actor,
+      window: { text: plan.params.window, seconds: plan.windowSeconds },
+      as_of: plan.asOf,
+      actors: steps[0]?.actors ?? 0,
+      steps,
     };
-  }
-  return result;
+    if (plan.timeToConvert !== undefined) {
+      result.time_to_convert = (await session.query(plan.timeToConvert)).rows.map((r) => ({
+        from_seconds: Number(r['from_s']),
+        to_seconds: Number(r['to_s']),
+        actors: Number(r['actors']),
+      }));
+    }
+    if (plan.correlation !== undefined || plan.params.correlation_properties.length > 0) {
+      result.correlation = await correlation(ctx, session, plan);
+    }
+    if (plan.overTime !== undefined) {
+      result.over_time = (await session.query(plan.overTime)).rows.map((r) => {
+        const entered = Number(r['entered']);
+        const converted = Number(r['converted']);
+        return {
+          period: String(r['period']).slice(0, 10),
+          entered,
+          converted,
+          conversion: entered === 0 ? null : converted / entered,
+        };
+      });
+    }
+    if (plan.breakdown !== undefined) {
+      const groups = new Map<string, { value: JsonValue; rows: Row[] }>();
+      for (const r of summary.filter((x) => x['total'] !== true)) {
+        const key = JSON.stringify(r['breakdown'] ?? null);
+        if (!groups.has(key)) groups.set(key, { value: r['breakdown'] ?? null, rows: [] });
+        groups.get(key)!.rows.push(r);
+      }
+      result.breakdown = {
+        dimension: plan.breakdown,
+        values: [...groups.values()].map((g) => {
+          const s = stepRows(labels, g.rows);
+          return { value: g.value, actors: s[0]?.actors ?? 0, steps: s };
+        }),
+      };
+    }
+    return result;
+  });
 }
 
 export const funnel = defineReport<FunnelParams>({
