@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine';
 import { restrictModel } from '../../src/model/access/restrict';
-import { clv } from '../../src/reports/clv/report';
+import { clv, clvMembers } from '../../src/reports/clv/report';
 import type { ReportContext } from '../../src/reports/common/context';
 import { DEMO_AS_OF, DEMO_NOW } from '../helpers/demo';
 import { type PublishedDemo, publishedDemo } from './published';
@@ -79,6 +79,25 @@ describe('CLV answers alike on DuckDB and ClickHouse', () => {
     expect(total(duck)).toBeGreaterThan(0);
     expect(total(duck)).toBeLessThan(total(all));
     expect(outputDifferences(duck, click, ORDERED)).toEqual([]);
+  });
+
+  it('the members of a slice (for a target group) are alike, and are the report rows in that slice', async () => {
+    const params = { limit: 50_000 };
+    const slice = { min_value: 500, max_p_alive: 0.5 };
+    const members = async (engine: Engine) =>
+      (await engine.query(await clvMembers(context(engine), params, slice))).rows
+        .map((r) => String(r['customer_id']))
+        .sort();
+    const duck = await members(demo.duckdb);
+    expect(await members(demo.clickhouse)).toEqual(duck);
+    // The same slice read off the report's rows in JS.
+    const report = await clv.run(context(demo.duckdb), clv.schema.parse(params));
+    const expected = report.rows.data
+      .filter((r) => Number(r['revenue']) >= 500 && Number(r['p_alive']) <= 0.5)
+      .map((r) => String(r['customer_id']))
+      .sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(duck).toEqual(expected);
   });
 
   it('the table (CSV and Arrow) SQL answers alike', async () => {

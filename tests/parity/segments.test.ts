@@ -4,7 +4,7 @@ import type { Engine } from '../../src/engine';
 import { restrictModel } from '../../src/model/access/restrict';
 import type { ReportContext } from '../../src/reports/common/context';
 import { withTempTable } from '../../src/reports/common/temp';
-import { fitSegments, planSegments, segments } from '../../src/reports/segments/report';
+import { fitSegments, planSegments, segmentMembers, segments } from '../../src/reports/segments/report';
 import { sql } from '../../src/sql';
 import { DEMO_NOW } from '../helpers/demo';
 import { type PublishedDemo, publishedDemo } from './published';
@@ -79,6 +79,23 @@ describe('segments answer alike on DuckDB and ClickHouse', () => {
     expect(total(duck)).toBeGreaterThan(0);
     expect(total(duck)).toBeLessThan(total(all));
     expect(outputDifferences(duck, click, ORDERED)).toEqual([]);
+  });
+
+  it('the members of a cluster (for a target group) are alike, and are the report customers in that cluster', async () => {
+    const params = { k: 3, sample_size: 300, restarts: 2, limit: 50_000 };
+    const members = async (engine: Engine) =>
+      (await engine.query(await segmentMembers(context(engine), params, 1))).rows
+        .map((r) => String(r['customer_id']))
+        .sort();
+    const duck = await members(demo.duckdb);
+    expect(await members(demo.clickhouse)).toEqual(duck);
+    const report = await segments.run(context(demo.clickhouse), segments.schema.parse(params));
+    const expected = report.rows.data
+      .filter((r) => Number(r['cluster']) === 1)
+      .map((r) => String(r['customer_id']))
+      .sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(duck).toEqual(expected);
   });
 
   it('the table (CSV and Arrow) SQL answers alike', async () => {
