@@ -41,7 +41,7 @@ export const SegmentsParamsSchema = z
      * (ANALYTICS: at most 20,000) [10,000].
      */
     sample_size: z.number().int().min(10).max(20_000).default(10_000),
-    /** Orders the sample (hash of customer id and seed) and seeds the k-means++ starts [42]. */
+    /** Orders the sample (MD5 of customer id and seed) and seeds the k-means++ starts [42]. */
     seed: z.number().int().min(0).max(0xffffffff).default(42),
     /** k-means++ starts per k; the lowest inertia wins [10]. */
     restarts: z.number().int().min(1).max(100).default(10),
