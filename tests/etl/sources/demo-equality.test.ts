@@ -28,7 +28,9 @@ beforeAll(async () => {
     runs.push(await runJob(job, { engine, root: ROOT }));
   }
   fromDatabases = { engine, runs };
-}, 120_000);
+  // The suite's hook timeout: seeding two databases and two full loads took over 120 s on a
+  // machine under load (12 runnable processes on 2 cores), though about 40 s when quiet.
+}, 300_000);
 
 afterAll(async () => {
   const pg = await pgClient();
