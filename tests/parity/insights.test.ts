@@ -177,10 +177,19 @@ describe('the insights answer alike on DuckDB and ClickHouse', () => {
       };
       return { duck: await ids(demo.duckdb, 'duck'), click: await ids(demo.clickhouse, 'click') };
     };
-    const pathParams = { start_event: 'visit', steps: 3, actor: 'customer', limit: 3 };
+    // From the session's start (no anchor event: the plan's other shape), by device.
+    const pathParams = { steps: 3, actor: 'customer', limit: 3, breakdown: 'properties.$device_type' };
     const top = await paths.run(context(demo.duckdb), paths.schema.parse(pathParams));
-    const path = (top.json['groups'] as { paths: { path: string[] }[] }[])[0]!.paths[1]!.path;
-    const onPath = await saveBoth('path', { source: 'paths', params: pathParams, path });
+    const group = (
+      top.json['groups'] as { breakdown_value: string | null; paths: { path: string[] }[] }[]
+    )[0]!;
+    const onPath = await saveBoth('path', {
+      source: 'paths',
+      params: pathParams,
+      path: group.paths[1]!.path,
+      breakdown_value: group.breakdown_value,
+    });
+    expect(group.breakdown_value).not.toBeNull();
     expect(onPath.duck.length).toBeGreaterThan(0);
     expect(onPath.click).toEqual(onPath.duck);
 

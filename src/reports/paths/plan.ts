@@ -65,40 +65,47 @@ export async function planPaths(ctx: ReportContext, input: unknown): Promise<Pat
   // Windows partitioned by session and a pivot of the k steps nearest the anchor, not one sorted
   // list per session: the sorted list aggregate over every session of a year (50M events) did
   // not finish in minutes, and with an anchor only the events on its side of it are sorted.
-  const ctes: Cte[] = [
-    ['ev', sql`SELECT * FROM (${src.rows}) e WHERE session IS NOT NULL${excluded}`],
-    // The anchor: the session's first anchor event, the least (time, event id) among them (one
-    // name, so the name does not order them), or its first event by (time, name, id). Its actor,
-    // breakdown value and customer id are the path's; it must have an actor and be on or after
-    // `from`.
-    [
-      'anchors',
-      sql`SELECT x.session AS session, x.ts AS kt, x.eid AS ki, x.actor AS actor, x.bd AS bd, x.cust AS cust FROM (
-            SELECT session, ts, eid, actor, bd, cust,
-                   row_number() OVER (PARTITION BY session ORDER BY ts${anchorEvent === undefined ? sql`, event` : sql``}, eid) AS rn
-            FROM ev${anchorEvent === undefined ? sql`` : sql` WHERE event = ${anchorEvent}`}) x
-          WHERE x.rn = 1 AND x.actor IS NOT NULL${fromTs === undefined ? sql`` : sql` AND x.ts >= ${fromTs}`}`,
-    ],
-    // The anchor and the events after it (before it, to an end event) in (time, name, id) order.
-    [
-      'side',
-      sql`SELECT ev.session AS session, ev.ts AS ts, ev.event AS event FROM ev JOIN anchors a ON a.session = ev.session${
-        anchorEvent === undefined
-          ? sql``
-          : backwards
+  // Without an anchor event the anchor is the session's first event: the window that collapses
+  // the repeats (ordered by id too) finds it, and its actor, breakdown value, customer and time
+  // ride along to step 1, so no anchors CTE (a second sort of every event) is needed.
+  const anchored = anchorEvent !== undefined;
+  const carried = ['actor', 'bd', 'cust', 'ts'];
+  const carry = (prefix: string) =>
+    anchored ? sql`` : raw(carried.map((c) => `, ${prefix}${c} AS ${c}`).join(''));
+  const ctes: Cte[] = [['ev', sql`SELECT * FROM (${src.rows}) e WHERE session IS NOT NULL${excluded}`]];
+  if (anchored) {
+    ctes.push(
+      // The anchor: the session's first anchor event, the least (time, event id) among them (one
+      // name, so the name does not order them). Its actor, breakdown value and customer id are
+      // the path's; it must have an actor and be on or after `from`.
+      [
+        'anchors',
+        sql`SELECT x.session AS session, x.ts AS kt, x.eid AS ki, x.actor AS actor, x.bd AS bd, x.cust AS cust FROM (
+              SELECT session, ts, eid, actor, bd, cust, row_number() OVER (PARTITION BY session ORDER BY ts, eid) AS rn
+              FROM ev WHERE event = ${anchorEvent}) x
+            WHERE x.rn = 1 AND x.actor IS NOT NULL${fromTs === undefined ? sql`` : sql` AND x.ts >= ${fromTs}`}`,
+      ],
+      // The anchor and the events after it (before it, to an end event) in (time, name, id) order.
+      [
+        'side',
+        sql`SELECT ev.session AS session, ev.ts AS ts, ev.event AS event FROM ev JOIN anchors a ON a.session = ev.session${
+          backwards
             ? sql` WHERE ev.ts < a.kt OR (ev.ts = a.kt AND (ev.event < ${anchorEvent} OR (ev.event = ${anchorEvent} AND ev.eid <= a.ki)))`
             : sql` WHERE ev.ts > a.kt OR (ev.ts = a.kt AND (ev.event > ${anchorEvent} OR (ev.event = ${anchorEvent} AND ev.eid >= a.ki)))`
-      }`,
-    ],
+        }`,
+      ],
+    );
+  }
+  ctes.push(
     // Consecutive repeats collapse into one step. Events tied on (time, name) are adjacent and
-    // collapse whatever their order, so the event id need not order the window (a cheaper sort);
-    // the first anchor is never a repeat (the event before it is another one). The first row is
-    // kept by its number (ClickHouse's lag gives '' there, not NULL).
+    // collapse whatever their order, so with an anchor the event id need not order the window (a
+    // cheaper sort); the first anchor is never a repeat (the event before it is another one).
+    // The first row is kept by its number (ClickHouse's lag gives '' there, not NULL).
     [
       'collapsed',
-      sql`SELECT c.session AS session, c.event AS event, c.r AS r FROM (
-            SELECT session, event, lag(event) OVER w AS prev, row_number() OVER w AS r FROM side
-            WINDOW w AS (PARTITION BY session ORDER BY ts, event)) c
+      sql`SELECT c.session AS session, c.event AS event, c.r AS r${carry('c.')} FROM (
+            SELECT session, event${carry('')}, lag(event) OVER w AS prev, row_number() OVER w AS r FROM ${raw(anchored ? 'side' : 'ev')}
+            WINDOW w AS (PARTITION BY session ORDER BY ts, event${raw(anchored ? '' : ', eid')})) c
           WHERE c.r = 1 OR c.prev <> c.event`,
     ],
     // The k steps nearest the anchor, numbered 1 … n in path order.
@@ -109,25 +116,38 @@ export async function planPaths(ctx: ReportContext, input: unknown): Promise<Pat
                 SELECT session, event, row_number() OVER (PARTITION BY session ORDER BY r) AS f,
                        count(*) OVER (PARTITION BY session) AS total FROM collapsed) n
               WHERE n.f > n.total - ${int(k)}`
-        : sql`SELECT n.session AS session, n.event AS event, ${cast(raw('n.f'), 'bigint')} AS step FROM (
-                SELECT session, event, row_number() OVER (PARTITION BY session ORDER BY r) AS f FROM collapsed) n
+        : sql`SELECT n.session AS session, n.event AS event, ${cast(raw('n.f'), 'bigint')} AS step${carry('n.')} FROM (
+                SELECT session, event${carry('')}, row_number() OVER (PARTITION BY session ORDER BY r) AS f FROM collapsed) n
               WHERE n.f <= ${int(k)}`,
     ],
-    // One column per step (NULL past the path's end).
+    // One column per step (NULL past the path's end); without an anchor event, step 1's actor,
+    // breakdown value, customer and time.
     [
       'walked',
-      sql`SELECT session, ${list(
-        steps.map(
-          (c, i) => sql`${func('max', [sql`CASE WHEN step = ${int(i + 1)} THEN event END`])} AS ${raw(c)}`,
+      // Qualified: ClickHouse reads a bare name in an aggregate as the alias of the same name.
+      sql`SELECT nb.session AS session, ${list([
+        ...steps.map(
+          (c, i) =>
+            sql`${func('max', [sql`CASE WHEN nb.step = ${int(i + 1)} THEN nb.event END`])} AS ${raw(c)}`,
         ),
-      )} FROM numbered GROUP BY session`,
+        ...(anchored
+          ? []
+          : carried.map(
+              (c) =>
+                sql`${func('max', [sql`CASE WHEN nb.step = 1 THEN ${raw(`nb.${c}`)} END`])} AS ${raw(c)}`,
+            )),
+      ])} FROM numbered nb GROUP BY nb.session`,
     ],
-  ];
+  );
   const stepList = list(steps.map((c) => raw(c)));
+  const stepColumnsOf = (t: string) => list(steps.map((c) => raw(`${t}.${c} AS ${c}`)));
   const sessions = withCtes(
     ctes,
-    sql`SELECT a.actor AS actor, a.bd AS bd, a.cust AS cust, ${list(steps.map((c) => raw(`w.${c} AS ${c}`)))}
-        FROM walked w JOIN anchors a ON a.session = w.session`,
+    anchored
+      ? sql`SELECT a.actor AS actor, a.bd AS bd, a.cust AS cust, ${stepColumnsOf('w')}
+            FROM walked w JOIN anchors a ON a.session = w.session`
+      : sql`SELECT w.actor AS actor, w.bd AS bd, w.cust AS cust, ${stepColumnsOf('w')} FROM walked w
+            WHERE w.actor IS NOT NULL${fromTs === undefined ? sql`` : sql` AND w.ts >= ${fromTs}`}`,
   );
   // Paths ordered as lists: step by step, a path before its extensions (a NULL step first).
   const pathOrder = list(steps.map((c) => raw(`${c} NULLS FIRST`)));

@@ -88,18 +88,18 @@ export async function planTrends(ctx: ReportContext, input: unknown): Promise<Tr
       )} END AS s, bd, ${day} AS day FROM (${src.rows})${from}`
     : sql`SELECT * FROM (SELECT actor, ${fn.unnest(fn.array(matches))} AS s, bd, ${day} AS day FROM (${src.rows})${from}) e WHERE s IS NOT NULL`;
   const actor = unique ? sql`, actor` : sql``;
-  // The rows are grouped first (by actor too, for distinct actors): the kept breakdown values
-  // are ranked on the groups and the other values merged from them, in one scan.
-  const ctes: Cte[] = [
-    [
-      'g1',
-      sql`SELECT s, bd, ${periodIndex(g, raw('day'))} AS idx${actor}, n
-          FROM (SELECT s, bd, day${actor}, count(*) AS n FROM (${ev}) e GROUP BY s, bd, day${actor}) d`,
-      true,
-    ],
-  ];
+  const ctes: Cte[] = [];
   if (bd) {
+    // With a breakdown the rows are grouped first (by actor too, for distinct actors): the kept
+    // values are ranked on the groups and the other values merged from them, in one scan.
+    const keys = [raw('x.s'), raw('x.other'), raw('x.bd')];
     ctes.push(
+      [
+        'g1',
+        sql`SELECT s, bd, ${periodIndex(g, raw('day'))} AS idx${actor}, n
+            FROM (SELECT s, bd, day${actor}, count(*) AS n FROM (${ev}) e GROUP BY s, bd, day${actor}) d`,
+        true,
+      ],
       [
         'kept',
         sql`SELECT bd, true AS kept FROM g1 GROUP BY bd ORDER BY sum(n) DESC, bd NULLS FIRST LIMIT ${int(params.breakdown_limit)}`,
@@ -110,29 +110,44 @@ export async function planTrends(ctx: ReportContext, input: unknown): Promise<Tr
                    ${fn.asBoolean(sql`k.kept IS NULL`)} AS other, CASE WHEN k.kept THEN g.bd END AS bd
             FROM g1 g LEFT JOIN kept k ON ${fn.nullSafeEquals(raw('k.bd'), raw('g.bd'))}`,
       ],
+      [
+        // Per period, and over the whole range (idx NULL).
+        'agg',
+        select({
+          columns: [
+            { expr: raw('x.s'), alias: 's' },
+            { expr: raw('x.other'), alias: 'other' },
+            { expr: raw('x.bd'), alias: 'bd' },
+            { expr: raw('x.idx'), alias: 'idx' },
+            { expr: func('sum', [raw('x.n')]), alias: 'n' },
+            { expr: unique ? countDistinct(raw('x.actor')) : cast(raw('NULL'), 'bigint'), alias: 'u' },
+          ],
+          from: { kind: 'table', path: ['x'], alias: 'x' },
+          groupingSets: [[...keys, raw('x.idx')], keys],
+        }),
+        true,
+      ],
     );
   } else {
-    ctes.push(['x', sql`SELECT s, idx, n${actor}, false AS other, bd FROM g1`]);
-  }
-  // Per period, and over the whole range (idx NULL).
-  const keys = [raw('x.s'), raw('x.other'), raw('x.bd')];
-  ctes.push(
-    [
+    // Without one, per period and over the whole range (day, so idx, NULL) straight from the rows.
+    ctes.push([
       'agg',
       select({
         columns: [
-          { expr: raw('x.s'), alias: 's' },
-          { expr: raw('x.other'), alias: 'other' },
-          { expr: raw('x.bd'), alias: 'bd' },
-          { expr: raw('x.idx'), alias: 'idx' },
-          { expr: func('sum', [raw('x.n')]), alias: 'n' },
-          { expr: unique ? countDistinct(raw('x.actor')) : cast(raw('NULL'), 'bigint'), alias: 'u' },
+          { expr: raw('e.s'), alias: 's' },
+          { expr: raw('false'), alias: 'other' },
+          { expr: cast(raw('NULL'), 'text'), alias: 'bd' },
+          { expr: periodIndex(g, raw('e.day')), alias: 'idx' },
+          { expr: raw('count(*)'), alias: 'n' },
+          { expr: unique ? countDistinct(raw('e.actor')) : cast(raw('NULL'), 'bigint'), alias: 'u' },
         ],
-        from: { kind: 'table', path: ['x'], alias: 'x' },
-        groupingSets: [[...keys, raw('x.idx')], keys],
+        from: { kind: 'subquery', query: ev, alias: 'e' },
+        groupingSets: [[raw('e.s'), raw('e.day')], [raw('e.s')]],
       }),
       true,
-    ],
+    ]);
+  }
+  ctes.push(
     [
       'bounds',
       sql`SELECT coalesce(${fromIndex(g, params.from)}, ${func('min', [raw('idx')])}) AS lo, ${lastIndex(g, src.asOf)} AS hi FROM agg`,
