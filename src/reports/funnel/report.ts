@@ -113,9 +113,9 @@ function stepRows(labels: readonly string[], summary: readonly Row[]): FunnelSte
  * actors who completed and who did not.
  */
 async function correlation(
-  ctx: ReportContext,
   session: Session,
   plan: FunnelPlan,
+  byProperty: readonly FunnelPlan[],
 ): Promise<NonNullable<FunnelResult['correlation']>> {
   const n = plan.steps.steps.length;
   let successes: number | undefined;
@@ -132,15 +132,7 @@ async function correlation(
     }));
   }
   const properties: PropertyCorrelationCounts[] = [];
-  for (const property of plan.params.correlation_properties) {
-    const planned = await planFunnel(ctx, {
-      ...plan.params,
-      breakdown: property,
-      correlation: false,
-      correlation_properties: [],
-      conversion_over_time: undefined,
-      time_to_convert_bins: undefined,
-    });
+  for (const planned of byProperty) {
     const { stored, drop } = await storeCtes(session, planned.shared);
     const by = planned.using(stored);
     let rows: Row[];
@@ -191,6 +183,21 @@ async function correlation(
 /** The funnel as JSON: the steps of all actors, and per breakdown value when asked. */
 export async function funnelReport(ctx: ReportContext, input: unknown): Promise<FunnelResult> {
   const planned = await planFunnel(ctx, input);
+  // Each correlation property reads the funnel again with it as the breakdown. Planned before the
+  // session: planning queries the engine, which must not wait for the session's connection.
+  const byProperty: FunnelPlan[] = [];
+  for (const property of planned.params.correlation_properties) {
+    byProperty.push(
+      await planFunnel(ctx, {
+        ...planned.params,
+        breakdown: property,
+        correlation: false,
+        correlation_properties: [],
+        conversion_over_time: undefined,
+        time_to_convert_bins: undefined,
+      }),
+    );
+  }
   // The rows and the landings once, in temp tables, for every query of the report.
   return withStoredCtes(ctx.engine, planned.shared, async (session, stored) => {
     const plan = planned.using(stored);
@@ -218,7 +225,7 @@ export async function funnelReport(ctx: ReportContext, input: unknown): Promise<
       }));
     }
     if (plan.correlation !== undefined || plan.params.correlation_properties.length > 0) {
-      result.correlation = await correlation(ctx, session, plan);
+      result.correlation = await correlation(session, plan, byProperty);
     }
     if (plan.overTime !== undefined) {
       result.over_time = (await session.query(plan.overTime)).rows.map((r) => {
