@@ -140,6 +140,7 @@ export const baseDialect: Dialect = {
     date_part: (a, n) => `EXTRACT(${n.unit} FROM ${a[0]})`,
     date_add: notInBase('date_add'),
     epoch_seconds: notInBase('epoch_seconds'),
+    epoch_micros: notInBase('epoch_micros'),
     from_epoch_seconds: notInBase('from_epoch_seconds'),
     arg_max: notInBase('arg_max'),
     arg_min: notInBase('arg_min'),

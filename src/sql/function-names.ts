@@ -12,6 +12,8 @@ export const FUNCTION_NAMES = [
   'date_add',
   // (ts) → seconds since 1970-01-01 (UTC wall time), double
   'epoch_seconds',
+  // (ts) → whole microseconds since 1970-01-01 (UTC wall time), bigint: exact, for ordering and differences
+  'epoch_micros',
   // (seconds) → the timestamp that many seconds after 1970-01-01
   'from_epoch_seconds',
   // (value, by) → value at the row with the largest (smallest) `by`; rows with a null value skipped

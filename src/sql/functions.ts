@@ -21,6 +21,7 @@ export const fn = {
   dateAdd: (unit: string, n: SqlNode, ts: SqlNode) =>
     call('date_add', [n, ts], { unit: unitOf(unit, DIFF_UNITS) }),
   epochSeconds: (ts: SqlNode) => call('epoch_seconds', [ts]),
+  epochMicros: (ts: SqlNode) => call('epoch_micros', [ts]),
   fromEpochSeconds: (seconds: SqlNode) => call('from_epoch_seconds', [seconds]),
   argMax: (value: SqlNode, by: SqlNode, keepNull = false) =>
     call(keepNull ? 'arg_max_null' : 'arg_max', [value, by]),

@@ -108,6 +108,17 @@ const CASES: readonly Case[] = [
     query: value(fn.epochSeconds(ts('2026-01-01 00:00:01.5'))),
     expected: 1767225601.5,
   },
+  // The same instant in whole µs: 1767225601.5 s × 10^6, and one µs after a second's edge.
+  {
+    name: 'epoch_micros',
+    query: value(fn.epochMicros(ts('2026-01-01 00:00:01.5'))),
+    expected: 1767225601500000,
+  },
+  {
+    name: 'epoch_micros of the last µs before 2026',
+    query: value(fn.epochMicros(ts('2025-12-31 23:59:59.999999'))),
+    expected: 1767225599999999,
+  },
   {
     name: 'from_epoch_seconds',
     query: value(fn.fromEpochSeconds(param(1767225601.5))),

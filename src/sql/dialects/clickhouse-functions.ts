@@ -46,6 +46,7 @@ export const clickhouseFunctions: FunctionTable = {
   date_part: ([a], n) => `toInt64(${unit(n.unit, PART)}(${a}))`,
   date_add: ([k, ts], n) => `${unit(n.unit, ADD)}(${ts}, ${k})`,
   epoch_seconds: ([a]) => `(toUnixTimestamp64Micro(toDateTime64(${a}, 6, 'UTC')) / 1000000)`,
+  epoch_micros: ([a]) => `toUnixTimestamp64Micro(toDateTime64(${a}, 6, 'UTC'))`,
   from_epoch_seconds: ([a]) => `fromUnixTimestamp64Micro(toInt64(round(${a} * 1000000)), 'UTC')`,
   // argMax skips rows where either argument is null, as DuckDB's arg_max does.
   arg_max: ([v, by]) => `argMax(${v}, ${by})`,

@@ -27,6 +27,7 @@ export const duckdbFunctions: FunctionTable = {
   date_add: ([k, ts], n) => `(${ts} + INTERVAL (${k}) ${unit(n.unit).toUpperCase()})`,
   // epoch() is seconds (double) since 1970 of the wall time, as the warehouse's UTC is.
   epoch_seconds: ([a]) => `epoch(${a})`,
+  epoch_micros: ([a]) => `epoch_us(${a})`,
   from_epoch_seconds: ([a]) => `make_timestamp(CAST(round(${a} * 1000000) AS BIGINT))`,
   arg_max: ([v, by]) => `arg_max(${v}, ${by})`,
   arg_min: ([v, by]) => `arg_min(${v}, ${by})`,
