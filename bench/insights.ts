@@ -41,10 +41,15 @@ const CASES: Case[] = [
       interval: 'day',
       breakdown: 'customers.region',
     },
+    // Events of actors only, as the report defines them (a row with neither a customer nor an
+    // anonymous id has no actor): the bench data has an actor on every row, so leaving the
+    // condition out gives the same numbers here, but not the same answer on every warehouse,
+    // and reading the two id columns is 0.35 s of the work.
     sql: `
       SELECT e.event, c.region, CAST(e.occurred_at AS DATE) AS d, count(*)
       FROM fact_web_events e LEFT JOIN dim_customer c ON c.customer_key = e.customer_key
       WHERE e.event IN ('view_product', 'add_to_cart', 'purchase') AND e.occurred_at < ${AS_OF}
+        AND coalesce(e.customer_id, e.anonymous_id) IS NOT NULL
       GROUP BY GROUPING SETS ((e.event, c.region, d), (e.event, c.region))`,
   },
   {
