@@ -113,7 +113,9 @@ describe('access_policy in cube files', () => {
     // An admin reads the table as is; a region user reads only the rows of their region.
     expect(sqlOf(m, q).text).toMatch(/\(SELECT\s+\*\s+FROM "fact_order_lines" AS "orders"\) o WHERE/);
     const eu = sqlOf(restrictModel(m, user('analyst', { region: 'EU' })), q);
-    expect(eu.text).toMatch(/FROM \(\s*SELECT\s+\*\s+FROM "fact_order_lines" AS "orders"\s+WHERE EXISTS/);
+    expect(eu.text).toMatch(
+      /FROM \(\s*SELECT\s+\*\s+FROM "fact_order_lines" AS "orders"\s+WHERE "orders"\.customer_key IN \(/,
+    );
     expect(eu.params).toContain('EU');
   });
 
@@ -122,13 +124,30 @@ describe('access_policy in cube files', () => {
     expect(restrictModel(model, user('marketer'))).toBe(model);
   });
 
-  it('filters rows by the user attribute, as a bound parameter, through an EXISTS over the join', () => {
+  it('filters rows by the user attribute, as a bound parameter, through the join key (IN), never multiplying rows', () => {
     const m = restrictModel(model, user('analyst', { region: "EU'; DROP TABLE x; --" }));
     const r = sqlOf(m, { measures: ['orders.count'] });
     expect(r.params).toContain("EU'; DROP TABLE x; --");
     expect(r.text).not.toContain('DROP');
-    expect(r.text).toContain('EXISTS');
+    expect(r.text).not.toContain('EXISTS');
+    expect(r.text).toMatch(
+      /FROM "fact_order_lines" AS "orders"\s+WHERE "orders"\.customer_key IN \(\s*SELECT\s+"customers"\.customer_key\s+FROM "dim_customer" AS "customers"\s+WHERE "customers"\."region" IN \(/,
+    );
+  });
+
+  it('keeps an EXISTS over the join when the join is more than one equality of two columns', () => {
+    const twoKeys = ORDERS.replace(
+      '"{CUBE}.customer_key = {customers}.customer_key"',
+      '"{CUBE}.customer_key = {customers}.customer_key AND {CUBE}.status <> \'void\'"',
+    );
+    expect(twoKeys).not.toBe(ORDERS);
+    const m = restrictModel(
+      modelFromTexts({ 'orders.yml': twoKeys, 'customers.yml': CUSTOMERS }),
+      user('analyst', { region: 'EU' }),
+    );
+    const r = sqlOf(m, { measures: ['orders.count'] });
     expect(r.text).toMatch(/FROM "fact_order_lines" AS "orders"\s+WHERE EXISTS/);
+    expect(r.params).toContain('EU');
   });
 
   it('policies restrict together; a condition on a missing attribute switches its policy', () => {

@@ -29,9 +29,44 @@ function valueCondition(members: MemberCompiler, f: ScopedRowFilter): SqlNode {
   return f.values.length === 0 ? raw('TRUE') : sql`(${x} IS NULL OR ${x} NOT IN (${values}))`;
 }
 
+const COLUMN = /^\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*$/;
+
+/**
+ * The two columns of a join written as one equality, `{CUBE}.a = {to}.b` (either way round), or
+ * undefined for any other join condition.
+ */
+function equiJoinColumns(
+  e: ModelExpr,
+  to: string,
+): { readonly own: string; readonly other: string } | undefined {
+  if (e.parts.length !== 4) return undefined;
+  const [a, b, c, d] = e.parts;
+  const column = (p: ModelExpr['parts'][number] | undefined) =>
+    p?.kind === 'text' ? COLUMN.exec(p.text)?.[1] : undefined;
+  const equals = (p: ModelExpr['parts'][number] | undefined) => {
+    if (p?.kind !== 'text') return undefined;
+    const m = /^\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*$/.exec(p.text);
+    return m?.[1];
+  };
+  if (a?.kind === 'self' && c?.kind === 'cube' && c.cube === to) {
+    const own = equals(b);
+    const other = column(d);
+    return own && other ? { own, other } : undefined;
+  }
+  if (a?.kind === 'cube' && a.cube === to && c?.kind === 'self') {
+    const other = equals(b);
+    const own = column(d);
+    return own && other ? { own, other } : undefined;
+  }
+  return undefined;
+}
+
 /**
  * The condition on `cube`'s rows: a filter on its own dimension directly, one on a joined cube's
- * dimension as EXISTS over the join path (so the cube's rows are filtered, never multiplied).
+ * dimension through the join path, so the cube's rows are filtered, never multiplied. A path
+ * whose first join is one equality becomes `own_key IN (SELECT key … WHERE rule)`, any other an
+ * EXISTS: ClickHouse runs the correlated EXISTS once per row (a restricted campaign ROI took 2.7 s
+ * on chdb with it, 0.42 s with the IN); DuckDB decorrelates both alike.
  */
 function rowCondition(members: MemberCompiler, cube: string, f: ScopedRowFilter): SqlNode {
   const target = f.cube;
@@ -39,14 +74,39 @@ function rowCondition(members: MemberCompiler, cube: string, f: ScopedRowFilter)
   const path = joinPath(members.model.edges, cube, target);
   if (!path || path.length === 0) throw new Error(`access policy of ${cube}: no join path to ${target}`);
   const [first, ...rest] = path;
+  const joins = rest.map((e) => ({
+    type: 'inner' as const,
+    item: sourceOf(members, e.to),
+    on: members.expr(e.join.sql, e.join.from),
+  }));
+  const keys = equiJoinColumns(first!.join.sql, first!.to);
+  if (keys !== undefined) {
+    const ownKey = members.expr(
+      { source: `{CUBE}.${keys.own}`, parts: [{ kind: 'self' }, { kind: 'text', text: `.${keys.own}` }] },
+      cube,
+    );
+    const otherKey = members.expr(
+      {
+        source: `{${first!.to}}.${keys.other}`,
+        parts: [
+          { kind: 'cube', cube: first!.to },
+          { kind: 'text', text: `.${keys.other}` },
+        ],
+      },
+      cube,
+    );
+    const keysOf = select({
+      columns: [{ expr: otherKey }],
+      from: sourceOf(members, first!.to),
+      joins,
+      where: valueCondition(members, f),
+    });
+    return sql`${ownKey} IN ${paren(keysOf)}`;
+  }
   const inner = select({
     columns: [{ expr: raw('1') }],
     from: sourceOf(members, first!.to),
-    joins: rest.map((e) => ({
-      type: 'inner',
-      item: sourceOf(members, e.to),
-      on: members.expr(e.join.sql, e.join.from),
-    })),
+    joins,
     where: and([members.expr(first!.join.sql, first!.join.from), valueCondition(members, f)]),
   });
   return sql`EXISTS ${paren(inner)}`;
