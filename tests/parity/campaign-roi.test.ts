@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { restrictModel } from '../../src/model/access/restrict';
 import { campaignRoi } from '../../src/reports/campaign-roi/report';
 import { DEMO_NOW } from '../helpers/demo';
-import { type PublishedDemo, publishedDemo } from './published';
+import { usePublishedDemo } from './published';
 import { outputDifferences, runBoth } from './report-outputs';
 
 /**
@@ -13,17 +13,7 @@ import { outputDifferences, runBoth } from './report-outputs';
  * role restricts rows to one region.
  */
 
-let demo: PublishedDemo;
-let region: string;
-
-beforeAll(async () => {
-  demo = await publishedDemo();
-  region = demo.smallestRegion;
-}, 600_000);
-
-afterAll(async () => {
-  await demo?.close();
-});
+const demo = usePublishedDemo();
 
 const ORDERED = ['campaign_id'];
 
@@ -84,7 +74,11 @@ describe('campaign ROI answers alike on DuckDB and ClickHouse', () => {
   it('for a user restricted to one region, every model (less attributed than for everyone)', {
     timeout: 400_000,
   }, async () => {
-    const restricted = restrictModel(demo.model, { name: 'rita', role: 'analyst', attributes: { region } });
+    const restricted = restrictModel(demo.model, {
+      name: 'rita',
+      role: 'analyst',
+      attributes: { region: demo.smallestRegion },
+    });
     const ctx = { engine: demo.duckdb, model: demo.model, now: () => DEMO_NOW };
     const all = await campaignRoi.run(ctx, campaignRoi.schema.parse({}));
     const { duck, click } = await runBoth(demo, campaignRoi, {}, restricted);

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine';
 import { restrictModel } from '../../src/model/access/restrict';
 import { clv, clvMembers } from '../../src/reports/clv/report';
 import type { ReportContext } from '../../src/reports/common/context';
 import { DEMO_AS_OF, DEMO_NOW } from '../helpers/demo';
-import { type PublishedDemo, publishedDemo } from './published';
+import { usePublishedDemo } from './published';
 import { outputDifferences, runBoth } from './report-outputs';
 
 /**
@@ -15,17 +15,7 @@ import { outputDifferences, runBoth } from './report-outputs';
  * whose role restricts rows to one region.
  */
 
-let demo: PublishedDemo;
-let region: string;
-
-beforeAll(async () => {
-  demo = await publishedDemo();
-  region = demo.smallestRegion;
-}, 600_000);
-
-afterAll(async () => {
-  await demo?.close();
-});
+const demo = usePublishedDemo();
 
 const ORDERED = ['customer_id'];
 
@@ -72,7 +62,11 @@ describe('CLV answers alike on DuckDB and ClickHouse', () => {
   });
 
   it('for a user restricted to one region (fewer customers than everyone)', async () => {
-    const restricted = restrictModel(demo.model, { name: 'rita', role: 'analyst', attributes: { region } });
+    const restricted = restrictModel(demo.model, {
+      name: 'rita',
+      role: 'analyst',
+      attributes: { region: demo.smallestRegion },
+    });
     const all = await clv.run(context(demo.duckdb), clv.schema.parse({ limit: 0 }));
     const { duck, click } = await runBoth(demo, clv, { limit: 50_000 }, restricted);
     const total = (o: typeof duck) => Number(o.json['customers_total']);

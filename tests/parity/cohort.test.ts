@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { restrictModel } from '../../src/model/access/restrict';
 import { cohort } from '../../src/reports/cohort/report';
-import { type PublishedDemo, publishedDemo } from './published';
+import { usePublishedDemo } from './published';
 import { outputDifferences, runBoth } from './report-outputs';
 
 /**
@@ -10,17 +10,7 @@ import { outputDifferences, runBoth } from './report-outputs';
  * population filter, and for a user whose role restricts rows to one region.
  */
 
-let demo: PublishedDemo;
-let region: string;
-
-beforeAll(async () => {
-  demo = await publishedDemo();
-  region = demo.smallestRegion;
-}, 600_000);
-
-afterAll(async () => {
-  await demo?.close();
-});
+const demo = usePublishedDemo();
 
 const ORDERED = ['cohort', 'period_offset'];
 
@@ -41,7 +31,11 @@ describe('cohort answers alike on DuckDB and ClickHouse', () => {
   });
 
   it('for a user restricted to one region (fewer customers than everyone)', async () => {
-    const restricted = restrictModel(demo.model, { name: 'rita', role: 'analyst', attributes: { region } });
+    const restricted = restrictModel(demo.model, {
+      name: 'rita',
+      role: 'analyst',
+      attributes: { region: demo.smallestRegion },
+    });
     const all = await runBoth(demo, cohort, {});
     const { duck, click } = await runBoth(demo, cohort, {}, restricted);
     const size = (o: typeof duck) =>

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { restrictModel } from '../../src/model/access/restrict';
 import { pipelineForecast } from '../../src/reports/forecast/pipeline';
 import { forecast } from '../../src/reports/forecast/report';
-import { type PublishedDemo, publishedDemo } from './published';
+import { usePublishedDemo } from './published';
 import { outputDifferences, runBoth } from './report-outputs';
 
 /**
@@ -12,19 +12,10 @@ import { outputDifferences, runBoth } from './report-outputs';
  * options and for a user whose role restricts rows to one region.
  */
 
-let demo: PublishedDemo;
-let region: string;
+const demo = usePublishedDemo();
 
-beforeAll(async () => {
-  demo = await publishedDemo();
-  region = demo.smallestRegion;
-}, 600_000);
-
-afterAll(async () => {
-  await demo?.close();
-});
-
-const restricted = () => restrictModel(demo.model, { name: 'rita', role: 'analyst', attributes: { region } });
+const restricted = () =>
+  restrictModel(demo.model, { name: 'rita', role: 'analyst', attributes: { region: demo.smallestRegion } });
 
 describe('the forecast report answers alike on DuckDB and ClickHouse', () => {
   it.each([
@@ -40,7 +31,10 @@ describe('the forecast report answers alike on DuckDB and ClickHouse', () => {
         horizon: 4,
       },
     ],
-    ['by region, two series', { breakdown: 'customers.region', max_series: 2, horizon: 3, method: 'ets' }],
+    [
+      'by region, two series',
+      { breakdown: 'customers.region', max_series: 2, horizon: 3, method: 'ets' },
+    ],
   ])('%s', async (_name, input) => {
     const { duck, click } = await runBoth(demo, forecast, input);
     expect(duck.rows.data.length).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { restrictModel } from '../../src/model/access/restrict';
 import type { ReportContext } from '../../src/reports/common/context';
 import type { ReportDefinition } from '../../src/reports/common/definition';
@@ -9,7 +9,7 @@ import { stickiness } from '../../src/reports/stickiness/report';
 import { saveSegment } from '../../src/reports/target-groups/store';
 import { trends } from '../../src/reports/trends/report';
 import { DEMO_NOW } from '../helpers/demo';
-import { type PublishedDemo, publishedDemo } from './published';
+import { type PublishedDemo, usePublishedDemo } from './published';
 import { outputDifferences, runBoth } from './report-outputs';
 
 /**
@@ -20,17 +20,7 @@ import { outputDifferences, runBoth } from './report-outputs';
  * role restricts rows to one region. Few cases: each runs the report twice on 350k events.
  */
 
-let demo: PublishedDemo;
-let region: string;
-
-beforeAll(async () => {
-  demo = await publishedDemo();
-  region = demo.smallestRegion;
-}, 600_000);
-
-afterAll(async () => {
-  await demo?.close();
-});
+const demo = usePublishedDemo();
 
 // The row order of every report is its own (periods, values, ranks): compared as given.
 const CASES: [string, ReportDefinition<never>, Record<string, unknown>][] = [
@@ -136,7 +126,11 @@ describe('the insights answer alike on DuckDB and ClickHouse', () => {
   });
 
   it('for a user restricted to one region (fewer actors than everyone)', async () => {
-    const restricted = restrictModel(demo.model, { name: 'rita', role: 'analyst', attributes: { region } });
+    const restricted = restrictModel(demo.model, {
+      name: 'rita',
+      role: 'analyst',
+      attributes: { region: demo.smallestRegion },
+    });
     const input = { series: ['visit'], math: 'unique', interval: 'month', actor: 'customer' };
     const { duck, click } = await runBoth(demo, trends as ReportDefinition<never>, input, restricted);
     const actors = (o: typeof duck) => (o.json['series'] as { actors: number }[])[0]!.actors;
@@ -148,7 +142,7 @@ describe('the insights answer alike on DuckDB and ClickHouse', () => {
             text: `SELECT count(DISTINCT w.customer_id) AS n FROM fact_web_events w
                    JOIN dim_customer c ON c.customer_key = w.customer_key
                    WHERE w.event = 'visit' AND ${where}`,
-            params: where === 'true' ? [] : [region],
+            params: where === 'true' ? [] : [demo.smallestRegion],
           })
         ).rows[0]!['n'],
       );

@@ -1,7 +1,7 @@
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { DuckDbEngine, type Engine, openEngine } from '../../src/engine';
 import { loadModel } from '../../src/model/load';
 import type { Model } from '../../src/model/types';
@@ -113,4 +113,25 @@ export async function publishedDemo(): Promise<PublishedDemo> {
       scratch.remove();
     },
   };
+}
+
+/**
+ * This test file's published demo: opened before its tests, closed after them. Its members read
+ * through to the opened demo, so use it inside tests and hooks, not at import time.
+ */
+export function usePublishedDemo(): PublishedDemo {
+  let opened: PublishedDemo | undefined;
+  beforeAll(async () => {
+    opened = await publishedDemo();
+  }, 600_000);
+  afterAll(async () => {
+    await opened?.close();
+  });
+  return new Proxy({} as PublishedDemo, {
+    get(_target, key) {
+      if (opened === undefined)
+        throw new Error('the published demo opens in beforeAll: read it inside a test or a hook');
+      return opened[key as keyof PublishedDemo];
+    },
+  });
 }

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { restrictModel } from '../../src/model/access/restrict';
 import { rfm } from '../../src/reports/rfm/report';
-import { type PublishedDemo, publishedDemo } from './published';
+import { type PublishedDemo, usePublishedDemo } from './published';
 import { outputDifferences, runBoth } from './report-outputs';
 
 /**
@@ -10,17 +10,7 @@ import { outputDifferences, runBoth } from './report-outputs';
  * zone, with a population filter, and for a user whose role restricts rows to one region.
  */
 
-let demo: PublishedDemo;
-let region: string;
-
-beforeAll(async () => {
-  demo = await publishedDemo();
-  region = demo.smallestRegion;
-}, 600_000);
-
-afterAll(async () => {
-  await demo?.close();
-});
+const demo = usePublishedDemo();
 
 const ORDERED = ['customer_id'];
 
@@ -64,7 +54,11 @@ describe('RFM answers alike on DuckDB and ClickHouse', () => {
   });
 
   it('for a user restricted to one region (fewer customers than everyone)', async () => {
-    const restricted = restrictModel(demo.model, { name: 'rita', role: 'analyst', attributes: { region } });
+    const restricted = restrictModel(demo.model, {
+      name: 'rita',
+      role: 'analyst',
+      attributes: { region: demo.smallestRegion },
+    });
     const all = await runBoth(demo, rfm, { limit: 0 });
     const { duck, click } = await runBoth(demo, rfm, { limit: 50_000 }, restricted);
     const total = (o: typeof duck) => Number(o.json['customers_total']);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine';
 import { restrictModel } from '../../src/model/access/restrict';
 import type { ReportContext } from '../../src/reports/common/context';
@@ -7,7 +7,7 @@ import { withTempTable } from '../../src/reports/common/temp';
 import { fitSegments, planSegments, segmentMembers, segments } from '../../src/reports/segments/report';
 import { sql } from '../../src/sql';
 import { DEMO_NOW } from '../helpers/demo';
-import { type PublishedDemo, publishedDemo } from './published';
+import { usePublishedDemo } from './published';
 import { outputDifferences, runBoth } from './report-outputs';
 
 /**
@@ -18,17 +18,7 @@ import { outputDifferences, runBoth } from './report-outputs';
  * `id:seed` comes first, checked against node's own MD5.
  */
 
-let demo: PublishedDemo;
-let region: string;
-
-beforeAll(async () => {
-  demo = await publishedDemo();
-  region = demo.smallestRegion;
-}, 600_000);
-
-afterAll(async () => {
-  await demo?.close();
-});
+const demo = usePublishedDemo();
 
 const ORDERED = ['customer_id'];
 
@@ -72,7 +62,11 @@ describe('segments answer alike on DuckDB and ClickHouse', () => {
   });
 
   it('for a user restricted to one region (fewer customers than everyone)', async () => {
-    const restricted = restrictModel(demo.model, { name: 'rita', role: 'analyst', attributes: { region } });
+    const restricted = restrictModel(demo.model, {
+      name: 'rita',
+      role: 'analyst',
+      attributes: { region: demo.smallestRegion },
+    });
     const all = await segments.run(context(demo.duckdb), segments.schema.parse({ k: 3, limit: 0 }));
     const { duck, click } = await runBoth(demo, segments, { k: 3, limit: 50_000 }, restricted);
     const total = (o: typeof duck) => Number(o.json['customers_total']);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { restrictModel } from '../../src/model/access/restrict';
 import type { Model } from '../../src/model/types';
 import { clv } from '../../src/reports/clv/report';
@@ -8,7 +8,7 @@ import { rfm } from '../../src/reports/rfm/report';
 import { segmentHistory } from '../../src/reports/target-groups/history';
 import { refreshSegment, saveSegment } from '../../src/reports/target-groups/store';
 import { DEMO_NOW } from '../helpers/demo';
-import { type PublishedDemo, publishedDemo } from './published';
+import { type PublishedDemo, usePublishedDemo } from './published';
 
 /**
  * Target groups saved with the warehouse on DuckDB and on its published ClickHouse copy: the
@@ -17,17 +17,7 @@ import { type PublishedDemo, publishedDemo } from './published';
  * also for a user restricted to one region, and for a slice of every report a group comes from.
  */
 
-let demo: PublishedDemo;
-let region: string;
-
-beforeAll(async () => {
-  demo = await publishedDemo();
-  region = demo.smallestRegion;
-}, 600_000);
-
-afterAll(async () => {
-  await demo?.close();
-});
+const demo = usePublishedDemo();
 
 const context = (engine: PublishedDemo['duckdb'], model: Model = demo.model): ReportContext => ({
   engine,
@@ -97,7 +87,11 @@ describe('a target group answers alike on both warehouses', () => {
   });
 
   it('for a user restricted to one region: only their customers, on both', async () => {
-    const restricted = restrictModel(demo.model, { name: 'rita', role: 'analyst', attributes: { region } });
+    const restricted = restrictModel(demo.model, {
+      name: 'rita',
+      role: 'analyst',
+      attributes: { region: demo.smallestRegion },
+    });
     const { duckMembers, clickMembers } = await saveBoth('regional spenders', QUERY, restricted);
     expect(clickMembers).toEqual(duckMembers);
     const all = await members('big-spenders-duck');
@@ -110,7 +104,7 @@ describe('a target group answers alike on both warehouses', () => {
                WHERE c.region = $1 AND f.status = 'completed' AND f.quantity > 0 AND f.unit_price >= 0
                  AND f.customer_id IS NOT NULL
                GROUP BY f.customer_id HAVING sum(f.revenue) > 2000 ORDER BY f.customer_id`,
-        params: [region],
+        params: [demo.smallestRegion],
       })
     ).rows.map((r) => String(r['customer_id']));
     expect(clickMembers).toEqual(hand);
