@@ -417,6 +417,24 @@ describe('funnel parameters', () => {
       /breakdown: web_events does not join tickets/,
     );
     await fails({ steps: ['visit', 'purchase'], breakdown: 'occurred_at' }, /time dimension/);
+    // Saved-segment membership is a filter: as a breakdown it would list customer ids.
+    await fails(
+      { steps: ['visit', 'purchase'], breakdown: 'customers.segment' },
+      /breakdown: customers\.segment filters by saved segment membership and cannot be a breakdown/,
+    );
+    // A correlation property is planned as a breakdown when the report runs.
+    const viaCorrelation = await funnel
+      .run(
+        ctx,
+        funnel.schema.parse({ steps: ['visit', 'purchase'], correlation_properties: ['customers.segment'] }),
+      )
+      .then(
+        () => undefined,
+        (x: unknown) => x,
+      );
+    expect((viaCorrelation as AppError).message).toMatch(
+      /customers\.segment filters by saved segment membership/,
+    );
   });
 
   it('an empty source gives a funnel of zeros', async () => {

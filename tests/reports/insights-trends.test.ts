@@ -241,6 +241,12 @@ describe('trends: hand-worked', () => {
         'VALIDATION_FAILED',
         /did you mean "signup_completed"/,
       );
+      // Saved-segment membership is a filter: as a breakdown it would list customer ids.
+      await rejects(
+        trendsReport(ctx, { series: ['signup_completed'], breakdown: 'customers.segment' }),
+        'VALIDATION_FAILED',
+        /breakdown: customers\.segment filters by saved segment membership and cannot be a breakdown/,
+      );
       const ok = await trendsReport(ctx, { series: ['signup_completed'] });
       expect(ok.series[0]!.data).toEqual([1]);
       expect(ok.as_of).toBe('2025-03-02');

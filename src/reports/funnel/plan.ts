@@ -8,6 +8,7 @@ import { cast, fn, func, list, param, raw, type SqlNode, sql, timeBucket } from 
 import { MemberCompiler } from '../../sql/compile/members';
 import { WEB_EVENTS } from '../../util/vocabulary';
 import { resolveAsOf } from '../common/as-of';
+import { checkBreakdownDimension } from '../common/breakdown';
 import type { ReportContext } from '../common/context';
 import { type Cte, withCtes } from '../common/ctes';
 import { checkEventNames, eventsPresent } from '../common/event-names';
@@ -85,12 +86,7 @@ function breakdownDimension(ctx: ReportContext, source: string, name: string): D
       `breakdown: ${name} is not a dimension of ${source} or of a cube it joins (e.g. ${source}.${[...(ctx.model.cubes.get(source)?.dimensions.keys() ?? [])].slice(0, 4).join(`, ${source}.`)})`,
     );
   }
-  if (d.type === 'time') {
-    throw new AppError(
-      'VALIDATION_FAILED',
-      `breakdown: ${d.fullName} is a time dimension; break down by a property`,
-    );
-  }
+  checkBreakdownDimension(d);
   if (d.cube !== source && joinPath(ctx.model.edges, source, d.cube) === undefined) {
     throw new AppError('VALIDATION_FAILED', `breakdown: ${source} does not join ${d.cube}`);
   }

@@ -8,6 +8,7 @@ import { cast, param, raw, type SelectColumn, type SqlNode, sql } from '../../..
 import { MemberCompiler } from '../../../sql/compile/members';
 import { WEB_EVENTS } from '../../../util/vocabulary';
 import { resolveAsOf } from '../../common/as-of';
+import { checkBreakdownDimension } from '../../common/breakdown';
 import type { ReportContext } from '../../common/context';
 import { checkEventNames, eventsPresent } from '../../common/event-names';
 import type { PopulationInput } from '../../common/population';
@@ -46,12 +47,7 @@ export function breakdownDimension(ctx: ReportContext, name: string): Dimension 
   const head = name.split('.')[0]!;
   const full = ctx.model.cubes.has(head) ? name : `${SOURCE}.${name}`;
   const d = findMember(ctx.model, full, 'dimension', 'breakdown').member as Dimension;
-  if (d.type === 'time') {
-    throw new AppError(
-      'VALIDATION_FAILED',
-      `breakdown: ${d.fullName} is a time dimension; break down by a property`,
-    );
-  }
+  checkBreakdownDimension(d);
   if (d.cube !== SOURCE && joinPath(ctx.model.edges, SOURCE, d.cube) === undefined) {
     throw new AppError('VALIDATION_FAILED', `breakdown: ${SOURCE} does not join ${d.cube}`);
   }

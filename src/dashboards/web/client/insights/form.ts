@@ -29,7 +29,6 @@ export const BREAKDOWN_SUGGESTIONS = [
   'web_events.source',
   'customers.region',
   'customers.country',
-  'customers.segment',
   'customers.type',
   'customers.acquisition_channel',
 ] as const;
