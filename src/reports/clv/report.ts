@@ -7,7 +7,7 @@ import { computeOf, type ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
 import { parseParams } from '../common/params';
 import { col, localTime, population, populationRows } from '../common/population';
-import { withTempTable } from '../common/temp';
+import { dropTempTables, withTempTable } from '../common/temp';
 import type { BgNbdParams } from './bgnbd';
 import type { ClvFitInput, ClvFitOutput, PairBrackets } from './fit';
 import { type GammaGammaParams, populationMeanSpend } from './gamma-gamma';
@@ -435,7 +435,8 @@ export async function clvReport(ctx: ReportContext, input: unknown): Promise<Clv
       const total = Number(totals?.['customers'] ?? 0);
       const newInHoldout =
         plan.calibrationEnd !== null
-          ? Number((await ctx.engine.query(plan.newInHoldout)).rows[0]?.['customers'] ?? 0)
+          ? // On the session held: a second connection from the pool could wait forever.
+            Number((await session.query(plan.newInHoldout)).rows[0]?.['customers'] ?? 0)
           : undefined;
       return {
         params: { ...rest, horizon: plan.horizon },
@@ -463,7 +464,7 @@ export async function clvReport(ctx: ReportContext, input: unknown): Promise<Clv
         notes: notesOf(model),
       };
     } finally {
-      await session.exec(sql`DROP TABLE IF EXISTS ${scored}`);
+      await dropTempTables(session, [name]);
     }
   });
 }

@@ -1,6 +1,7 @@
 import type { Engine, Session } from '../../engine';
 import { ident, sql } from '../../sql';
 import { type Cte, withCtes } from './ctes';
+import { dropTempTables } from './temp';
 
 let counter = 0;
 
@@ -40,7 +41,7 @@ export async function withStoredCtes<T>(
   });
 }
 
-/** As withStoredCtes, on a session the caller holds: `drop` removes the tables. */
+/** As withStoredCtes, on a session the caller holds: `drop` removes the tables and never throws. */
 export async function storeCtes(
   session: Session,
   ctes: readonly Cte[],
@@ -54,9 +55,7 @@ export async function storeCtes(
       const table = tables.get(name);
       return table === undefined ? [name, query, materialized] : [name, sql`SELECT * FROM ${ident(table)}`];
     });
-  const drop = async () => {
-    for (const table of tables.values()) await session.exec(sql`DROP TABLE IF EXISTS ${ident(table)}`);
-  };
+  const drop = () => dropTempTables(session, tables.values());
   try {
     for (const [i, [name, query]] of ctes.entries()) {
       if (!store(name)) continue;
@@ -72,7 +71,7 @@ export async function storeCtes(
       tables.set(name, table);
     }
   } catch (e) {
-    await drop().catch(() => undefined);
+    await drop();
     throw e;
   }
   return { stored, drop };

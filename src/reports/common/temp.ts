@@ -4,6 +4,22 @@ import { ident, type SqlNode, sql } from '../../sql';
 let counter = 0;
 
 /**
+ * Drops temp tables, each on its own: one that fails does not keep the others, and nothing is
+ * thrown, so a drop in a `finally` never hides the error of the work before it (a timed-out
+ * ClickHouse session may refuse the DROP too). A table left behind dies with its session; on
+ * chdb, one session for the process, it stays until the process ends.
+ */
+export async function dropTempTables(session: Session, names: Iterable<string>): Promise<void> {
+  for (const name of names) {
+    try {
+      await session.exec(sql`DROP TABLE IF EXISTS ${ident(name)}`);
+    } catch {
+      // Nothing more to do: see above.
+    }
+  }
+}
+
+/**
  * Materialises `query` as a temp table for the body (several summaries of one expensive
  * result), on one session, and drops it afterwards.
  */
@@ -19,7 +35,7 @@ export async function withTempTable<T>(
     try {
       return await body(session, ident(name));
     } finally {
-      await session.exec(sql`DROP TABLE IF EXISTS ${ident(name)}`);
+      await dropTempTables(session, [name]);
     }
   });
 }

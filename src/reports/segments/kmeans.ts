@@ -164,7 +164,7 @@ function drawIndex(cumulative: Float64Array, weights: Float64Array, r: number): 
 }
 
 /**
- * The starts run on the first this many points of the sample (in hash order, so a sample of it
+ * The starts run on the first this many points of the sample (in MD5 order, so a sample of it
  * too) before they are carried on to all of them, and k is chosen by the silhouettes there: a
  * start's first steps on 2,000 points cost a fifth of those on 10,000, and the silhouettes a
  * twenty-fifth. On the bench's 10,000-customer sample and on Online Retail the inertia so found

@@ -3,7 +3,7 @@ import { AppError } from '../../errors';
 import { cast, ident, list, param, raw, type SqlNode, sql } from '../../sql';
 import { computeOf, type ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
-import { withTempTable } from '../common/temp';
+import { dropTempTables, withTempTable } from '../common/temp';
 import { rawCentroid } from './features';
 import { assignSql, fitSegments, type PhaseHook, planSegments, timed } from './fit';
 import { clusterLabels } from './labels';
@@ -164,7 +164,7 @@ export async function segmentsReport(
         customers_total: fit.customers,
       };
     } finally {
-      await session.exec(sql`DROP TABLE IF EXISTS ${features}`);
+      await dropTempTables(session, [name]);
     }
   });
 }
