@@ -31,10 +31,7 @@ describe('the forecast report answers alike on DuckDB and ClickHouse', () => {
         horizon: 4,
       },
     ],
-    [
-      'by region, two series',
-      { breakdown: 'customers.region', max_series: 2, horizon: 3, method: 'ets' },
-    ],
+    ['by region, two series', { breakdown: 'customers.region', max_series: 2, horizon: 3, method: 'ets' }],
   ])('%s', async (_name, input) => {
     const { duck, click } = await runBoth(demo, forecast, input);
     expect(duck.rows.data.length).toBeGreaterThan(0);
