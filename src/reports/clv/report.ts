@@ -7,7 +7,7 @@ import { computeOf, type ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
 import { parseParams } from '../common/params';
 import { col, localTime, population, populationRows } from '../common/population';
-import { dropTempTables, withTempTable } from '../common/temp';
+import { dropTempTables, tempTableName, withTempTable } from '../common/temp';
 import type { BgNbdParams } from './bgnbd';
 import type { ClvFitInput, ClvFitOutput, PairBrackets } from './fit';
 import { type GammaGammaParams, populationMeanSpend } from './gamma-gamma';
@@ -322,8 +322,6 @@ export function pairOf(pairs: PairBrackets, x: number, tDays: number): PairBrack
   };
 }
 
-let counter = 0;
-
 const ORDER = sql`ORDER BY clv DESC NULLS LAST, customer_id`;
 
 export interface ClvResult {
@@ -416,7 +414,7 @@ export async function clvReport(ctx: ReportContext, input: unknown): Promise<Clv
   const [excluded] = (await ctx.engine.query(plan.excluded)).rows;
   return withTempTable(ctx.engine, plan.customers, async (session, t) => {
     const model = await fitModel(ctx, session, plan, t);
-    const name = `__clv_scored_${process.pid}_${++counter}`;
+    const name = tempTableName('clv_scored');
     const scored = ident(name);
     // The dialect spells it (ClickHouse needs an engine); the name is new to this process.
     await session.exec({ kind: 'create_temp_table', name, query: scoredSql(model, t) });

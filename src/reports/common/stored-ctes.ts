@@ -1,9 +1,7 @@
 import type { Engine, Session } from '../../engine';
 import { ident, sql } from '../../sql';
 import { type Cte, withCtes } from './ctes';
-import { dropTempTables } from './temp';
-
-let counter = 0;
+import { dropTempTables, tempTableName } from './temp';
 
 /** Rewrites a list of CTEs so that the stored ones read their temp table. */
 export type StoredCtes = (ctes: readonly Cte[]) => Cte[];
@@ -60,7 +58,7 @@ export async function storeCtes(
     for (const [i, [name, query]] of ctes.entries()) {
       if (!store(name)) continue;
       // A name new to this process (chdb is one session for every caller).
-      const table = `__cte_${process.pid}_${++counter}_${name}`;
+      const table = tempTableName(`cte_${name}`);
       // The CTEs before it as they are (an unused one is never computed), the stored ones read.
       const before = stored(ctes.slice(0, i));
       await session.exec({

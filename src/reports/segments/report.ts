@@ -3,7 +3,7 @@ import { AppError } from '../../errors';
 import { cast, ident, list, param, raw, type SqlNode, sql } from '../../sql';
 import { computeOf, type ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
-import { dropTempTables, withTempTable } from '../common/temp';
+import { dropTempTables, tempTableName, withTempTable } from '../common/temp';
 import { rawCentroid } from './features';
 import { assignSql, fitSegments, type PhaseHook, planSegments, timed } from './fit';
 import { clusterLabels } from './labels';
@@ -11,9 +11,6 @@ import { SEGMENTS_COLUMNS, type SegmentsParams, SegmentsParamsSchema } from './p
 
 export { fitSegments, planSegments } from './fit';
 export { SEGMENTS_COLUMNS, type SegmentsParams, SegmentsParamsSchema } from './params';
-
-let counter = 0;
-const tempName = (what: string) => `__segments_${what}_${process.pid}_${++counter}`;
 
 export interface ClusterProfile {
   cluster: number;
@@ -79,7 +76,7 @@ export async function segmentsReport(
   const { limit, ...rest } = plan.params;
   const [excluded] = (await ctx.engine.query(plan.excluded)).rows;
   return ctx.engine.withSession(async (session) => {
-    const name = tempName('features');
+    const name = tempTableName('segments_features');
     const features = ident(name);
     try {
       // The dialect spells it (ClickHouse needs an engine); the name is new to this process.
