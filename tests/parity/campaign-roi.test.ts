@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { restrictModel } from '../../src/model/access/restrict';
 import { campaignRoi } from '../../src/reports/campaign-roi/report';
 import { DEMO_NOW } from '../helpers/demo';
 import { usePublishedDemo } from './published';
@@ -74,11 +73,7 @@ describe('campaign ROI answers alike on DuckDB and ClickHouse', () => {
   it('for a user restricted to one region, every model (less attributed than for everyone)', {
     timeout: 400_000,
   }, async () => {
-    const restricted = restrictModel(demo.model, {
-      name: 'rita',
-      role: 'analyst',
-      attributes: { region: demo.smallestRegion },
-    });
+    const restricted = demo.restrictedModel();
     const ctx = { engine: demo.duckdb, model: demo.model, now: () => DEMO_NOW };
     const all = await campaignRoi.run(ctx, campaignRoi.schema.parse({}));
     const { duck, click } = await runBoth(demo, campaignRoi, {}, restricted);

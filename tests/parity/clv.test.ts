@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine';
-import { restrictModel } from '../../src/model/access/restrict';
+import type { Model } from '../../src/model/types';
 import { clv, clvMembers } from '../../src/reports/clv/report';
-import type { ReportContext } from '../../src/reports/common/context';
-import { DEMO_AS_OF, DEMO_NOW } from '../helpers/demo';
+import { DEMO_AS_OF } from '../helpers/demo';
 import { usePublishedDemo } from './published';
-import { outputDifferences, runBoth } from './report-outputs';
+import { outputDifferences, reportContext, runBoth, tableDifferences } from './report-outputs';
 
 /**
  * The CLV report (BG/NBD and Gamma-Gamma fitted in JS on triples and spend groups read from
@@ -19,12 +18,7 @@ const demo = usePublishedDemo();
 
 const ORDERED = ['customer_id'];
 
-const context = (engine: Engine, model = demo.model): ReportContext => ({
-  engine,
-  state: demo.duckdb,
-  model,
-  now: () => DEMO_NOW,
-});
+const context = (engine: Engine, model?: Model) => reportContext(demo, engine, model);
 
 /** 26 weeks before the demo's as_of: the hold-out. */
 const CALIBRATION_END = new Date(Date.parse(`${DEMO_AS_OF}T00:00:00Z`) - 182 * 86_400_000)
@@ -62,11 +56,7 @@ describe('CLV answers alike on DuckDB and ClickHouse', () => {
   });
 
   it('for a user restricted to one region (fewer customers than everyone)', async () => {
-    const restricted = restrictModel(demo.model, {
-      name: 'rita',
-      role: 'analyst',
-      attributes: { region: demo.smallestRegion },
-    });
+    const restricted = demo.restrictedModel();
     const all = await clv.run(context(demo.duckdb), clv.schema.parse({ limit: 0 }));
     const { duck, click } = await runBoth(demo, clv, { limit: 50_000 }, restricted);
     const total = (o: typeof duck) => Number(o.json['customers_total']);
@@ -96,16 +86,8 @@ describe('CLV answers alike on DuckDB and ClickHouse', () => {
 
   it('the table (CSV and Arrow) SQL answers alike', async () => {
     const params = clv.schema.parse({ as_of: DEMO_AS_OF, calibration_end: CALIBRATION_END });
-    const duck = await clv.table!(context(demo.duckdb), params);
-    const click = await clv.table!(context(demo.clickhouse), params);
-    const [d, c] = [(await demo.duckdb.query(duck.sql)).rows, (await demo.clickhouse.query(click.sql)).rows];
-    expect(d.length).toBeGreaterThan(0);
-    expect(
-      outputDifferences(
-        { json: {}, rows: { columns: [], data: d } },
-        { json: {}, rows: { columns: [], data: c } },
-        ORDERED,
-      ),
-    ).toEqual([]);
+    const table = await tableDifferences(demo, clv, params, ORDERED);
+    expect(table.duckRows).toBeGreaterThan(0);
+    expect(table.differences).toEqual([]);
   });
 });

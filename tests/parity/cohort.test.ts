@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { restrictModel } from '../../src/model/access/restrict';
 import { cohort } from '../../src/reports/cohort/report';
 import { usePublishedDemo } from './published';
 import { outputDifferences, runBoth } from './report-outputs';
@@ -31,11 +30,7 @@ describe('cohort answers alike on DuckDB and ClickHouse', () => {
   });
 
   it('for a user restricted to one region (fewer customers than everyone)', async () => {
-    const restricted = restrictModel(demo.model, {
-      name: 'rita',
-      role: 'analyst',
-      attributes: { region: demo.smallestRegion },
-    });
+    const restricted = demo.restrictedModel();
     const all = await runBoth(demo, cohort, {});
     const { duck, click } = await runBoth(demo, cohort, {}, restricted);
     const size = (o: typeof duck) =>

@@ -8,7 +8,6 @@ import { type MultiLoadResponse, QueryService } from '../../src/cube';
 import { loadDashboards } from '../../src/dashboards/load';
 import { AppError } from '../../src/errors';
 import { warehouseVersion } from '../../src/etl';
-import { restrictModel } from '../../src/model/access/restrict';
 import type { Model } from '../../src/model/types';
 import { reportRunsOn } from '../../src/reports/common/definition';
 import { getReport, REPORTS } from '../../src/reports/registry';
@@ -105,8 +104,7 @@ describe('every golden query answers alike on DuckDB and ClickHouse', () => {
 });
 
 describe('a user restricted to one region', () => {
-  const restricted = () =>
-    restrictModel(demo.model, { name: 'rita', role: 'analyst', attributes: { region } });
+  const restricted = () => demo.restrictedModel();
 
   it.each(names)('%s', async (name) => {
     const { problems } = await compareOn(restricted(), input(name));

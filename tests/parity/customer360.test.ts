@@ -12,9 +12,10 @@ import { customerProfile } from '../../src/reports/customer360/profile';
 import { customerTimeline } from '../../src/reports/customer360/timeline';
 import { rfm } from '../../src/reports/rfm/report';
 import { segments } from '../../src/reports/segments/report';
-import { DEMO_AS_OF, DEMO_NOW } from '../helpers/demo';
+import { DEMO_AS_OF } from '../helpers/demo';
 import { deepDifferences } from './compare';
 import { type PublishedDemo, publishedDemo } from './published';
+import { reportContext } from './report-outputs';
 
 /**
  * Customer 360 on the DuckDB warehouse and on its copy published into in-process ClickHouse:
@@ -67,15 +68,11 @@ afterAll(async () => {
   await demo?.close();
 });
 
+// The busy customer's region, not the smallest one: the restricted user must see that customer.
 const restricted = (): Model =>
   restrictModel(demo.model, { name: 'rita', role: 'analyst', attributes: { region } });
 
-const context = (engine: PublishedDemo['duckdb'], model: Model): ReportContext => ({
-  engine,
-  state: demo.duckdb,
-  model,
-  now: () => DEMO_NOW,
-});
+const context = (engine: PublishedDemo['duckdb'], model: Model) => reportContext(demo, engine, model);
 
 /** The same call on both engines, and where their answers differ. */
 async function both<T>(

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { restrictModel } from '../../src/model/access/restrict';
 import { pipelineForecast } from '../../src/reports/forecast/pipeline';
 import { forecast } from '../../src/reports/forecast/report';
 import { usePublishedDemo } from './published';
@@ -14,8 +13,7 @@ import { outputDifferences, runBoth } from './report-outputs';
 
 const demo = usePublishedDemo();
 
-const restricted = () =>
-  restrictModel(demo.model, { name: 'rita', role: 'analyst', attributes: { region: demo.smallestRegion } });
+const restricted = () => demo.restrictedModel();
 
 describe('the forecast report answers alike on DuckDB and ClickHouse', () => {
   it.each([

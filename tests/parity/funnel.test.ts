@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine';
-import { restrictModel } from '../../src/model/access/restrict';
 import type { Model } from '../../src/model/types';
 import type { ReportContext } from '../../src/reports/common/context';
 import { reportRunsOn } from '../../src/reports/common/definition';
@@ -167,7 +166,7 @@ describe('funnel on DuckDB and on ClickHouse', () => {
   it(
     'a user restricted to one region sees the same funnel on both, and fewer actors',
     async () => {
-      const restricted = restrictModel(demo.model, { name: 'rita', role: 'analyst', attributes: { region } });
+      const restricted = demo.restrictedModel();
       const params = { steps: WEB, actor: 'customer', breakdown: 'customers.region', exclusions: ['search'] };
       const { d, c } = await both(restricted, params);
       expect(diff(d, c)).toEqual([]);

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { restrictModel } from '../../src/model/access/restrict';
-import type { ReportContext } from '../../src/reports/common/context';
 import type { ReportDefinition } from '../../src/reports/common/definition';
 import { lifecycle } from '../../src/reports/lifecycle/report';
 import { paths } from '../../src/reports/paths/report';
@@ -8,9 +6,8 @@ import { retention } from '../../src/reports/retention/report';
 import { stickiness } from '../../src/reports/stickiness/report';
 import { saveSegment } from '../../src/reports/target-groups/store';
 import { trends } from '../../src/reports/trends/report';
-import { DEMO_NOW } from '../helpers/demo';
 import { type PublishedDemo, usePublishedDemo } from './published';
-import { outputDifferences, runBoth } from './report-outputs';
+import { outputDifferences, reportContext, runBoth } from './report-outputs';
 
 /**
  * The behaviour insights (trends, stickiness, lifecycle, retention, paths) on the demo warehouse
@@ -126,11 +123,7 @@ describe('the insights answer alike on DuckDB and ClickHouse', () => {
   });
 
   it('for a user restricted to one region (fewer actors than everyone)', async () => {
-    const restricted = restrictModel(demo.model, {
-      name: 'rita',
-      role: 'analyst',
-      attributes: { region: demo.smallestRegion },
-    });
+    const restricted = demo.restrictedModel();
     const input = { series: ['visit'], math: 'unique', interval: 'month', actor: 'customer' };
     const { duck, click } = await runBoth(demo, trends as ReportDefinition<never>, input, restricted);
     const actors = (o: typeof duck) => (o.json['series'] as { actors: number }[])[0]!.actors;
@@ -153,12 +146,7 @@ describe('the insights answer alike on DuckDB and ClickHouse', () => {
   });
 
   it('saved path users and a retention cohort: the same customers from either warehouse', async () => {
-    const context = (engine: PublishedDemo['duckdb']): ReportContext => ({
-      engine,
-      state: demo.duckdb,
-      model: demo.model,
-      now: () => DEMO_NOW,
-    });
+    const context = (engine: PublishedDemo['duckdb']) => reportContext(demo, engine);
     /** Saves the definition from each warehouse (into the one state) and reads both member lists. */
     const saveBoth = async (name: string, definition: unknown) => {
       const ids = async (engine: PublishedDemo['duckdb'], suffix: string) => {

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { DuckDbEngine, type Engine, openEngine } from '../../src/engine';
+import { restrictModel } from '../../src/model/access/restrict';
 import { loadModel } from '../../src/model/load';
 import type { Model } from '../../src/model/types';
 import { openTarget, publish } from '../../src/publish';
@@ -30,6 +31,8 @@ export interface PublishedDemo {
    * every customer-bound answer, so the row-restricted cases use it.
    */
   readonly smallestRegion: string;
+  /** The model as an analyst restricted to the smallest region sees it. */
+  restrictedModel(): Model;
   close(): Promise<void>;
 }
 
@@ -107,6 +110,12 @@ export async function publishedDemo(): Promise<PublishedDemo> {
     model,
     published,
     smallestRegion: String(smallest!['region']),
+    restrictedModel: () =>
+      restrictModel(model, {
+        name: 'rita',
+        role: 'analyst',
+        attributes: { region: String(smallest!['region']) },
+      }),
     close: async () => {
       await clickhouse.close();
       await duckdb.close();

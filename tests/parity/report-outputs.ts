@@ -6,6 +6,18 @@ import { differences, sameValue } from './compare';
 import type { PublishedDemo } from './published';
 
 /**
+ * A report's context on one of the demo's warehouses: state always in the DuckDB, the demo's
+ * clock, the model given (a restricted one for a row-restricted user).
+ */
+export function reportContext(
+  demo: PublishedDemo,
+  engine: PublishedDemo['duckdb'],
+  model: Model = demo.model,
+): ReportContext {
+  return { engine, state: demo.duckdb, model, now: () => DEMO_NOW };
+}
+
+/**
  * A report run on the DuckDB warehouse and on its published ClickHouse copy (application state
  * stays in the DuckDB), for the model given (a restricted one for a row-restricted user).
  */
@@ -15,17 +27,11 @@ export async function runBoth<P>(
   input: unknown,
   model: Model = demo.model,
 ): Promise<{ duck: ReportOutput; click: ReportOutput }> {
-  const ctx = (engine: PublishedDemo['duckdb']): ReportContext => ({
-    engine,
-    state: demo.duckdb,
-    model,
-    now: () => DEMO_NOW,
-  });
   const params = report.schema.parse(input);
   const t0 = performance.now();
-  const duck = await report.run(ctx(demo.duckdb), params);
+  const duck = await report.run(reportContext(demo, demo.duckdb, model), params);
   const t1 = performance.now();
-  const click = await report.run(ctx(demo.clickhouse), params);
+  const click = await report.run(reportContext(demo, demo.clickhouse, model), params);
   const t2 = performance.now();
   // Seconds on each engine, for the record (a busy machine stretches both).
   console.info(
@@ -66,4 +72,29 @@ export function outputDifferences(
     ...differences(duck.rows.data, click.rows.data, ordered).map((d) => `rows: ${d}`),
     ...jsonDifferences(duck.json, click.json).map((d) => `json: ${d}`),
   ];
+}
+
+/**
+ * The rows of a report's table SQL (what CSV and Arrow stream) on each warehouse, and their
+ * differences under the parity rules.
+ */
+export async function tableDifferences<P>(
+  demo: PublishedDemo,
+  report: ReportDefinition<P>,
+  params: P,
+  ordered: readonly string[],
+): Promise<{ duckRows: number; differences: string[] }> {
+  const rowsOn = async (engine: PublishedDemo['duckdb']) => {
+    const table = await report.table!(reportContext(demo, engine), params);
+    return (await engine.query(table.sql)).rows;
+  };
+  const [d, c] = [await rowsOn(demo.duckdb), await rowsOn(demo.clickhouse)];
+  return {
+    duckRows: d.length,
+    differences: outputDifferences(
+      { json: {}, rows: { columns: [], data: d } },
+      { json: {}, rows: { columns: [], data: c } },
+      ordered,
+    ),
+  };
 }

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { restrictModel } from '../../src/model/access/restrict';
 import { rfm } from '../../src/reports/rfm/report';
-import { type PublishedDemo, usePublishedDemo } from './published';
-import { outputDifferences, runBoth } from './report-outputs';
+import { usePublishedDemo } from './published';
+import { outputDifferences, runBoth, tableDifferences } from './report-outputs';
 
 /**
  * The RFM report on the demo warehouse (DuckDB) and on its copy published into an in-process
@@ -54,11 +53,7 @@ describe('RFM answers alike on DuckDB and ClickHouse', () => {
   });
 
   it('for a user restricted to one region (fewer customers than everyone)', async () => {
-    const restricted = restrictModel(demo.model, {
-      name: 'rita',
-      role: 'analyst',
-      attributes: { region: demo.smallestRegion },
-    });
+    const restricted = demo.restrictedModel();
     const all = await runBoth(demo, rfm, { limit: 0 });
     const { duck, click } = await runBoth(demo, rfm, { limit: 50_000 }, restricted);
     const total = (o: typeof duck) => Number(o.json['customers_total']);
@@ -69,17 +64,8 @@ describe('RFM answers alike on DuckDB and ClickHouse', () => {
 
   it('the table (CSV and Arrow) SQL answers alike', async () => {
     const params = rfm.schema.parse({ from: '2025-06-01' });
-    const ctx = (engine: PublishedDemo['duckdb']) => ({ engine, model: demo.model, now: () => new Date() });
-    const duck = await rfm.table!(ctx(demo.duckdb), params);
-    const click = await rfm.table!(ctx(demo.clickhouse), params);
-    const [d, c] = [(await demo.duckdb.query(duck.sql)).rows, (await demo.clickhouse.query(click.sql)).rows];
-    expect(d.length).toBeGreaterThan(0);
-    expect(
-      outputDifferences(
-        { json: {}, rows: { columns: [], data: d } },
-        { json: {}, rows: { columns: [], data: c } },
-        ORDERED,
-      ),
-    ).toEqual([]);
+    const table = await tableDifferences(demo, rfm, params, ORDERED);
+    expect(table.duckRows).toBeGreaterThan(0);
+    expect(table.differences).toEqual([]);
   });
 });

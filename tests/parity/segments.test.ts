@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine';
-import { restrictModel } from '../../src/model/access/restrict';
-import type { ReportContext } from '../../src/reports/common/context';
+import type { Model } from '../../src/model/types';
 import { withTempTable } from '../../src/reports/common/temp';
 import { fitSegments, planSegments, segmentMembers, segments } from '../../src/reports/segments/report';
 import { sql } from '../../src/sql';
-import { DEMO_NOW } from '../helpers/demo';
 import { usePublishedDemo } from './published';
-import { outputDifferences, runBoth } from './report-outputs';
+import { outputDifferences, reportContext, runBoth, tableDifferences } from './report-outputs';
 
 /**
  * The segments report (k-means on standardised log R, F, M and chosen measures) on the demo
@@ -22,12 +20,7 @@ const demo = usePublishedDemo();
 
 const ORDERED = ['customer_id'];
 
-const context = (engine: Engine, model = demo.model): ReportContext => ({
-  engine,
-  state: demo.duckdb,
-  model,
-  now: () => DEMO_NOW,
-});
+const context = (engine: Engine, model?: Model) => reportContext(demo, engine, model);
 
 describe('segments answer alike on DuckDB and ClickHouse', () => {
   it.each([
@@ -62,11 +55,7 @@ describe('segments answer alike on DuckDB and ClickHouse', () => {
   });
 
   it('for a user restricted to one region (fewer customers than everyone)', async () => {
-    const restricted = restrictModel(demo.model, {
-      name: 'rita',
-      role: 'analyst',
-      attributes: { region: demo.smallestRegion },
-    });
+    const restricted = demo.restrictedModel();
     const all = await segments.run(context(demo.duckdb), segments.schema.parse({ k: 3, limit: 0 }));
     const { duck, click } = await runBoth(demo, segments, { k: 3, limit: 50_000 }, restricted);
     const total = (o: typeof duck) => Number(o.json['customers_total']);
@@ -94,17 +83,9 @@ describe('segments answer alike on DuckDB and ClickHouse', () => {
 
   it('the table (CSV and Arrow) SQL answers alike', async () => {
     const params = segments.schema.parse({ k: 3, sample_size: 300, restarts: 2 });
-    const duck = await segments.table!(context(demo.duckdb), params);
-    const click = await segments.table!(context(demo.clickhouse), params);
-    const [d, c] = [(await demo.duckdb.query(duck.sql)).rows, (await demo.clickhouse.query(click.sql)).rows];
-    expect(d.length).toBeGreaterThan(0);
-    expect(
-      outputDifferences(
-        { json: {}, rows: { columns: [], data: d } },
-        { json: {}, rows: { columns: [], data: c } },
-        ORDERED,
-      ),
-    ).toEqual([]);
+    const table = await tableDifferences(demo, segments, params, ORDERED);
+    expect(table.duckRows).toBeGreaterThan(0);
+    expect(table.differences).toEqual([]);
   });
 });
 

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { restrictModel } from '../../src/model/access/restrict';
 import type { Model } from '../../src/model/types';
 import { clv } from '../../src/reports/clv/report';
-import type { ReportContext } from '../../src/reports/common/context';
 import { reportRunsOn } from '../../src/reports/common/definition';
 import { rfm } from '../../src/reports/rfm/report';
 import { segmentHistory } from '../../src/reports/target-groups/history';
 import { refreshSegment, saveSegment } from '../../src/reports/target-groups/store';
-import { DEMO_NOW } from '../helpers/demo';
 import { type PublishedDemo, usePublishedDemo } from './published';
+import { reportContext } from './report-outputs';
 
 /**
  * Target groups saved with the warehouse on DuckDB and on its published ClickHouse copy: the
@@ -19,12 +17,7 @@ import { type PublishedDemo, usePublishedDemo } from './published';
 
 const demo = usePublishedDemo();
 
-const context = (engine: PublishedDemo['duckdb'], model: Model = demo.model): ReportContext => ({
-  engine,
-  state: demo.duckdb,
-  model,
-  now: () => DEMO_NOW,
-});
+const context = (engine: PublishedDemo['duckdb'], model?: Model) => reportContext(demo, engine, model);
 
 /** A saved segment's members as the state holds them, sorted. */
 async function members(segmentId: string): Promise<string[]> {
@@ -87,11 +80,7 @@ describe('a target group answers alike on both warehouses', () => {
   });
 
   it('for a user restricted to one region: only their customers, on both', async () => {
-    const restricted = restrictModel(demo.model, {
-      name: 'rita',
-      role: 'analyst',
-      attributes: { region: demo.smallestRegion },
-    });
+    const restricted = demo.restrictedModel();
     const { duckMembers, clickMembers } = await saveBoth('regional spenders', QUERY, restricted);
     expect(clickMembers).toEqual(duckMembers);
     const all = await members('big-spenders-duck');
