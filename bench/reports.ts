@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { formatTable } from '../src/cli/table';
 import { DuckDbEngine, type Engine } from '../src/engine';
 import { loadModel } from '../src/model/load';
-import { forgetFits } from '../src/reports/clv/report';
+import { forgetFits } from '../src/reports/clv/model';
 import type { ReportContext } from '../src/reports/common/context';
 import { REPORTS } from '../src/reports/registry';
 import { runReport } from '../src/reports/run';

@@ -1,5 +1,5 @@
 import { sql } from '../../sql';
-import { type ClvModel, clvModel, pairOf, planClv, scoredSql } from '../clv/report';
+import { type ClvModel, clvModel, pairOf, planClv, scoredSql } from '../clv/model';
 import type { ReportContext } from '../common/context';
 import { customerFilter } from './cube-sql';
 

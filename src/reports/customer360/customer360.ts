@@ -1,5 +1,6 @@
 import { AppError } from '../../errors';
-import { type ClvModel, clv } from '../clv/report';
+import type { ClvModel } from '../clv/model';
+import { clv } from '../clv/report';
 import type { ReportContext } from '../common/context';
 import { reportRunsOn } from '../common/definition';
 import { planRfm, rfm } from '../rfm/report';
