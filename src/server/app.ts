@@ -114,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return currentModel(model);
     },
     queries,
+    version: () => version,
     refreshVersion: async () => {
       version = await warehouseVersion(deps.engine);
     },

@@ -48,6 +48,8 @@ export interface AppContext extends AppDeps {
   readonly limits: LimitSettings;
   /** Queries running under the heavy-query cap, and queries waiting for their turn. */
   queryLoad(): { running: number; queued: number; limit: number };
+  /** The warehouse's data version (the last ETL run that changed data). */
+  version(): number;
   /** Re-reads the warehouse version after data changed (an ETL run through the API). */
   refreshVersion(): Promise<void>;
   /**

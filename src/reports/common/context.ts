@@ -22,6 +22,11 @@ export interface ReportContext {
   readonly compute?: Compute;
   /** How long one computation may take before it is cut (504 QUERY_TIMEOUT) [120 s]. */
   readonly computeTimeoutMs?: number;
+  /**
+   * The warehouse's data version (the last ETL run that changed data): what a report may keep
+   * between runs is kept for one version. Without it, nothing data-dependent is kept.
+   */
+  readonly dataVersion?: () => number;
 }
 
 /** The engine application state lives in: `state`, else the warehouse engine itself. */

@@ -19,7 +19,9 @@ export function exclusionCtes(
   params: FunnelParams,
   p: ReturnType<typeof population>,
   eventDim: Dimension,
-  actor: SqlNode,
+  actorId: SqlNode,
+  /** The key of an actor id, as the steps' rows have it (the id or its hash). */
+  key: (id: SqlNode) => SqlNode,
   ts: SqlNode,
   cut: SqlNode,
 ): Cte[] {
@@ -45,7 +47,7 @@ export function exclusionCtes(
     ctx,
     { ...p, where: p.where ? { kind: 'and', children: [p.where, only] } : only },
     [
-      { expr: actor, alias: 'actor' },
+      { expr: actorId, alias: 'aid' },
       { expr: ts, alias: 'ts' },
       { expr: maskExpr(excl, members.dimension(eventDim)), alias: 'xm' },
     ],
@@ -53,7 +55,7 @@ export function exclusionCtes(
   return [
     [
       'xev',
-      sql`SELECT r.actor AS actor, ${us('r.ts')} AS us, r.xm AS xm FROM (${rows}) r WHERE r.xm <> 0 AND r.actor IS NOT NULL AND r.ts < ${cut}`,
+      sql`SELECT ${key(raw('r.aid'))} AS actor, ${us('r.ts')} AS us, r.xm AS xm FROM (${rows}) r WHERE r.xm <> 0 AND r.aid IS NOT NULL AND r.ts < ${cut}`,
       true,
     ],
   ];

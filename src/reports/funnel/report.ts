@@ -11,7 +11,7 @@ import {
   type PropertyCorrelationRow,
 } from './correlation';
 import { type FunnelParams, FunnelParamsSchema } from './params';
-import { countIf, type FunnelPlan, planFunnel } from './plan';
+import { countIf, type FunnelPlan, type PlanOptions, planFunnel } from './plan';
 import { int } from './steps';
 
 export const FUNNEL_COLUMNS = [
@@ -180,22 +180,34 @@ async function correlation(
   };
 }
 
-/** The funnel as JSON: the steps of all actors, and per breakdown value when asked. */
-export async function funnelReport(ctx: ReportContext, input: unknown): Promise<FunnelResult> {
-  const planned = await planFunnel(ctx, input);
+/**
+ * The funnel as JSON: the steps of all actors, and per breakdown value when asked. Actors are
+ * keyed by hash where no two actor ids share one, else by id (PlanOptions.actorKey `auto`).
+ */
+export async function funnelReport(
+  ctx: ReportContext,
+  input: unknown,
+  options: PlanOptions = { actorKey: 'auto' },
+): Promise<FunnelResult> {
+  const planned = await planFunnel(ctx, input, options);
   // Each correlation property reads the funnel again with it as the breakdown. Planned before the
   // session: planning queries the engine, which must not wait for the session's connection.
   const byProperty: FunnelPlan[] = [];
   for (const property of planned.params.correlation_properties) {
     byProperty.push(
-      await planFunnel(ctx, {
-        ...planned.params,
-        breakdown: property,
-        correlation: false,
-        correlation_properties: [],
-        conversion_over_time: undefined,
-        time_to_convert_bins: undefined,
-      }),
+      await planFunnel(
+        ctx,
+        {
+          ...planned.params,
+          breakdown: property,
+          correlation: false,
+          correlation_properties: [],
+          conversion_over_time: undefined,
+          time_to_convert_bins: undefined,
+        },
+        // The key the first plan settled on (no second check).
+        { ...options, actorKey: planned.actorKey },
+      ),
     );
   }
   // The rows and the landings once, in temp tables, for every query of the report.

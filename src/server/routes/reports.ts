@@ -23,6 +23,7 @@ export function reportContext(ctx: AppContext): ReportContext {
     },
     now: ctx.now ?? (() => new Date()),
     computeTimeoutMs: ctx.limits.queryTimeoutMs,
+    dataVersion: ctx.version,
   };
 }
 
