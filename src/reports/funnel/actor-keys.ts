@@ -6,42 +6,63 @@ import { population, populationRows } from '../common/population';
 /** The 64-bit hash actors are keyed by (DuckDB `hash`, ClickHouse `cityHash64`). */
 export const defaultActorHash = (id: SqlNode): SqlNode => fn.hash(id);
 
-/**
- * Verdicts by engine, then by the SQL of the check (which carries the source, the actor and the
- * user's row rules): whether no two actor ids share a hash, and the data version it was read at.
- */
-const verdicts = new WeakMap<Engine, Map<string, { version: number; distinct: Promise<boolean> }>>();
+/** What holds of the actor ids of a source, over every row the user may see. */
+export interface ActorIds {
+  /** No two ids share a hash: keyed by hash, a funnel gives exactly the answer keyed by id. */
+  readonly hashesDistinct: boolean;
+  /**
+   * Some id is on rows that name a customer and on rows that do not (an anonymous id equal to a
+   * customer id): only then can whether an actor is a known customer differ between its rows.
+   */
+  readonly mixed: boolean;
+}
 
 /**
- * Whether no two actor ids of `source` that the user may see share a hash: then a funnel keyed
- * by the hash (which the engines sort, join and group two to three times faster than text) gives
- * exactly the answer keyed by the id. The check reads every row the user may see, over all time
- * (a superset of any funnel's population: ids distinct there are distinct in every subset), and
- * takes about 2 s at 50M events, so it is kept per data version when the context has one (the
- * server's and the CLI's do; an ETL run that changes data gives a new version).
+ * Checks by engine, then by the SQL of the check (which carries the source, the actor and the
+ * user's row rules), with the data version each was read at.
  */
-export async function actorHashesDistinct(
+const checks = new WeakMap<Engine, Map<string, { version: number; ids: Promise<ActorIds> }>>();
+
+/**
+ * What holds of the actor ids (`actorId`) of `source` that the user may see, `named` saying
+ * whether a row names a customer. Read over every such row, all time: a superset of any funnel's
+ * population, so what holds there holds in every subset. It takes about 2 s at 50M events, so
+ * it is kept per data version when the context has one (the server's does; an ETL run that
+ * changes data gives a new version).
+ */
+export async function actorIds(
   ctx: ReportContext,
   source: string,
   actorId: SqlNode,
+  named: SqlNode,
   hash: (id: SqlNode) => SqlNode = defaultActorHash,
-): Promise<boolean> {
+): Promise<ActorIds> {
   const p = population(ctx, source, { filters: [], segments: [] });
-  const ids = populationRows(ctx, p, [{ expr: actorId, alias: 'aid' }]);
-  const check = sql`SELECT count(*) AS n FROM (
-      SELECT ${hash(raw('d.aid'))} AS h FROM (SELECT DISTINCT aid FROM (${ids}) i WHERE i.aid IS NOT NULL) d
-      GROUP BY ${hash(raw('d.aid'))} HAVING count(*) > 1) x`;
-  const run = async () => Number((await ctx.engine.query(check)).rows[0]?.['n'] ?? 0) === 0;
+  const rows = populationRows(ctx, p, [
+    { expr: actorId, alias: 'aid' },
+    { expr: sql`CASE WHEN ${named} THEN 1 ELSE 0 END`, alias: 'named' },
+  ]);
+  const check = sql`SELECT count(*) AS ids, count(DISTINCT ${hash(raw('d.aid'))}) AS hashes,
+                           count(CASE WHEN d.lo <> d.hi THEN 1 END) AS mixed
+                    FROM (SELECT r.aid AS aid, min(r.named) AS lo, max(r.named) AS hi FROM (${rows}) r
+                          WHERE r.aid IS NOT NULL GROUP BY r.aid) d`;
+  const run = async (): Promise<ActorIds> => {
+    const r = (await ctx.engine.query(check)).rows[0] ?? {};
+    return {
+      hashesDistinct: Number(r['ids'] ?? 0) === Number(r['hashes'] ?? 0),
+      mixed: Number(r['mixed'] ?? 0) > 0,
+    };
+  };
   if (ctx.dataVersion === undefined) return run();
   const version = ctx.dataVersion();
   const key = JSON.stringify(check);
-  const byCheck = verdicts.get(ctx.engine) ?? new Map();
-  verdicts.set(ctx.engine, byCheck);
+  const byCheck = checks.get(ctx.engine) ?? new Map();
+  checks.set(ctx.engine, byCheck);
   const known = byCheck.get(key);
-  if (known !== undefined && known.version === version) return known.distinct;
-  const distinct = run();
-  byCheck.set(key, { version, distinct });
+  if (known !== undefined && known.version === version) return known.ids;
+  const ids = run();
+  byCheck.set(key, { version, ids });
   // A failed check is not kept: the next report asks again.
-  distinct.catch(() => byCheck.delete(key));
-  return distinct;
+  ids.catch(() => byCheck.delete(key));
+  return ids;
 }
