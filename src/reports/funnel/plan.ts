@@ -145,8 +145,8 @@ export async function planFunnel(
   const steps = compileSteps(ctx.model, params.source, params.steps, p.timezone, ctx.now());
   if (src.events === undefined) {
     // The names rapport knows are always steps (an empty warehouse gives a funnel of zeros); any
-    // other must be present in the data the user may see. Only then is the column scanned (0.2 s
-    // of a funnel at 50M events).
+    // other must be present in the data the user may see. Only then is the column read (0.05 s
+    // at 50M events, 0.4 s from a cold cache).
     const names = [
       ...params.steps.map((s, i) => ({ name: s.event, where: `steps.${i}.event` })),
       ...params.exclusions.map((x, i) => ({ name: x.event, where: `exclusions.${i}.event` })),
@@ -237,7 +237,7 @@ export async function planFunnel(
 
   // By hash, one pass over the rows per actor gives what two did: who has a step-1 row (level 1
   // of every mode) and who is a known customer; over the step-1 rows alone where they tell
-  // (knownAtStep1: 1.3 s less at 50M events). By id, grouping text costs more than it saves.
+  // (knownAtStep1: 1.1 to 1.6 s less at 50M events, interleaved). By id, grouping text costs more than it saves.
   const act: Cte[] = hashed
     ? [
         [
