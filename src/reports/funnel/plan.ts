@@ -1,21 +1,29 @@
-import { AppError } from '../../errors';
-import { joinPath } from '../../model/join-graph';
 import type { LogicalFilter } from '../../model/logical-query';
-import { findMember } from '../../model/lookup';
 import type { Dimension } from '../../model/types';
 import { cubeNames, cubesOf } from '../../query/planner';
-import { cast, fn, func, list, param, raw, type SqlNode, sql, timeBucket } from '../../sql';
+import {
+  cast,
+  fn,
+  func,
+  list,
+  param,
+  raw,
+  type SelectColumn,
+  type SqlNode,
+  sql,
+  timeBucket,
+} from '../../sql';
 import { MemberCompiler } from '../../sql/compile/members';
 import { WEB_EVENTS } from '../../util/vocabulary';
 import { resolveAsOf } from '../common/as-of';
-import { checkBreakdownDimension } from '../common/breakdown';
 import type { ReportContext } from '../common/context';
 import { type Cte, withCtes } from '../common/ctes';
-import { checkEventNames, eventsPresent } from '../common/event-names';
+import { checkEventsPresent } from '../common/event-names';
 import { parseParams } from '../common/params';
 import { localTime, population, populationRows } from '../common/population';
 import { noStoredCtes, type StoredCtes } from '../common/stored-ctes';
 import { actorIds, defaultActorHash } from './actor-keys';
+import { breakdownDimension } from './breakdown';
 import { excludedActors, exclusionCtes } from './exclusions';
 import { chainSingle, grouped, unordered, us } from './modes';
 import { FUNNEL_SOURCES, type FunnelParams, FunnelParamsSchema, parseDuration } from './params';
@@ -59,41 +67,6 @@ export interface FunnelPlan {
   readonly timeToConvert?: SqlNode;
   /** With correlation: (event, success_with, failure_with) and the totals (successes, failures). */
   readonly correlation?: { readonly counts: SqlNode; readonly totals: SqlNode };
-}
-
-/**
- * The breakdown dimension: a dimension of the source cube (`source` or `web_events.source`), a key
- * of one of its JSON dimensions (`properties.$browser`) or a dimension of a cube it joins
- * (`customers.region`: the actor's customer on the step-1 row).
- */
-function breakdownDimension(ctx: ReportContext, source: string, name: string): Dimension {
-  const head = name.split('.')[0]!;
-  const full =
-    head !== source && ctx.model.cubes.has(head)
-      ? name
-      : name.startsWith(`${source}.`)
-        ? name
-        : `${source}.${name}`;
-  const cube = full.split('.')[0]!;
-  const short = full.slice(cube.length + 1);
-  const parent = ctx.model.cubes.get(cube)?.dimensions.get(short.split('.')[0]!);
-  // A key of a JSON dimension (`properties.$browser`) is a dimension of its cube too.
-  const d = short.includes('.')
-    ? parent?.json
-      ? (findMember(ctx.model, full, 'dimension', 'breakdown').member as Dimension)
-      : undefined
-    : parent;
-  if (!d) {
-    throw new AppError(
-      'VALIDATION_FAILED',
-      `breakdown: ${name} is not a dimension of ${source} or of a cube it joins (e.g. ${source}.${[...(ctx.model.cubes.get(source)?.dimensions.keys() ?? [])].slice(0, 4).join(`, ${source}.`)})`,
-    );
-  }
-  checkBreakdownDimension(d);
-  if (d.cube !== source && joinPath(ctx.model.edges, source, d.cube) === undefined) {
-    throw new AppError('VALIDATION_FAILED', `breakdown: ${source} does not join ${d.cube}`);
-  }
-  return d;
 }
 
 /** The row of a path that reaches the furthest step first: the least of (-k, ts). */
@@ -145,16 +118,17 @@ export async function planFunnel(
   const steps = compileSteps(ctx.model, params.source, params.steps, p.timezone, ctx.now());
   if (src.events === undefined) {
     // The names rapport knows are always steps (an empty warehouse gives a funnel of zeros); any
-    // other must be present in the data the user may see. Only then is the column read (0.05 s
-    // at 50M events, 0.4 s from a cold cache).
-    const names = [
-      ...params.steps.map((s, i) => ({ name: s.event, where: `steps.${i}.event` })),
-      ...params.exclusions.map((x, i) => ({ name: x.event, where: `exclusions.${i}.event` })),
-    ];
-    if (!names.every((n) => (WEB_EVENTS as readonly string[]).includes(n.name))) {
-      const present = await eventsPresent(ctx, params.source, src.event);
-      checkEventNames(names, [...new Set([...WEB_EVENTS, ...present])], params.source);
-    }
+    // other must be present in the data the user may see.
+    await checkEventsPresent(
+      ctx,
+      params.source,
+      src.event,
+      [
+        ...params.steps.map((s, i) => ({ name: s.event, where: `steps.${i}.event` })),
+        ...params.exclusions.map((x, i) => ({ name: x.event, where: `exclusions.${i}.event` })),
+      ],
+      WEB_EVENTS,
+    );
   }
 
   const asOf = await resolveAsOf(
@@ -198,28 +172,22 @@ export async function planFunnel(
     operator: 'equals',
     values: steps.events,
   };
+  // The columns ev carries besides the key: whether the row names a customer (what `known`
+  // reads), and which (for `customers`).
+  const carried: SelectColumn[] = [
+    { expr: d(src.ts), alias: 'ts' },
+    { expr: maskExpr(steps, members.dimension(eventDim)), alias: 'mask' },
+    ...(bdDim ? [{ expr: members.dimension(bdDim), alias: 'bd' }] : []),
+    ...(mixed ? [{ expr: sql`${d('customer_id')} IS NOT NULL`, alias: 'has_cust' }] : []),
+    ...(mixed && options.known ? [{ expr: d('customer_id'), alias: 'cust' }] : []),
+  ];
   const rows = populationRows(
     ctx,
     { ...p, where: p.where ? { kind: 'and', children: [p.where, onlyEvents] } : onlyEvents },
-    [
-      { expr: actorId, alias: 'aid' },
-      { expr: d(src.ts), alias: 'ts' },
-      { expr: maskExpr(steps, members.dimension(eventDim)), alias: 'mask' },
-      ...(bdDim ? [{ expr: members.dimension(bdDim), alias: 'bd' }] : []),
-      // Whether the row names a customer (what `known` reads), and which (for `customers`).
-      ...(mixed ? [{ expr: sql`${d('customer_id')} IS NOT NULL`, alias: 'has_cust' }] : []),
-      ...(mixed && options.known ? [{ expr: d('customer_id'), alias: 'cust' }] : []),
-    ],
+    [{ expr: actorId, alias: 'aid' }, ...carried],
   );
   // The id itself stays behind (by hash, carrying text through the steps is what costs).
-  const carried = [
-    'ts',
-    'mask',
-    ...(bdDim ? ['bd'] : []),
-    ...(mixed ? ['has_cust'] : []),
-    ...(mixed && options.known ? ['cust'] : []),
-  ];
-  const ev = sql`SELECT ${key(raw('r.aid'))} AS actor, ${raw(carried.map((c) => `r.${c} AS ${c}`).join(', '))}
+  const ev = sql`SELECT ${key(raw('r.aid'))} AS actor, ${raw(carried.map((c) => `r.${c.alias} AS ${c.alias}`).join(', '))}
                  FROM (${rows}) r WHERE r.mask <> 0 AND r.aid IS NOT NULL AND r.ts < ${cut}`;
 
   const excluded = exclusionCtes(ctx, params, p, eventDim, actorId, key, d(src.ts), cut);

@@ -10,7 +10,7 @@ import { WEB_EVENTS } from '../../../util/vocabulary';
 import { resolveAsOf } from '../../common/as-of';
 import { checkBreakdownDimension } from '../../common/breakdown';
 import type { ReportContext } from '../../common/context';
-import { checkEventNames, eventsPresent } from '../../common/event-names';
+import { checkEventsPresent } from '../../common/event-names';
 import type { PopulationInput } from '../../common/population';
 import { localTime, population, populationRows } from '../../common/population';
 import type { InsightActor } from './params';
@@ -75,9 +75,7 @@ export async function checkEvents(
   ctx: ReportContext,
   names: readonly { readonly name: string; readonly where: string }[],
 ): Promise<void> {
-  if (names.every((n) => (WEB_EVENTS as readonly string[]).includes(n.name))) return;
-  const present = await eventsPresent(ctx, SOURCE, 'event');
-  checkEventNames(names, [...new Set([...WEB_EVENTS, ...present])], SOURCE);
+  await checkEventsPresent(ctx, SOURCE, 'event', names, WEB_EVENTS);
 }
 
 /** The actor of a row. */
