@@ -4,8 +4,9 @@ import { AppError } from '../../errors';
 import { cast, fn, func, ident, list, param, raw, type SqlNode, sql } from '../../sql';
 import { resolveAsOf } from '../common/as-of';
 import { computeOf, type ReportContext } from '../common/context';
+import { orderRows } from '../common/order-rows';
 import { parseParams } from '../common/params';
-import { col, localTime, population, populationRows } from '../common/population';
+import { population } from '../common/population';
 import { withTempTable } from '../common/temp';
 import type { BgNbdParams } from './bgnbd';
 import type { ClvFitInput, ClvFitOutput, PairBrackets } from './fit';
@@ -32,9 +33,6 @@ export const CLV_COLUMNS = [
 
 /** With a calibration end, each customer's hold-out transactions, actual and expected. */
 export const HOLDOUT_COLUMNS = [...CLV_COLUMNS, 'holdout_actual', 'holdout_expected'] as const;
-
-const COMPLETED = (p: Parameters<typeof col>[0]) =>
-  sql`${col(p, 'status')} = 'completed' AND ${col(p, 'quantity')} > 0 AND ${col(p, 'unit_price')} >= 0`;
 
 export interface ClvPlan {
   readonly params: ClvParams;
@@ -69,13 +67,7 @@ const days = (from: string, to: string) => Math.round((Date.parse(to) - Date.par
 export async function planClv(ctx: ReportContext, input: unknown): Promise<ClvPlan> {
   const params = parseParams(ClvParamsSchema, input, 'clv');
   const p = population(ctx, 'orders', params);
-  const rows = populationRows(ctx, p, [
-    { expr: col(p, 'customer_id'), alias: 'customer_id' },
-    { expr: col(p, 'order_id'), alias: 'order_id' },
-    { expr: localTime(p, 'ordered_at'), alias: 'ts' },
-    { expr: col(p, 'revenue'), alias: 'revenue' },
-    { expr: COMPLETED(p), alias: 'completed' },
-  ]);
+  const rows = orderRows(ctx, p);
   const asOf = await resolveAsOf(ctx.engine, params.as_of, rows, 'ts');
   const calibrationEnd = params.calibration_end ?? null;
   if (calibrationEnd !== null && asOf !== null && calibrationEnd >= asOf) {

@@ -4,8 +4,9 @@ import { cast, fn, list, param, raw, type SqlNode, sql } from '../../sql';
 import { resolveAsOf } from '../common/as-of';
 import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
+import { orderRows } from '../common/order-rows';
 import { IsoDate, JsonLimit, parseParams, ReportBaseShape } from '../common/params';
-import { col, localTime, population, populationRows } from '../common/population';
+import { population } from '../common/population';
 import { withTempTable } from '../common/temp';
 import { BUILT_IN_MAPS, builtInMap, checkMap, type SegmentMap, SegmentMapSchema } from './segment-map';
 
@@ -35,9 +36,6 @@ export const RFM_COLUMNS = [
   'rfm_cell',
   'segment',
 ] as const;
-
-const COMPLETED = (p: Parameters<typeof col>[0]) =>
-  sql`${col(p, 'status')} = 'completed' AND ${col(p, 'quantity')} > 0 AND ${col(p, 'unit_price')} >= 0`;
 
 export interface RfmPlan {
   readonly params: RfmParams;
@@ -78,13 +76,7 @@ export async function planRfm(ctx: ReportContext, input: unknown): Promise<RfmPl
     params.bins,
   );
   const p = population(ctx, 'orders', params);
-  const rows = populationRows(ctx, p, [
-    { expr: col(p, 'customer_id'), alias: 'customer_id' },
-    { expr: col(p, 'order_id'), alias: 'order_id' },
-    { expr: localTime(p, 'ordered_at'), alias: 'ts' },
-    { expr: col(p, 'revenue'), alias: 'revenue' },
-    { expr: COMPLETED(p), alias: 'completed' },
-  ]);
+  const rows = orderRows(ctx, p);
   const asOf = await resolveAsOf(ctx.engine, params.as_of, rows, 'ts');
   const day = param(asOf ?? '1970-01-01');
   const since = params.from === undefined ? sql`` : sql` AND ts >= ${cast(param(params.from), 'timestamp')}`;
