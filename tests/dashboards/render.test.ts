@@ -79,4 +79,23 @@ describe('every shipped dashboard on the demo warehouse', () => {
     expect(svg).toContain('(unknown)');
     expect(svg).not.toMatch(/>null</);
   });
+
+  it('Product behaviour: the week "last 6 months" starts inside is drawn partial, counting only the days in range', async () => {
+    const dashboard = dashboards.find((d) => d.id === 'product-behaviour')!;
+    const result = await runDashboard({ queries, reports: { engine, model, now: () => NOW } }, dashboard, {});
+    const tile = result.tiles.find((t) => t.name === 'weekly_visitors')!;
+    expect(tile.applied).toContain('period');
+    const visits = tile.data.filter((r) => r['series'] === 'visit');
+    // The last 6 months before 2026-07-01 start on Thursday 2026-01-01, in the week of Monday 12-29.
+    expect(visits[0]).toMatchObject({ period: '2025-12-29', partial: true });
+    expect(visits.slice(1, -1).map((r) => r['partial'])).toEqual(visits.slice(1, -1).map(() => false));
+    const [{ n } = { n: -1 }] = (
+      await engine.query(
+        `SELECT count(DISTINCT coalesce(customer_id, anonymous_id))::INTEGER AS n FROM fact_web_events
+         WHERE event = 'visit' AND occurred_at >= DATE '2026-01-01' AND occurred_at < DATE '2026-01-05'`,
+      )
+    ).rows as { n: number }[];
+    expect(n).toBeGreaterThan(0);
+    expect(visits[0]!['value']).toBe(n);
+  });
 });

@@ -15,6 +15,8 @@ export const LIFECYCLE_COLUMNS = ['period', 'breakdown', 'status', 'actors', 'pa
 export interface LifecyclePlan {
   readonly params: LifecycleParams;
   readonly asOf: string | null;
+  /** The first day of the range (the later of `from` and a date range filter's start), if any. */
+  readonly from: string | undefined;
   readonly breakdown?: string;
   /** Per period of the range, breakdown value and status (zero-filled): actors, dormant negative. */
   readonly cells?: SqlNode;
@@ -30,7 +32,12 @@ export async function planLifecycle(ctx: ReportContext, input: unknown): Promise
   const params = parseLifecycle(input);
   await checkEvents(ctx, [{ name: params.event, where: 'event' }]);
   const src = await insightEvents(ctx, params, [params.event]);
-  const base = { params, asOf: src.asOf, ...(src.breakdown ? { breakdown: src.breakdown } : {}) };
+  const base = {
+    params,
+    asOf: src.asOf,
+    from: src.from,
+    ...(src.breakdown ? { breakdown: src.breakdown } : {}),
+  };
   if (src.asOf === null) return base;
   const g = params.period;
   const statuses = LIFECYCLE_STATUSES.map((st, i) => sql`SELECT ${st} AS status, ${int(i + 1)} AS o`);
@@ -57,7 +64,7 @@ export async function planLifecycle(ctx: ReportContext, input: unknown): Promise
       ],
       [
         'bounds',
-        sql`SELECT coalesce(${fromIndex(g, params.from)}, ${func('min', [raw('idx')])}) AS lo, ${lastIndex(g, src.asOf)} AS hi FROM act`,
+        sql`SELECT coalesce(${fromIndex(g, src.from)}, ${func('min', [raw('idx')])}) AS lo, ${lastIndex(g, src.asOf)} AS hi FROM act`,
       ],
       [
         'counts',
@@ -96,6 +103,8 @@ export interface LifecycleSeries {
 export interface LifecycleResult {
   params: LifecycleParams;
   as_of: string | null;
+  /** The first day of the range, when one is set (`from`, or a date range filter on the event time). */
+  from: string | null;
   event: string;
   period: LifecycleParams['period'];
   breakdown?: string;
@@ -127,6 +136,7 @@ export async function lifecycleReport(ctx: ReportContext, input: unknown): Promi
   return {
     params: plan.params,
     as_of: plan.asOf,
+    from: plan.from ?? null,
     event: plan.params.event,
     period: plan.params.period,
     ...(plan.breakdown ? { breakdown: plan.breakdown } : {}),

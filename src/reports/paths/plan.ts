@@ -23,6 +23,8 @@ export function pathOf(row: Readonly<Record<string, unknown>>, steps: number): s
 export interface PathsPlan {
   readonly params: PathsParams;
   readonly asOf: string | null;
+  /** The first day of the range (the later of `from` and a date range filter's start), if any. */
+  readonly from: string | undefined;
   readonly breakdown?: string;
   /**
    * One row per counted session (its anchor on or after `from`, with an actor): actor, bd (the
@@ -52,14 +54,19 @@ export async function planPaths(ctx: ReportContext, input: unknown): Promise<Pat
     ...params.exclude_events.map((name, i) => ({ name, where: `exclude_events.${i}` })),
   ]);
   const src = await insightEvents(ctx, params, undefined, { anyActor: true });
-  const base = { params, asOf: src.asOf, ...(src.breakdown ? { breakdown: src.breakdown } : {}) };
+  const base = {
+    params,
+    asOf: src.asOf,
+    from: src.from,
+    ...(src.breakdown ? { breakdown: src.breakdown } : {}),
+  };
   if (src.asOf === null) return base;
   const excluded =
     params.exclude_events.length === 0
       ? sql``
       : sql` AND event NOT IN (${list(params.exclude_events.map((e) => param(e)))})`;
   const k = params.steps;
-  const fromTs = params.from === undefined ? undefined : cast(date(params.from), 'timestamp');
+  const fromTs = src.from === undefined ? undefined : cast(date(src.from), 'timestamp');
   const backwards = params.end_event !== undefined;
   const steps = stepColumns(k);
   // Windows partitioned by session and a pivot of the k steps nearest the anchor, not one sorted

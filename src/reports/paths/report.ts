@@ -33,6 +33,8 @@ export interface PathsGroup {
 export interface PathsResult {
   params: PathsParams;
   as_of: string | null;
+  /** The first day of the range, when one is set (`from`, or a date range filter on the event time). */
+  from: string | null;
   breakdown?: string;
   groups: PathsGroup[];
 }
@@ -84,6 +86,7 @@ export async function pathsReport(ctx: ReportContext, input: unknown): Promise<P
   return {
     params: plan.params,
     as_of: plan.asOf,
+    from: plan.from ?? null,
     ...(plan.breakdown ? { breakdown: plan.breakdown } : {}),
     groups: [...groups.values()].map((g) => ({
       ...(plan.breakdown ? { breakdown_value: g.value } : {}),

@@ -8,6 +8,8 @@ import { parseRetention, type RetentionParams } from './params';
 export interface RetentionPlan {
   readonly params: RetentionParams;
   readonly asOf: string | null;
+  /** The first day of the range (the later of `from` and a date range filter's start), if any. */
+  readonly from: string | undefined;
   readonly breakdown?: string;
   /**
    * Per cohort (and breakdown value) and offset 0 … periods − 1 whose period started before
@@ -35,7 +37,12 @@ export async function planRetention(ctx: ReportContext, input: unknown): Promise
     ...(params.return_event === undefined ? [] : [{ name: back, where: 'return_event' }]),
   ]);
   const src = await insightEvents(ctx, params, [start, back]);
-  const base = { params, asOf: src.asOf, ...(src.breakdown ? { breakdown: src.breakdown } : {}) };
+  const base = {
+    params,
+    asOf: src.asOf,
+    from: src.from,
+    ...(src.breakdown ? { breakdown: src.breakdown } : {}),
+  };
   if (src.asOf === null) return base;
   const g = params.period;
   const idx = periodIndex(g, raw('ts'));
@@ -58,7 +65,7 @@ export async function planRetention(ctx: ReportContext, input: unknown): Promise
         : sql`SELECT f.actor AS actor, ${periodIndex(g, raw('f.t'))} AS idx, f.bd AS bd FROM (
                 SELECT actor, ${func('min', [raw('ts')])} AS t, ${cast(raw('NULL'), 'text')} AS bd FROM ev WHERE event = ${start} GROUP BY actor) f`
       : sql`SELECT DISTINCT actor, ${idx} AS idx, bd FROM ev WHERE event = ${start}`;
-  const lo = fromIndex(g, params.from);
+  const lo = fromIndex(g, src.from);
   const hi = lastIndex(g, src.asOf);
   const ctes: Cte[] = [
     // Not materialized: the start and return rows are two filtered scans, cheaper than a copy.
@@ -67,7 +74,7 @@ export async function planRetention(ctx: ReportContext, input: unknown): Promise
     [
       'coh',
       sql`SELECT * FROM (${cohorts}) c WHERE idx <= (SELECT hi FROM bounds)${
-        params.from === undefined ? sql`` : sql` AND idx >= ${lo}`
+        src.from === undefined ? sql`` : sql` AND idx >= ${lo}`
       }`,
       true,
     ],

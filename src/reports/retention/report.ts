@@ -31,6 +31,8 @@ export interface RetentionCohort {
 export interface RetentionResult {
   params: RetentionParams;
   as_of: string | null;
+  /** The first day of the range, when one is set (`from`, or a date range filter on the event time). */
+  from: string | null;
   period: RetentionParams['period'];
   type: RetentionParams['type'];
   breakdown?: string;
@@ -62,6 +64,7 @@ export async function retentionReport(ctx: ReportContext, input: unknown): Promi
   return {
     params: plan.params,
     as_of: plan.asOf,
+    from: plan.from ?? null,
     period: plan.params.period,
     type: plan.params.type,
     ...(plan.breakdown ? { breakdown: plan.breakdown } : {}),

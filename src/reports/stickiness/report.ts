@@ -21,6 +21,8 @@ export const STICKINESS_COLUMNS = [
 export interface StickinessPlan {
   readonly params: StickinessParams;
   readonly asOf: string | null;
+  /** The first day of the range (the later of `from` and a date range filter's start), if any. */
+  readonly from: string | undefined;
   readonly breakdown?: string;
   /**
    * Per period of the range, breakdown value and d = 1 … the period's days (zero-filled):
@@ -39,11 +41,16 @@ export async function planStickiness(ctx: ReportContext, input: unknown): Promis
   const params = parseStickiness(input);
   await checkEvents(ctx, [{ name: params.event, where: 'event' }]);
   const src = await insightEvents(ctx, params, [params.event]);
-  const base = { params, asOf: src.asOf, ...(src.breakdown ? { breakdown: src.breakdown } : {}) };
+  const base = {
+    params,
+    asOf: src.asOf,
+    from: src.from,
+    ...(src.breakdown ? { breakdown: src.breakdown } : {}),
+  };
   if (src.asOf === null) return base;
   const g = params.period;
-  const from = fromRows(params.from);
-  const partial = partialPeriod(g, src.asOf, params.from);
+  const from = fromRows(src.from);
+  const partial = partialPeriod(g, src.asOf, src.from);
   const cells = withCtes(
     [
       [
@@ -66,7 +73,7 @@ export async function planStickiness(ctx: ReportContext, input: unknown): Promis
       ],
       [
         'bounds',
-        sql`SELECT coalesce(${fromIndex(g, params.from)}, ${func('min', [raw('idx')])}) AS lo, ${lastIndex(g, src.asOf)} AS hi FROM per`,
+        sql`SELECT coalesce(${fromIndex(g, src.from)}, ${func('min', [raw('idx')])}) AS lo, ${lastIndex(g, src.asOf)} AS hi FROM per`,
       ],
       ['vals', sql`SELECT DISTINCT bd FROM per`],
       ['periods', sql`SELECT ${fn.series(raw('lo'), raw('hi'))} AS idx FROM bounds`],
@@ -102,6 +109,8 @@ export interface StickinessPeriod {
 export interface StickinessResult {
   params: StickinessParams;
   as_of: string | null;
+  /** The first day of the range, when one is set (`from`, or a date range filter on the event time). */
+  from: string | null;
   event: string;
   period: StickinessParams['period'];
   breakdown?: string;
@@ -120,6 +129,7 @@ export async function stickinessReport(ctx: ReportContext, input: unknown): Prom
   return {
     params: plan.params,
     as_of: plan.asOf,
+    from: plan.from ?? null,
     event: plan.params.event,
     period: plan.params.period,
     ...(plan.breakdown ? { breakdown: plan.breakdown } : {}),

@@ -32,6 +32,8 @@ export const TRENDS_COLUMNS = [
 export interface TrendsPlan {
   readonly params: TrendsParams;
   readonly asOf: string | null;
+  /** The first day of the range (the later of `from` and a date range filter's start), if any. */
+  readonly from: string | undefined;
   readonly breakdown?: string;
   /**
    * One row per series (s, its index) × breakdown value × period of the range (zero-filled), and
@@ -67,11 +69,16 @@ export async function planTrends(ctx: ReportContext, input: unknown): Promise<Tr
     c === undefined ? [] : [{ expr: sql`coalesce(${c}, false)`, alias: `m${i}` }],
   );
   const src = await insightEvents(ctx, params, events, { extra });
-  const base = { params, asOf: src.asOf, ...(src.breakdown ? { breakdown: src.breakdown } : {}) };
+  const base = {
+    params,
+    asOf: src.asOf,
+    from: src.from,
+    ...(src.breakdown ? { breakdown: src.breakdown } : {}),
+  };
   if (src.asOf === null) return base;
   const g = params.interval;
   const bd = src.breakdown !== undefined;
-  const from = fromRows(params.from);
+  const from = fromRows(src.from);
   const unique = params.math !== 'total';
   // s: the series a row counts in. One CASE when every series is its own event without filters;
   // else a row counts once in each series it matches (two series may share an event).
@@ -150,7 +157,7 @@ export async function planTrends(ctx: ReportContext, input: unknown): Promise<Tr
   ctes.push(
     [
       'bounds',
-      sql`SELECT coalesce(${fromIndex(g, params.from)}, ${func('min', [raw('idx')])}) AS lo, ${lastIndex(g, src.asOf)} AS hi FROM agg`,
+      sql`SELECT coalesce(${fromIndex(g, src.from)}, ${func('min', [raw('idx')])}) AS lo, ${lastIndex(g, src.asOf)} AS hi FROM agg`,
     ],
     ['evs', sql`SELECT ${cast(fn.series(raw('0'), int(params.series.length - 1)), 'integer')} AS s`],
     ['vals', sql`SELECT DISTINCT other, bd FROM agg`],
@@ -160,7 +167,7 @@ export async function planTrends(ctx: ReportContext, input: unknown): Promise<Tr
           UNION ALL SELECT s, other, bd, ${cast(raw('NULL'), 'bigint')} AS idx FROM evs, vals`,
     ],
   );
-  const partial = partialPeriod(g, src.asOf, params.from);
+  const partial = partialPeriod(g, src.asOf, src.from);
   const cells = withCtes(
     ctes,
     sql`SELECT g.s AS s, g.other AS other, g.bd AS bd, g.idx AS idx, ${periodLabel(g, sql`g.idx`)} AS period,
@@ -195,6 +202,8 @@ export interface TrendsSeries {
 export interface TrendsResult {
   params: TrendsParams;
   as_of: string | null;
+  /** The first day of the range, when one is set (`from`, or a date range filter on the event time). */
+  from: string | null;
   math: TrendsParams['math'];
   interval: TrendsParams['interval'];
   breakdown?: string;
@@ -246,6 +255,7 @@ export async function trendsReport(ctx: ReportContext, input: unknown): Promise<
   return {
     params,
     as_of: plan.asOf,
+    from: plan.from ?? null,
     math: params.math,
     interval: params.interval,
     ...(plan.breakdown ? { breakdown: plan.breakdown } : {}),

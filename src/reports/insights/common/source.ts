@@ -14,6 +14,7 @@ import { checkEventsPresent } from '../../common/event-names';
 import type { PopulationInput } from '../../common/population';
 import { localTime, population, populationRows } from '../../common/population';
 import type { InsightActor } from './params';
+import { splitTimeRange } from './range';
 
 /** The cube every insight reads. */
 export const SOURCE = 'web_events';
@@ -28,13 +29,18 @@ export interface InsightInput extends PopulationInput {
 export interface InsightEvents {
   /** The reference date: rows before its midnight (report zone) count; null when there are none. */
   readonly asOf: string | null;
+  /**
+   * The first day of the range: the later of the `from` given and the start of a date range
+   * filter on the event time (which becomes `from` and as_of instead of a row condition).
+   */
+  readonly from: string | undefined;
   /** The breakdown dimension's full name, when asked. */
   readonly breakdown?: string;
   /**
    * The counted rows: actor, ts (local wall-clock time), event, bd (the breakdown's value, NULL
    * without one), cust (the row's customer id), session, eid (event id). Rows without an actor
    * (unless `anyActor`) and rows at or after as_of are left out; `from` is not applied (reports
-   * look back past it).
+   * look back past it), nor is a date range filter on the event time (it is `from` and as_of).
    */
   readonly rows: SqlNode;
 }
@@ -109,7 +115,9 @@ export async function insightEvents(
 ): Promise<InsightEvents> {
   const bdDim = params.breakdown === undefined ? undefined : breakdownDimension(ctx, params.breakdown);
   const joins = bdDim ? [...cubeNames(cubesOf(ctx.model, bdDim.cube, [bdDim.sql]))] : [];
-  const p = population(ctx, SOURCE, params, joins);
+  const all = population(ctx, SOURCE, params, joins);
+  const range = splitTimeRange(all.where, `${SOURCE}.occurred_at`);
+  const p = { ...all, where: range.where };
   const cube = ctx.model.cubes.get(SOURCE)!;
   const members = new MemberCompiler(ctx.model);
   const dim = (name: string): Dimension => {
@@ -125,12 +133,14 @@ export async function insightEvents(
   const where: LogicalFilter | undefined =
     onlyEvents && p.where ? { kind: 'and', children: [p.where, onlyEvents] } : (onlyEvents ?? p.where);
   const ts = localTime(p, 'occurred_at');
-  const asOf = await resolveAsOf(
+  const resolved = await resolveAsOf(
     ctx.engine,
     params.as_of,
     populationRows(ctx, { ...p, where }, [{ expr: ts, alias: 'ts' }]),
     'ts',
   );
+  const asOf =
+    resolved !== null && range.until !== undefined && range.until < resolved ? range.until : resolved;
   const rows = populationRows(ctx, { ...p, where }, [
     { expr: actorExpr(params.actor, d), alias: 'actor' },
     { expr: ts, alias: 'ts' },
@@ -145,6 +155,10 @@ export async function insightEvents(
   const cut = cast(param(asOf ?? '1970-01-01'), 'timestamp');
   return {
     asOf,
+    from:
+      range.from === undefined || (params.from !== undefined && params.from > range.from)
+        ? params.from
+        : range.from,
     ...(bdDim ? { breakdown: bdDim.fullName } : {}),
     rows: sql`SELECT * FROM (${rows}) WHERE ${options.anyActor ? sql`` : sql`actor IS NOT NULL AND `}ts < ${cut}`,
   };
