@@ -157,6 +157,11 @@ export const baseDialect: Dialect = {
     series: notInBase('series'),
     time_series: notInBase('time_series'),
     hash: notInBase('hash'),
+    // PostgreSQL's integer AND operator.
+    bit_and: ([a, b]) => `(${a} & ${b})`,
+    bit_or: ([a, b]) => `(${a} | ${b})`,
+    bit_shift_left: ([a, n]) => `(${a} << ${n})`,
+    bit_shift_right: ([a, n]) => `(${a} >> ${n})`,
     greatest: (a) => `greatest(${a.join(', ')})`,
     least: (a) => `least(${a.join(', ')})`,
     string_agg: (a) => `string_agg(${a[0]}, ${a[1]})`,

@@ -43,6 +43,12 @@ export const FUNCTION_NAMES = [
   'time_series',
   // (...x) → a 64-bit hash of the values (not portable across engines: for sampling, not storing)
   'hash',
+  // (a, b) → the bitwise AND / OR of two non-negative integers; (a, n) → a shifted by n bits.
+  // Pass constants as literals (raw): a bound INTEGER widens DuckDB's UBIGINT to HUGEINT.
+  'bit_and',
+  'bit_or',
+  'bit_shift_left',
+  'bit_shift_right',
   // (...x) → the largest / smallest argument
   'greatest',
   'least',

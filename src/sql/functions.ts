@@ -44,6 +44,10 @@ export const fn = {
   timeSeries: (unit: string, start: SqlNode, stop: SqlNode) =>
     call('time_series', [start, stop], { unit: unitOf(unit, DIFF_UNITS) }),
   hash: (...xs: SqlNode[]) => call('hash', xs),
+  bitAnd: (a: SqlNode, b: SqlNode) => call('bit_and', [a, b]),
+  bitOr: (a: SqlNode, b: SqlNode) => call('bit_or', [a, b]),
+  bitShiftLeft: (a: SqlNode, n: SqlNode) => call('bit_shift_left', [a, n]),
+  bitShiftRight: (a: SqlNode, n: SqlNode) => call('bit_shift_right', [a, n]),
   greatest: (...xs: SqlNode[]) => call('greatest', xs),
   least: (...xs: SqlNode[]) => call('least', xs),
   stringAgg: (x: SqlNode, separator: SqlNode) => call('string_agg', [x, separator]),

@@ -72,15 +72,43 @@ describe('funnel: the actor-key check is kept for one data version', () => {
         );
       let version = 1;
       const ctx: ReportContext = { ...reportContext(engine), dataVersion: () => version };
-      await insert(['a', 'bb', 'ccc']);
+      // Lengths 1, 3 and 5: distinct even without their lowest bit (what the check compares).
+      await insert(['a', 'ccc', 'eeeee']);
       expect(await distinct(ctx, byLength)).toBe(true);
-      // Same length as "bb": the lengths collide now, but the version says nothing changed.
-      await insert(['dd']);
+      // Same length as "ccc": the lengths collide now, but the version says nothing changed.
+      await insert(['ddd']);
       expect(await distinct(ctx, byLength)).toBe(true);
       version = 2;
       expect(await distinct(ctx, byLength)).toBe(false);
       // Without a version, nothing is kept.
       expect(await distinct(reportContext(engine), byLength)).toBe(false);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('hashes that differ only in their lowest bit count as shared (a folded key replaces that bit)', async () => {
+    const engine = await memoryWarehouse();
+    try {
+      await engine.exec(
+        sql`INSERT INTO fact_web_events (event_id, occurred_at, date_key, event, customer_id, anonymous_id, row_hash, run_id) VALUES
+            ('e1', TIMESTAMP '2025-03-01 10:00:00', 0, 'visit', 'bb', NULL, 0, 1),
+            ('e2', TIMESTAMP '2025-03-01 10:00:00', 0, 'visit', NULL, 'ccc', 0, 1),
+            ('e3', TIMESTAMP '2025-03-01 10:05:00', 0, 'view_product', 'bb', NULL, 0, 1)`,
+      );
+      const ctx = reportContext(engine);
+      // Lengths 2 and 3: distinct hashes, but folded (customer "bb" sets the bit, anonymous "ccc"
+      // clears it) both would be 3.
+      expect(await distinct(ctx, byLength)).toBe(false);
+      const params = { steps: ['visit', 'view_product'], as_of: '2025-04-01' };
+      const r = await funnelReport(ctx, params, { actorKey: 'auto', actorHash: byLength });
+      expect(r.steps.map((s) => [s.actors, s.customers])).toEqual([
+        [2, 1],
+        [1, 1],
+      ]);
+      // Keyed by id: had the check compared whole hashes, both would have folded into key 3 and
+      // step 1 would count one actor.
+      expect((await planFunnel(ctx, params, { actorKey: 'auto', actorHash: byLength })).actorKey).toBe('id');
     } finally {
       await engine.close();
     }

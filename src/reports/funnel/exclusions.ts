@@ -6,6 +6,7 @@ import { MemberCompiler } from '../../sql/compile/members';
 import type { ReportContext } from '../common/context';
 import type { Cte } from '../common/ctes';
 import { type population, populationRows } from '../common/population';
+import type { ActorKey } from './actor-keys';
 import { us } from './modes';
 import type { FunnelParams } from './params';
 import { bit, compileSteps, hasBits, int, maskExpr } from './steps';
@@ -20,8 +21,8 @@ export function exclusionCtes(
   p: ReturnType<typeof population>,
   eventDim: Dimension,
   actorId: SqlNode,
-  /** The key of an actor id, as the steps' rows have it (the id or its hash). */
-  key: (id: SqlNode) => SqlNode,
+  /** The key of a row, as the steps' rows have it (the id, its hash, or the hash folded). */
+  key: ActorKey,
   ts: SqlNode,
   cut: SqlNode,
 ): Cte[] {
@@ -48,6 +49,7 @@ export function exclusionCtes(
     { ...p, where: p.where ? { kind: 'and', children: [p.where, only] } : only },
     [
       { expr: actorId, alias: 'aid' },
+      ...key.columns,
       { expr: ts, alias: 'ts' },
       { expr: maskExpr(excl, members.dimension(eventDim)), alias: 'xm' },
     ],
@@ -55,7 +57,7 @@ export function exclusionCtes(
   return [
     [
       'xev',
-      sql`SELECT ${key(raw('r.aid'))} AS actor, ${us('r.ts')} AS us, r.xm AS xm FROM (${rows}) r WHERE r.xm <> 0 AND r.aid IS NOT NULL AND r.ts < ${cut}`,
+      sql`SELECT ${key.of('r')} AS actor, ${us('r.ts')} AS us, r.xm AS xm FROM (${rows}) r WHERE r.xm <> 0 AND r.aid IS NOT NULL AND r.ts < ${cut}`,
       true,
     ],
   ];

@@ -22,7 +22,7 @@ import { checkEventsPresent } from '../common/event-names';
 import { parseParams } from '../common/params';
 import { localTime, population, populationRows } from '../common/population';
 import { noStoredCtes, type StoredCtes } from '../common/stored-ctes';
-import { actorIds, defaultActorHash } from './actor-keys';
+import { type ActorKey, actorIds, defaultActorHash, foldNamed, keyNamesCustomer } from './actor-keys';
 import { breakdownDimension } from './breakdown';
 import { excludedActors, exclusionCtes } from './exclusions';
 import { chainSingle, grouped, unordered, us } from './modes';
@@ -164,7 +164,20 @@ export async function planFunnel(
   // id names a customer on all its rows or on none, unless some id is both (ids.mixed); a
   // session may name its customer on a later row.
   const knownAtStep1 = !bySession && !(params.actor === 'customer_then_anonymous' && ids?.mixed !== false);
-  const key = (id: SqlNode): SqlNode => (hashed ? actorHash(id) : id);
+  // By hash where ids never mix, whether an actor is a known customer rides in its key's lowest
+  // bit (foldNamed): every level carries it, where a join to the known actors per level cost
+  // about 10% of the funnel at 50M events.
+  const folded = hashed && knownAtStep1 && mixed;
+  const named = sql`${d('customer_id')} IS NOT NULL`;
+  const key: ActorKey = {
+    of: (row) =>
+      !hashed
+        ? raw(`${row}.aid`)
+        : folded
+          ? foldNamed(actorHash(raw(`${row}.aid`)), raw(`${row}.named`))
+          : actorHash(raw(`${row}.aid`)),
+    columns: folded ? [{ expr: named, alias: 'named' }] : [],
+  };
   const eventDim = dim(src.event);
   const onlyEvents: LogicalFilter = {
     kind: 'condition',
@@ -178,16 +191,17 @@ export async function planFunnel(
     { expr: d(src.ts), alias: 'ts' },
     { expr: maskExpr(steps, members.dimension(eventDim)), alias: 'mask' },
     ...(bdDim ? [{ expr: members.dimension(bdDim), alias: 'bd' }] : []),
-    ...(mixed ? [{ expr: sql`${d('customer_id')} IS NOT NULL`, alias: 'has_cust' }] : []),
+    // (A folded key tells it itself.)
+    ...(mixed && !folded ? [{ expr: named, alias: 'has_cust' }] : []),
     ...(mixed && options.known ? [{ expr: d('customer_id'), alias: 'cust' }] : []),
   ];
   const rows = populationRows(
     ctx,
     { ...p, where: p.where ? { kind: 'and', children: [p.where, onlyEvents] } : onlyEvents },
-    [{ expr: actorId, alias: 'aid' }, ...carried],
+    [{ expr: actorId, alias: 'aid' }, ...key.columns, ...carried],
   );
   // The id itself stays behind (by hash, carrying text through the steps is what costs).
-  const ev = sql`SELECT ${key(raw('r.aid'))} AS actor, ${raw(carried.map((c) => `r.${c.alias} AS ${c.alias}`).join(', '))}
+  const ev = sql`SELECT ${key.of('r')} AS actor, ${raw(carried.map((c) => `r.${c.alias} AS ${c.alias}`).join(', '))}
                  FROM (${rows}) r WHERE r.mask <> 0 AND r.aid IS NOT NULL AND r.ts < ${cut}`;
 
   const excluded = exclusionCtes(ctx, params, p, eventDim, actorId, key, d(src.ts), cut);
@@ -205,14 +219,17 @@ export async function planFunnel(
 
   // By hash, one pass over the rows per actor gives what two did: who has a step-1 row (level 1
   // of every mode) and who is a known customer; over the step-1 rows alone where they tell
-  // (knownAtStep1: 1.1 to 1.6 s less at 50M events, interleaved). By id, grouping text costs more than it saves.
+  // (knownAtStep1: 1.1 to 1.6 s less at 50M events, interleaved), where the key tells who is
+  // known (folded). By id, grouping text costs more than it saves.
   const act: Cte[] = hashed
     ? [
         [
           'act',
-          sql`SELECT actor, max(CASE WHEN ${hasBits(raw('mask'), 1)} THEN 1 ELSE 0 END) AS s1,
-                     ${mixed ? sql`max(CASE WHEN has_cust THEN 1 ELSE 0 END)` : sql`0`} AS known
-              FROM ev${knownAtStep1 ? sql` WHERE ${hasBits(raw('mask'), 1)}` : sql``} GROUP BY actor`,
+          knownAtStep1
+            ? sql`SELECT DISTINCT actor, 1 AS s1 FROM ev WHERE ${hasBits(raw('mask'), 1)}`
+            : sql`SELECT actor, max(CASE WHEN ${hasBits(raw('mask'), 1)} THEN 1 ELSE 0 END) AS s1,
+                         ${mixed ? sql`max(CASE WHEN has_cust THEN 1 ELSE 0 END)` : sql`0`} AS known
+                  FROM ev GROUP BY actor`,
           true,
         ],
       ]
@@ -283,25 +300,28 @@ export async function planFunnel(
   const seconds = sql`r.d / 1e6`;
   const q = sql`${fn.array([fn.quantile(0.5, seconds), fn.quantile(0.9, seconds)])} AS q`;
   // A target group holds customers: the report counts, per step, the actors a save would keep.
-  const knownCte: Cte[] = mixed
-    ? [
-        [
-          'known',
-          // The actors with a row naming a customer: a session whose customer is known in it, or
-          // (customer_then_anonymous) a customer id, since a row naming a customer has it as its
-          // actor; so these are the customer ids present, as when they were read from the rows.
-          hashed
-            ? sql`SELECT actor FROM act WHERE known = 1`
-            : sql`SELECT DISTINCT actor FROM ev WHERE has_cust`,
-          true,
-        ],
-      ]
-    : [];
-  const isKnown = mixed
-    ? sql`r.actor IN (SELECT actor FROM known)`
-    : params.actor === 'anonymous' && src.anonymous
-      ? sql`false`
-      : sql`true`;
+  const knownCte: Cte[] =
+    mixed && !folded
+      ? [
+          [
+            'known',
+            // The actors with a row naming a customer: a session whose customer is known in it, or
+            // (customer_then_anonymous) a customer id, since a row naming a customer has it as its
+            // actor; so these are the customer ids present, as when they were read from the rows.
+            hashed
+              ? sql`SELECT actor FROM act WHERE known = 1`
+              : sql`SELECT DISTINCT actor FROM ev WHERE has_cust`,
+            true,
+          ],
+        ]
+      : [];
+  const isKnown = folded
+    ? keyNamesCustomer(raw('r.actor'))
+    : mixed
+      ? sql`r.actor IN (SELECT actor FROM known)`
+      : params.actor === 'anonymous' && src.anonymous
+        ? sql`false`
+        : sql`true`;
   const customers = sql`${countIf(isKnown)} AS customers`;
   const reachCtes: Cte[] = [...outCtes, reach];
   // What the queries share and read several times: worth computing once (withStoredCtes). With
@@ -364,6 +384,7 @@ export async function planFunnel(
       ? (() => {
           const all = populationRows(ctx, p, [
             { expr: actorId, alias: 'aid' },
+            ...key.columns,
             { expr: d(src.ts), alias: 'ts' },
             { expr: members.dimension(eventDim), alias: 'event' },
           ]);
@@ -374,7 +395,7 @@ export async function planFunnel(
               ...paths,
               [
                 'allev',
-                sql`SELECT ${key(raw('a.aid'))} AS actor, ${us('a.ts')} AS us, a.event AS event FROM (${all}) a WHERE a.aid IS NOT NULL AND a.ts < ${cut} AND a.event NOT IN (${list(steps.events.map((e) => param(e)))})`,
+                sql`SELECT ${key.of('a')} AS actor, ${us('a.ts')} AS us, a.event AS event FROM (${all}) a WHERE a.aid IS NOT NULL AND a.ts < ${cut} AND a.event NOT IN (${list(steps.events.map((e) => param(e)))})`,
               ],
             ],
             sql`SELECT e.event AS event, count(DISTINCT CASE WHEN p.level = ${int(n)} THEN e.actor END) AS success_with,
@@ -416,7 +437,7 @@ export async function planFunnel(
               bySession || hashed
                 ? // A customer's furthest session (by hash: the customer's key, whose one id it is).
                   sql`SELECT s.cust AS customer_id, max(a.level) AS level FROM per_actor a
-                      JOIN (SELECT DISTINCT actor, cust FROM ev WHERE has_cust) s USING (actor) GROUP BY s.cust`
+                      JOIN (SELECT DISTINCT actor, cust FROM ev WHERE ${folded ? keyNamesCustomer(raw('actor')) : raw('has_cust')}) s USING (actor) GROUP BY s.cust`
                 : sql`SELECT actor AS customer_id, level FROM per_actor WHERE ${known}`,
             ),
           }

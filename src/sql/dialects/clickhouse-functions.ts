@@ -69,6 +69,10 @@ export const clickhouseFunctions: FunctionTable = {
   time_series: ([a, b], n) =>
     `arrayJoin(arrayMap(i -> ${unit(n.unit, ADD)}(${a}, i), range(0, ${dateDiff(n.unit, a!, b!)} + 1)))`,
   hash: (xs) => `cityHash64(${xs.join(', ')})`,
+  bit_and: ([a, b]) => `bitAnd(${a}, ${b})`,
+  bit_or: ([a, b]) => `bitOr(${a}, ${b})`,
+  bit_shift_left: ([a, n]) => `bitShiftLeft(${a}, ${n})`,
+  bit_shift_right: ([a, n]) => `bitShiftRight(${a}, ${n})`,
   greatest: (xs) => `greatest(${xs.join(', ')})`,
   least: (xs) => `least(${xs.join(', ')})`,
   string_agg: ([x, sep]) => `if(count(${x}) = 0, NULL, arrayStringConcat(groupArray(${x}), ${sep}))`,

@@ -49,6 +49,10 @@ export const duckdbFunctions: FunctionTable = {
     return `unnest(list_transform(range(0, date_diff('${u}', ${a}, ${b}) + 1), i -> ${a} + INTERVAL (i) ${u.toUpperCase()}))`;
   },
   hash: (xs) => `hash(${xs.join(', ')})`,
+  bit_and: ([a, b]) => `(${a} & ${b})`,
+  bit_or: ([a, b]) => `(${a} | ${b})`,
+  bit_shift_left: ([a, n]) => `(${a} << ${n})`,
+  bit_shift_right: ([a, n]) => `(${a} >> ${n})`,
   greatest: (xs) => `greatest(${xs.join(', ')})`,
   least: (xs) => `least(${xs.join(', ')})`,
   string_agg: ([x, sep]) => `string_agg(${x}, ${sep})`,
