@@ -49,6 +49,18 @@ const CASES: [string, ReportDefinition<never>, Record<string, unknown>][] = [
     },
   ],
   [
+    'lifecycle: weekly, a date range filter starting mid-week (the range; history before it counts)',
+    lifecycle as ReportDefinition<never>,
+    {
+      event: 'visit',
+      period: 'week',
+      timezone: 'Europe/Berlin',
+      filters: [
+        { member: 'web_events.occurred_at', operator: 'inDateRange', values: ['2026-01-07', '2026-02-18'] },
+      ],
+    },
+  ],
+  [
     'stickiness: monthly, persons, by device',
     stickiness as ReportDefinition<never>,
     { event: 'visit', period: 'month', breakdown: 'properties.$device_type', from: '2025-10-01' },
