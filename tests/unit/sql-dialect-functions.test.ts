@@ -232,6 +232,21 @@ const CASES: readonly Case[] = [
     expected: 'c',
   },
   // NULLs are passed over.
+  // 12 = 0b1100, 10 = 0b1010: AND 0b1000 = 8, OR 0b1110 = 14; 12 << 2 = 48, 12 >> 2 = 3.
+  { name: 'bit_and', query: value(fn.bitAnd(raw('12'), raw('10'))), expected: 8 },
+  { name: 'bit_or', query: value(fn.bitOr(raw('12'), raw('10'))), expected: 14 },
+  { name: 'bit_shift_left', query: value(fn.bitShiftLeft(raw('12'), raw('2'))), expected: 48 },
+  { name: 'bit_shift_right', query: value(fn.bitShiftRight(raw('12'), raw('2'))), expected: 3 },
+  // On a 64-bit hash, as the funnel's keys use them: the lowest bit cleared, then set.
+  {
+    name: 'bit_or and shifts on a 64-bit hash',
+    query: value(
+      fn.asBoolean(
+        sql`${fn.bitOr(fn.bitShiftLeft(fn.bitShiftRight(fn.hash(param('a')), raw('1')), raw('1')), raw('1'))} = ${fn.bitOr(fn.hash(param('a')), raw('1'))}`,
+      ),
+    ),
+    expected: true,
+  },
   { name: 'greatest', query: value(fn.greatest(num(1), raw('NULL'), num(3))), expected: 3 },
   { name: 'least', query: value(fn.least(num(2), raw('NULL'), num(1))), expected: 1 },
   // 'a', 'c', 'd' joined by ',' in some order: five characters.
