@@ -23,9 +23,10 @@ function midnight(v: unknown): string | undefined {
   return m?.[1];
 }
 
-const later = (a: string | undefined, b: string | undefined) =>
+/** The later / earlier of two optional days (YYYY-MM-DD compares as text). */
+export const later = (a: string | undefined, b: string | undefined): string | undefined =>
   a === undefined ? b : b === undefined ? a : a > b ? a : b;
-const earlier = (a: string | undefined, b: string | undefined) =>
+export const earlier = (a: string | undefined, b: string | undefined): string | undefined =>
   a === undefined ? b : b === undefined ? a : a < b ? a : b;
 
 /**

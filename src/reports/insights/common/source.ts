@@ -14,7 +14,7 @@ import { checkEventsPresent } from '../../common/event-names';
 import type { PopulationInput } from '../../common/population';
 import { localTime, population, populationRows } from '../../common/population';
 import type { InsightActor } from './params';
-import { splitTimeRange } from './range';
+import { earlier, later, splitTimeRange } from './range';
 
 /** The cube every insight reads. */
 export const SOURCE = 'web_events';
@@ -139,8 +139,7 @@ export async function insightEvents(
     populationRows(ctx, { ...p, where }, [{ expr: ts, alias: 'ts' }]),
     'ts',
   );
-  const asOf =
-    resolved !== null && range.until !== undefined && range.until < resolved ? range.until : resolved;
+  const asOf = resolved === null ? null : (earlier(resolved, range.until) ?? resolved);
   const rows = populationRows(ctx, { ...p, where }, [
     { expr: actorExpr(params.actor, d), alias: 'actor' },
     { expr: ts, alias: 'ts' },
@@ -155,10 +154,7 @@ export async function insightEvents(
   const cut = cast(param(asOf ?? '1970-01-01'), 'timestamp');
   return {
     asOf,
-    from:
-      range.from === undefined || (params.from !== undefined && params.from > range.from)
-        ? params.from
-        : range.from,
+    from: later(params.from, range.from),
     ...(bdDim ? { breakdown: bdDim.fullName } : {}),
     rows: sql`SELECT * FROM (${rows}) WHERE ${options.anyActor ? sql`` : sql`actor IS NOT NULL AND `}ts < ${cut}`,
   };
