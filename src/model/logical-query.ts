@@ -55,6 +55,12 @@ export type LogicalFilter =
   /** Cube's `measureFilter`: the rows the measure's own filters let through. */
   | { readonly kind: 'measure_filter'; readonly measure: Measure };
 
+/** Every one of the conditions: none is no filter, one is itself, more are an `and`. */
+export function allOf(conditions: readonly LogicalFilter[]): LogicalFilter | undefined {
+  if (conditions.length === 0) return undefined;
+  return conditions.length === 1 ? conditions[0] : { kind: 'and', children: conditions };
+}
+
 /**
  * Measures aggregated from one root cube. Measures of a cube on the "one" side of the root's
  * joins would be counted once per root row: `multiplied` ones are aggregated over distinct

@@ -2,7 +2,7 @@ export type { Population } from '../model/logical-query';
 
 import { AppError } from '../errors';
 import { joinPath } from '../model/join-graph';
-import type { LogicalFilter, Population } from '../model/logical-query';
+import { allOf, type LogicalFilter, type Population } from '../model/logical-query';
 import { findSegment } from '../model/lookup';
 import type { Model } from '../model/types';
 import { isValidTimeZone } from './date-range';
@@ -47,12 +47,7 @@ export function resolvePopulation(
   }
   return {
     root: cube,
-    where:
-      conditions.length === 0
-        ? undefined
-        : conditions.length === 1
-          ? conditions[0]
-          : { kind: 'and', children: conditions },
+    where: allOf(conditions),
     joins: joinTree(model, root, cubes),
     timezone: timezone === 'UTC' ? undefined : timezone,
   };

@@ -1,5 +1,11 @@
 import { AppError } from '../errors';
-import type { LogicalDimension, LogicalFilter, LogicalMeasure, LogicalQuery } from '../model/logical-query';
+import {
+  allOf,
+  type LogicalDimension,
+  type LogicalFilter,
+  type LogicalMeasure,
+  type LogicalQuery,
+} from '../model/logical-query';
 import { findDimension, findMeasure, findSegment } from '../model/lookup';
 import type { Dimension, Measure, Model } from '../model/types';
 import { DateRangeError, isValidTimeZone, resolveDateRange } from './date-range';
@@ -171,18 +177,8 @@ export function resolveQuery(model: Model, query: CubeQuery, options: ResolveOpt
   return {
     groups,
     dimensions,
-    where:
-      rowFilters.length === 0
-        ? undefined
-        : rowFilters.length === 1
-          ? rowFilters[0]
-          : { kind: 'and', children: rowFilters },
-    having:
-      filters.aggregates.length === 0
-        ? undefined
-        : filters.aggregates.length === 1
-          ? filters.aggregates[0]
-          : { kind: 'and', children: filters.aggregates },
+    where: allOf(rowFilters),
+    having: allOf(filters.aggregates),
     order,
     limit,
     offset: query.offset ?? 0,

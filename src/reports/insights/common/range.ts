@@ -1,4 +1,4 @@
-import type { LogicalFilter } from '../../../model/logical-query';
+import { allOf, type LogicalFilter } from '../../../model/logical-query';
 
 /**
  * The part of a population filter that is the insight's date range, taken out of the row
@@ -55,7 +55,7 @@ export function splitTimeRange(where: LogicalFilter | undefined, timeDimension: 
   }
   if (from === undefined && until === undefined) return { where };
   return {
-    where: kept.length === 0 ? undefined : kept.length === 1 ? kept[0] : { kind: 'and', children: kept },
+    where: allOf(kept),
     ...(from === undefined ? {} : { from }),
     ...(until === undefined ? {} : { until }),
   };
