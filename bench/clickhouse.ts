@@ -73,7 +73,11 @@ export async function main(args: string[]): Promise<void> {
     // chdb binds one data directory per process: the publish target is closed, the engine opens it.
     clickhouse = await openEngine(chdbUrl);
     if (part !== 'reports') await queries(duckdb, clickhouse, model, reps);
-    if (part !== 'query') await reports(duckdb, clickhouse, model, reps, option(args, 'only', ''));
+    if (part !== 'query') {
+      const only = option(args, 'only', '');
+      await reports(duckdb, clickhouse, model, reps, only);
+      if (!only || only === 'funnel') await againstWindowFunnel(duckdb, clickhouse, model, reps);
+    }
   } finally {
     await clickhouse?.close();
     await duckdb.close();
@@ -196,4 +200,63 @@ async function reports(
     );
   }
   console.log(formatTable(rows));
+}
+
+/** The report bench's funnel case: the one the issue measures against ClickHouse's windowFunnel. */
+const FUNNEL_CASE = REPORT_CASES.find((c) => c.report === 'funnel')!;
+
+/**
+ * The funnel report on DuckDB against ClickHouse's own `windowFunnel` in chdb over the same
+ * rows and steps, interleaved. windowFunnel answers the level each actor reaches and nothing
+ * else (no customers, no times to convert): the least work any funnel can do, so "ahead of
+ * windowFunnel" is the bar. Its level counts must equal the report's actors per step first.
+ * Its timestamps are seconds (`toDateTime`); the bench's events carry whole seconds.
+ */
+async function againstWindowFunnel(
+  duckdb: Engine,
+  clickhouse: Engine,
+  model: Model,
+  reps: number,
+): Promise<void> {
+  const params = FUNNEL_CASE.params as { steps: string[]; window: string; as_of: string };
+  if (params.window !== '7d') throw new Error(`the windowFunnel reference is written for 7d, got ${params.window}`);
+  const conditions = params.steps.map((s) => `event = '${s}'`).join(', ');
+  const inList = params.steps.map((s) => `'${s}'`).join(', ');
+  // Bench constants only (no user values): the steps are the case's literal event names.
+  const sql = `
+    SELECT level, count() AS actors FROM (
+      SELECT coalesce(customer_id, anonymous_id) AS actor,
+             windowFunnel(${7 * 86400})(toDateTime(occurred_at), ${conditions}) AS level
+      FROM fact_web_events
+      WHERE event IN (${inList}) AND occurred_at < toDateTime64('${params.as_of} 00:00:00', 6, 'UTC')
+      GROUP BY actor)
+    WHERE level > 0 GROUP BY level ORDER BY level`;
+  const ctx: ReportContext = { engine: duckdb, state: duckdb, model, now: () => NOW, dataVersion: () => 0 };
+  const report = async () => (await runReport(ctx, 'funnel', params, 'json')).output!.rows.data;
+  // Actors reaching step k are those whose level is k or more.
+  const levels = (await clickhouse.query(sql)).rows.map((r) => [Number(r['level']), Number(r['actors'])]);
+  const reached = params.steps.map((_, k) => levels.filter(([l]) => l! > k).reduce((t, [, n]) => t + n!, 0));
+  const ours = (await report()).map((r) => Number((r as Record<string, unknown>)['actors']));
+  if (JSON.stringify(reached) !== JSON.stringify(ours)) {
+    throw new Error(`windowFunnel reaches ${reached.join(' / ')}, the report ${ours.join(' / ')}`);
+  }
+  const d: number[] = [];
+  const w: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    d.push(await time(report));
+    w.push(await time(() => clickhouse.query(sql)));
+  }
+  console.log(
+    formatTable([
+      {
+        funnel: FUNNEL_CASE.name,
+        report_duckdb_s: Math.round(median(d)) / 1000,
+        windowfunnel_chdb_s: Math.round(median(w)) / 1000,
+        ratio: Math.round((median(d) / median(w)) * 100) / 100,
+        actors: ours.map((n) => fmt(n)).join(' / '),
+        load: load(),
+      },
+    ]),
+  );
+  process.stderr.write('(ratio = report / windowFunnel; below 1: the report is ahead)\n');
 }
