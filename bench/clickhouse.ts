@@ -219,7 +219,8 @@ async function againstWindowFunnel(
   reps: number,
 ): Promise<void> {
   const params = FUNNEL_CASE.params as { steps: string[]; window: string; as_of: string };
-  if (params.window !== '7d') throw new Error(`the windowFunnel reference is written for 7d, got ${params.window}`);
+  if (params.window !== '7d')
+    throw new Error(`the windowFunnel reference is written for 7d, got ${params.window}`);
   const conditions = params.steps.map((s) => `event = '${s}'`).join(', ');
   const inList = params.steps.map((s) => `'${s}'`).join(', ');
   // Bench constants only (no user values): the steps are the case's literal event names.
