@@ -527,12 +527,20 @@ describe('the insights page in a real browser', () => {
               (m) => m.length,
             );
             expect(drawn).toBeGreaterThan(1);
-            const api = await server.postJson<{ over_time: unknown[]; time_to_convert: unknown[] }>(
-              '/v1/reports/funnel',
-              body,
-            );
+            const api = await server.postJson<{
+              over_time: { period: string; window_closed: boolean }[];
+              time_to_convert: unknown[];
+            }>('/v1/reports/funnel', body);
             expect(api.over_time.length).toBe(6);
             expect(api.time_to_convert.length).toBeGreaterThan(0);
+            // The range ends with March: its entrants of the last week had less than the 7-day
+            // window before the data ends, and the page says so under the chart.
+            expect(api.over_time.filter((p) => !p.window_closed).map((p) => p.period)).toEqual([
+              '2026-03-01',
+            ]);
+            await expect(page.locator('[data-note="over-time"]').textContent()).resolves.toContain(
+              'In Mar 2026 some entered less than 7 days before the data ends',
+            );
           }
           await screenshot(page, `insights-${name}`);
           expect(w.problems).toEqual([]);

@@ -120,11 +120,19 @@ describe('funnel: exclusions, conversion over time, time to convert, sessions', 
         if (x.seconds !== null) v.converted++;
         byDay.set(day, v);
       }
+      // No range, as_of 2025-04-01: no day is cut, and each day's end plus 7 days is before as_of.
+      const closed = (day: string) =>
+        Date.parse(`${day}T00:00:00Z`) + 8 * DAY * 1000 <= Date.parse('2025-04-01');
       expect(r.over_time).toEqual(
-        [...byDay.entries()]
-          .sort()
-          .map(([period, v]) => ({ period, ...v, conversion: v.converted / v.entered })),
+        [...byDay.entries()].sort().map(([period, v]) => ({
+          period,
+          ...v,
+          conversion: v.converted / v.entered,
+          partial: false,
+          window_closed: closed(period),
+        })),
       );
+      expect(r.over_time?.every((p) => p.window_closed)).toBe(true);
     }
   });
 

@@ -22,10 +22,12 @@ import { checkEventsPresent } from '../common/event-names';
 import { parseParams } from '../common/params';
 import { localTime, population, populationRows } from '../common/population';
 import { noStoredCtes, type StoredCtes } from '../common/stored-ctes';
+import { splitTimeRange } from '../common/time-range';
 import { type ActorKey, actorIds, defaultActorHash, foldNamed, keyNamesCustomer } from './actor-keys';
 import { breakdownDimension } from './breakdown';
 import { excludedActors, exclusionCtes } from './exclusions';
 import { chainSingle, grouped, unordered, us } from './modes';
+import { overTimeRows } from './over-time';
 import { FUNNEL_SOURCES, type FunnelParams, FunnelParamsSchema, parseDuration } from './params';
 import { type CompiledSteps, compileSteps, hasBits, int, maskExpr } from './steps';
 
@@ -354,9 +356,19 @@ export async function planFunnel(
         ? undefined
         : W(
             [...base, ...withPath],
-            sql`SELECT ${timeBucket(params.conversion_over_time, fn.fromEpochSeconds(sql`start_us / 1000000`), p.timezone)} AS period,
-                       count(*) AS entered, ${countIf(sql`level = ${int(n)}`)} AS converted
-                FROM path${kept} GROUP BY period ORDER BY period`,
+            overTimeRows(
+              sql`SELECT ${timeBucket(params.conversion_over_time, fn.fromEpochSeconds(sql`start_us / 1000000`), p.timezone)} AS period,
+                         count(*) AS entered, ${countIf(sql`level = ${int(n)}`)} AS converted
+                  FROM path${kept} GROUP BY period`,
+              {
+                period: params.conversion_over_time,
+                from: splitTimeRange(p.where, `${params.source}.${src.ts}`).from,
+                asOf: asOf ?? '1970-01-01',
+                cut,
+                windowSeconds,
+                timezone: p.timezone,
+              },
+            ),
           );
     const timeToConvert = (bins: number) =>
       W(

@@ -79,7 +79,16 @@ export interface FunnelResult {
     properties?: PropertyCorrelationRow[];
   };
   /** With conversion_over_time: per period of the actors' step 1, those who entered and completed. */
-  over_time?: { period: string; entered: number; converted: number; conversion: number | null }[];
+  over_time?: {
+    period: string;
+    entered: number;
+    converted: number;
+    conversion: number | null;
+    /** The period is cut by the range's start or by as_of: fewer could enter than in a whole one. */
+    partial: boolean;
+    /** Every entrant had the whole window before as_of; where false the rate can still rise. */
+    window_closed: boolean;
+  }[];
   /** With a breakdown: its dimension and the steps per value (each actor in one value). */
   breakdown?: { dimension: string; values: { value: JsonValue; actors: number; steps: FunnelStepRow[] }[] };
 }
@@ -248,6 +257,8 @@ export async function funnelReport(
           entered,
           converted,
           conversion: entered === 0 ? null : converted / entered,
+          partial: r['partial'] === true,
+          window_closed: r['window_closed'] === true,
         };
       });
     }

@@ -13,8 +13,8 @@ import type { ReportContext } from '../../common/context';
 import { checkEventsPresent } from '../../common/event-names';
 import type { PopulationInput } from '../../common/population';
 import { localTime, population, populationRows } from '../../common/population';
+import { earlier, later, splitTimeRange } from '../../common/time-range';
 import type { InsightActor } from './params';
-import { earlier, later, splitTimeRange } from './range';
 
 /** The cube every insight reads. */
 export const SOURCE = 'web_events';

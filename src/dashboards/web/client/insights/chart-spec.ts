@@ -315,7 +315,15 @@ export function overTimeSpec(period: Period): Spec {
     width: 'container',
     autosize: { type: 'fit-x', contains: 'padding' },
     height: 220,
-    mark: { type: 'line', point: { size: 30 }, tooltip: true },
+    transform: [
+      // Not like the others: cut by the range or as_of, or entrants whose window runs past the
+      // data (the rate can still rise). Drawn dashed with a hollow point, and said in the tooltip.
+      {
+        calculate:
+          "datum.partial ? 'Period cut by the range: fewer entered' : (datum.window_closed ? '' : 'Window still open: the rate can rise')",
+        as: 'note',
+      },
+    ],
     encoding: {
       x: dateAxis(`${PERIOD_TITLE[period]} of step 1`, period),
       y: { field: 'conversion', type: 'quantitative', title: 'Converted', axis: { format: '.1%' } },
@@ -324,8 +332,22 @@ export function overTimeSpec(period: Period): Spec {
         { field: 'entered', type: 'quantitative', title: 'Entered step 1', format: ',' },
         { field: 'converted', type: 'quantitative', title: 'Completed', format: ',' },
         { field: 'conversion', type: 'quantitative', title: 'Converted', format: '.1%' },
+        { field: 'note', title: 'Note' },
       ],
     },
+    // A dashed line through every period, the comparable ones drawn solid over it: the segments
+    // into an incomplete period stay dashed, and its point hollow.
+    layer: [
+      { mark: { type: 'line', strokeDash: [4, 3] } },
+      {
+        transform: [{ filter: "datum.note === ''" }],
+        mark: { type: 'line', point: { size: 30 }, tooltip: true },
+      },
+      {
+        transform: [{ filter: "datum.note !== ''" }],
+        mark: { type: 'point', filled: false, size: 30, tooltip: true },
+      },
+    ],
   };
 }
 

@@ -42,6 +42,8 @@ export interface FunnelAnswer {
     readonly entered: number;
     readonly converted: number;
     readonly conversion: number | null;
+    readonly partial: boolean;
+    readonly window_closed: boolean;
   }[];
   readonly time_to_convert?: readonly {
     readonly from_seconds: number;

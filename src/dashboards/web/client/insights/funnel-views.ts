@@ -4,7 +4,7 @@ import { h } from '../core/dom';
 import { overTimeSpec, timeToConvertSpec } from './chart-spec';
 import { correlationRows, durationWords, type FunnelAnswer } from './funnel-result';
 import type { InsightQuery } from './state';
-import { actorPlural, PERIOD_ADJECTIVE } from './words';
+import { actorPlural, listWords, PERIOD_ADJECTIVE, shortPeriod, windowWords } from './words';
 
 /** A chart to draw once its element is on the page. */
 export interface PendingChart {
@@ -26,6 +26,35 @@ const CORRELATION_FIELDS: Field[] = [
 
 const chartBox = (label: string) =>
   h('div', { class: 'insight-chart insight-chart-small', role: 'img', 'aria-label': label });
+
+/**
+ * What makes a period of conversion over time unlike the others, in words under the chart (the
+ * chart draws those periods dashed): cut by the range, or entrants whose window had not closed.
+ */
+function overTimeNotes(
+  rows: NonNullable<FunnelAnswer['over_time']>,
+  period: 'day' | 'week' | 'month',
+  window: string,
+): HTMLElement[] {
+  const label = (r: { period: string }) => shortPeriod(r.period, period);
+  const cut = rows.filter((r) => r.partial).map(label);
+  // The periods whose window is open are the last ones (they end within W of as_of).
+  const open = rows.filter((r) => !r.window_closed).map(label);
+  const openWords =
+    open.length <= 1 ? open.join('') : `the last ${open.length} ${period}s (${open[0]} to ${open.at(-1)})`;
+  const notes: string[] = [];
+  if (cut.length > 0)
+    notes.push(
+      `${listWords(cut)} ${cut.length === 1 ? 'is' : 'are'} cut by the range, so fewer entered than in a whole ${period}.`,
+    );
+  if (open.length > 0)
+    notes.push(
+      `In ${openWords} some entered less than ${windowWords(window)} before the data ends: they could still convert, so the rate reads low.`,
+    );
+  return notes.length === 0
+    ? []
+    : [h('p', { class: 'muted', dataset: { note: 'over-time' } }, `Dashed: ${notes.join(' ')}`)];
+}
 
 /**
  * The funnel's extra views the query asked for, each a section under the steps: conversion over
@@ -51,6 +80,7 @@ export function funnelViews(
           `Conversion over time (${PERIOD_ADJECTIVE[q.overTime].toLowerCase()}, by the period of step 1)`,
         ),
         rows.length > 0 ? chart : h('p', { class: 'muted' }, 'Nobody entered the funnel in the range.'),
+        ...overTimeNotes(answer.over_time, q.overTime, answer.window.text),
       ),
     );
     if (rows.length > 0) charts.push({ element: chart, spec: overTimeSpec(q.overTime), rows });

@@ -30,6 +30,21 @@ export function longDate(iso: string): string {
   }).format(date);
 }
 
+/** A period by its first day, as a person names it: "Nov 2025" for a month, "week of 3 Nov 2025", "3 Nov 2025". */
+export function shortPeriod(iso: string, period: Period): string {
+  if (period === 'day') return longDate(iso);
+  if (period === 'week') return `the week of ${longDate(iso)}`;
+  const [y, m] = iso.split('-').map(Number);
+  return new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(y!, (m ?? 1) - 1, 1)),
+  );
+}
+
+/** "a", "a and b", "a, b and c". */
+export function listWords(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
 /** A breakdown's name for a legend: `web_events.properties.$device_type` → "$device_type". */
 export function breakdownTitle(member: string): string {
   return member.split('.').at(-1) ?? member;

@@ -1,4 +1,4 @@
-import { allOf, type LogicalFilter } from '../../../model/logical-query';
+import { allOf, type LogicalFilter } from '../../model/logical-query';
 
 /**
  * The part of a population filter that is the insight's date range, taken out of the row
