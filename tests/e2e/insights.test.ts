@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { correlationRows } from '../../src/dashboards/web/client/insights/funnel-result';
+import { correlationRows, durationWords } from '../../src/dashboards/web/client/insights/funnel-result';
 import {
   normalized,
   queryFromSearch,
@@ -530,7 +530,13 @@ describe('the insights page in a real browser', () => {
             const api = await server.postJson<{
               over_time: { period: string; window_closed: boolean }[];
               time_to_convert: unknown[];
+              steps: { median_seconds_to_step: number; p90_seconds_to_step: number }[];
             }>('/v1/reports/funnel', body);
+            // The histogram's scale in words: the last step's median and 90th percentile.
+            const last = api.steps.at(-1)!;
+            await expect(page.locator('[data-note="time-to-convert"]').textContent()).resolves.toContain(
+              `Median ${durationWords(last.median_seconds_to_step)}, 90% within ${durationWords(last.p90_seconds_to_step)}.`,
+            );
             expect(api.over_time.length).toBe(6);
             expect(api.time_to_convert.length).toBeGreaterThan(0);
             // The range ends with March: its entrants of the last week had less than the 7-day

@@ -366,7 +366,8 @@ export function timeToConvertSpec(who: string): Spec {
         sort: { field: 'from_seconds' },
         axis: { labelAngle: -30, labelOverlap: true },
       },
-      y: { field: 'actors', type: 'quantitative', title: `Completed (${who})` },
+      // Who they are is in the tooltip: with it the title ran into the axis labels.
+      y: { field: 'actors', type: 'quantitative', title: 'Completed' },
       tooltip: [
         { field: 'bin', title: 'Time to convert' },
         { field: 'actors', type: 'quantitative', title: who, format: ',' },

@@ -57,6 +57,28 @@ function overTimeNotes(
 }
 
 /**
+ * The histogram's scale in words: its bins are equal widths from the fastest to the slowest (as
+ * PostHog's), so a few slow converters squeeze everyone else into the first bars; the median and
+ * the 90th percentile of the last step say where most are.
+ */
+function timeToConvertNote(answer: FunnelAnswer): HTMLElement[] {
+  const bins = answer.time_to_convert ?? [];
+  const last = answer.steps.at(-1);
+  const median = last?.['median_seconds_to_step'];
+  const p90 = last?.['p90_seconds_to_step'];
+  if (bins.length === 0 || typeof median !== 'number' || typeof p90 !== 'number') return [];
+  return [
+    h(
+      'p',
+      { class: 'muted', dataset: { note: 'time-to-convert' } },
+      `Median ${durationWords(median)}, 90% within ${durationWords(p90)}. ` +
+        `The ${bins.length} bins are equal widths from the fastest (${durationWords(bins[0]!.from_seconds)}) ` +
+        `to the slowest (${durationWords(bins.at(-1)!.to_seconds)}).`,
+    ),
+  ];
+}
+
+/**
  * The funnel's extra views the query asked for, each a section under the steps: conversion over
  * time (a line), time to convert (a histogram) and correlation (a table, most telling first).
  */
@@ -97,6 +119,7 @@ export function funnelViews(
         { class: 'insight-view', dataset: { view: 'time-to-convert' } },
         h('h2', {}, 'Time to convert (step 1 to the last step, those who completed)'),
         rows.length > 0 ? chart : h('p', { class: 'muted' }, 'Nobody completed the funnel in the range.'),
+        ...timeToConvertNote(answer),
       ),
     );
     if (rows.length > 0) charts.push({ element: chart, spec: timeToConvertSpec(who), rows });
