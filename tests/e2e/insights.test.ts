@@ -341,6 +341,39 @@ describe('the insights page in a real browser', () => {
     }
   }, 60_000);
 
+  it('names the incomplete first and last weeks of a trend without a range, and draws their points hollow', async () => {
+    const w = await watchedPage(browser);
+    try {
+      // Without a range: the summary names the incomplete ends as the API flags them (the week
+      // the data begins in, the week of as_of), and the chart draws their points hollow.
+      const page = w.page;
+      const weekly = { insight: 'trends', events: ['page_view'], interval: 'week', math: 'unique' };
+      await page.goto(`${server.url}/insights?q=${encodeURIComponent(JSON.stringify(weekly))}`);
+      await settled(page);
+      const flags = (
+        await server.postJson<{ series: { partial: boolean[] }[] }>('/v1/reports/trends', {
+          series: ['page_view'],
+          math: 'unique',
+          interval: 'week',
+          actor: 'person',
+        })
+      ).series[0]!.partial;
+      const [first, last] = [flags[0]!, flags.at(-1)!];
+      const summary = (await page.locator('.insight-summary').textContent()) ?? '';
+      expect(summary.includes('The first and the last week are incomplete')).toBe(first && last);
+      expect(summary.includes('The first week is incomplete')).toBe(first && !last);
+      expect(summary.includes('The last week is incomplete')).toBe(last && !first);
+      const hollow = await page.$$eval(
+        '.insight-chart svg g.role-mark > path',
+        (marks) => marks.filter((m) => m.getAttribute('fill') === 'transparent').length,
+      );
+      expect(hollow).toBe(flags.filter(Boolean).length);
+      expect(w.problems).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  });
+
   it('builds a funnel with an exclusion, a breakdown and correlation; its rows are the API’s for the URL’s body, and a reload keeps it', async () => {
     const w = await watchedPage(browser);
     try {

@@ -64,6 +64,43 @@ describe('insights: a date range filter on the event time is the range', () => {
     });
   });
 
+  it('the period the data begins in is partial too: its first days hold no data, range or not', async () => {
+    // The data begins on Thursday 2025-10-23 (a signup); the visits begin the next Monday.
+    const late: RawEvent[] = [
+      { id: '1', ts: '2025-10-23 10:00:00', event: 'signup_completed', anon: 'a' },
+      { id: '2', ts: '2025-10-24 10:00:00', event: 'visit', anon: 'a' },
+      { id: '3', ts: '2025-10-27 10:00:00', event: 'visit', anon: 'b' },
+      { id: '4', ts: '2025-11-03 10:00:00', event: 'visit', anon: 'c' },
+    ];
+    const { engine, ctx } = await warehouseWith(late);
+    await closing(engine, async () => {
+      const params = { series: ['visit'], math: 'unique', interval: 'week', as_of: '2025-11-10' };
+      // No range: the week of 10-20 starts before the data (10-23), the others are whole.
+      const t = await trendsReport(ctx, params);
+      expect(t.series[0]!.labels).toEqual(['2025-10-20', '2025-10-27', '2025-11-03']);
+      expect(t.series[0]!.partial).toEqual([true, false, false]);
+      // A range starting before the data says no more than the data: still partial.
+      const wide = await trendsReport(ctx, { ...params, from: '2025-10-13' });
+      expect(wide.series[0]!.labels).toEqual(['2025-10-13', '2025-10-20', '2025-10-27', '2025-11-03']);
+      expect(wide.series[0]!.partial).toEqual([true, true, false, false]);
+      // Stickiness marks the same week (and leaves it out of its chart's sums).
+      const k = await stickinessReport(ctx, { event: 'visit', period: 'week', as_of: '2025-11-10' });
+      expect(k.periods.map((p) => [p.period, p.partial])).toEqual([
+        ['2025-10-20', true],
+        ['2025-10-27', false],
+        ['2025-11-03', false],
+      ]);
+      // Days: the data's first day is a whole day.
+      const d = await trendsReport(ctx, {
+        ...params,
+        interval: 'day',
+        from: '2025-10-23',
+        as_of: '2025-10-25',
+      });
+      expect(d.series[0]!.partial).toEqual([false, false]);
+    });
+  });
+
   it('lifecycle and first-time retention still see the history before it', async () => {
     const { engine, ctx } = await warehouseWith(events);
     await closing(engine, async () => {

@@ -44,6 +44,8 @@ function bruteStickiness(events: readonly RawEvent[], regions: Regions, c: Case)
         (c.from === undefined || r.day >= c.from),
     );
   const first = c.from ?? rows.map((r) => r.day).sort()[0]!;
+  // Where the data begins: the first local day of any event. A period starting before it is partial.
+  const dataDay = events.map((e) => localDay(e.ts, tz)).sort()[0]!;
   const values = [...new Set(rows.map((r) => r.bd))].sort(byValue);
   return periodsBetween(c.period, first, previousDay(c.as_of)).flatMap((p) =>
     values.map((bd) => {
@@ -59,7 +61,7 @@ function bruteStickiness(events: readonly RawEvent[], regions: Regions, c: Case)
         bd,
         active: days.size,
         actors,
-        partial: nextPeriod(c.period, p) > c.as_of || (c.from !== undefined && p < c.from),
+        partial: nextPeriod(c.period, p) > c.as_of || (c.from !== undefined && p < c.from) || p < dataDay,
       };
     }),
   );

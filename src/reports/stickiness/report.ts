@@ -2,8 +2,9 @@ import type { JsonValue, Row } from '../../engine';
 import { cast, fn, func, raw, type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
+import { later } from '../common/time-range';
 import { periodDays, periodIndex, periodLabel } from '../insights/common/periods';
-import { checkEvents, insightEvents, listedBreakdown } from '../insights/common/source';
+import { checkEvents, firstEventDay, insightEvents, listedBreakdown } from '../insights/common/source';
 import { fromIndex, fromRows, lastIndex, partialPeriod, withCtes } from '../insights/common/sql';
 import { parseStickiness, type StickinessParams, StickinessParamsSchema } from './params';
 
@@ -40,7 +41,10 @@ export interface StickinessPlan {
 export async function planStickiness(ctx: ReportContext, input: unknown): Promise<StickinessPlan> {
   const params = parseStickiness(input);
   await checkEvents(ctx, [{ name: params.event, where: 'event' }]);
-  const src = await insightEvents(ctx, params, [params.event]);
+  const [src, dataDay] = await Promise.all([
+    insightEvents(ctx, params, [params.event]),
+    firstEventDay(ctx, params),
+  ]);
   const base = {
     params,
     asOf: src.asOf,
@@ -50,7 +54,8 @@ export async function planStickiness(ctx: ReportContext, input: unknown): Promis
   if (src.asOf === null) return base;
   const g = params.period;
   const from = fromRows(src.from);
-  const partial = partialPeriod(g, src.asOf, src.from);
+  // A period before the range's start, or before the data's first day, holds less than a whole one.
+  const partial = partialPeriod(g, src.asOf, later(src.from, dataDay));
   const cells = withCtes(
     [
       [

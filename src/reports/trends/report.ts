@@ -3,8 +3,9 @@ import { cast, countDistinct, fn, func, list, raw, type SqlNode, select, sql } f
 import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
 import { compileEventFilters } from '../common/event-filters';
+import { later } from '../common/time-range';
 import { periodIndex, periodKey, periodLabel } from '../insights/common/periods';
-import { checkEvents, insightEvents, listedBreakdown } from '../insights/common/source';
+import { checkEvents, firstEventDay, insightEvents, listedBreakdown } from '../insights/common/source';
 import {
   type Cte,
   fromIndex,
@@ -68,7 +69,10 @@ export async function planTrends(ctx: ReportContext, input: unknown): Promise<Tr
   const extra = conditions.flatMap((c, i) =>
     c === undefined ? [] : [{ expr: sql`coalesce(${c}, false)`, alias: `m${i}` }],
   );
-  const src = await insightEvents(ctx, params, events, { extra });
+  const [src, dataDay] = await Promise.all([
+    insightEvents(ctx, params, events, { extra }),
+    firstEventDay(ctx, params),
+  ]);
   const base = {
     params,
     asOf: src.asOf,
@@ -167,7 +171,8 @@ export async function planTrends(ctx: ReportContext, input: unknown): Promise<Tr
           UNION ALL SELECT s, other, bd, ${cast(raw('NULL'), 'bigint')} AS idx FROM evs, vals`,
     ],
   );
-  const partial = partialPeriod(g, src.asOf, src.from);
+  // A period before the range's start, or before the data's first day, holds less than a whole one.
+  const partial = partialPeriod(g, src.asOf, later(src.from, dataDay));
   const cells = withCtes(
     ctes,
     sql`SELECT g.s AS s, g.other AS other, g.bd AS bd, g.idx AS idx, ${periodLabel(g, sql`g.idx`)} AS period,

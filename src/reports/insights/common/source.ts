@@ -4,7 +4,7 @@ import type { LogicalFilter } from '../../../model/logical-query';
 import { findMember } from '../../../model/lookup';
 import type { Dimension } from '../../../model/types';
 import { cubeNames, cubesOf } from '../../../query/planner';
-import { cast, param, raw, type SelectColumn, type SqlNode, sql } from '../../../sql';
+import { cast, func, param, raw, type SelectColumn, type SqlNode, sql } from '../../../sql';
 import { MemberCompiler } from '../../../sql/compile/members';
 import { WEB_EVENTS } from '../../../util/vocabulary';
 import { resolveAsOf } from '../../common/as-of';
@@ -96,6 +96,25 @@ function actorExpr(actor: InsightActor, d: (name: string) => SqlNode): SqlNode {
     case 'session':
       return d('session_id');
   }
+}
+
+/**
+ * The first day (YYYY-MM-DD, in the report's zone) of the web events the user may see, whatever
+ * the filters: where the data begins. A period that starts before it holds less than a whole
+ * period of data (the demo's history begins on a Thursday), so it is as partial as one cut by a
+ * range. Undefined when there are no events. DuckDB answers it from the column's statistics.
+ */
+export async function firstEventDay(
+  ctx: ReportContext,
+  params: PopulationInput,
+): Promise<string | undefined> {
+  const p = population(ctx, SOURCE, { ...params, filters: [], segments: [] });
+  const rows = populationRows(ctx, p, [{ expr: localTime(p, 'occurred_at'), alias: 'ts' }]);
+  const r = await ctx.engine.query(
+    sql`SELECT ${cast(cast(func('min', [raw('ts')]), 'date'), 'text')} AS d FROM (${rows}) AS t`,
+  );
+  const d = r.rows[0]?.['d'];
+  return typeof d === 'string' ? d : undefined;
 }
 
 /**

@@ -54,7 +54,6 @@ function trends(q: InsightQuery): Spec {
         as: 'line',
       },
     ],
-    mark: { type: 'line', point: { size: 30 }, tooltip: true },
     encoding: {
       x: dateAxis(PERIOD_TITLE[q.interval], q.interval),
       y: { field: 'value', type: 'quantitative', title: measure },
@@ -69,8 +68,22 @@ function trends(q: InsightQuery): Spec {
         { field: 'line', title: 'Series' },
         { field: 'period', type: 'temporal', timeUnit: 'utcyearmonthdate', title: PERIOD_TITLE[q.interval] },
         { field: 'value', type: 'quantitative', title: measure, format: ',.4~f' },
+        { field: 'partial', title: 'Incomplete period' },
       ],
     },
+    // A dashed line through every period, the whole ones drawn solid over it: the segments into
+    // an incomplete period (cut by the range, the data's start or today) stay dashed, its point hollow.
+    layer: [
+      { mark: { type: 'line', strokeDash: [4, 3] } },
+      {
+        transform: [{ filter: 'datum.partial !== true' }],
+        mark: { type: 'line', point: { size: 30 }, tooltip: true },
+      },
+      {
+        transform: [{ filter: 'datum.partial === true' }],
+        mark: { type: 'point', filled: false, size: 30, tooltip: true },
+      },
+    ],
   };
 }
 

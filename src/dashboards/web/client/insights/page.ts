@@ -1,4 +1,4 @@
-import type { MemberValues } from '../api-types';
+import type { MemberValues, Row } from '../api-types';
 import { errorState, loadingState } from '../components/states';
 import { renderChart } from '../components/vega-chart';
 import { ApiError, getJson, isAbort, postJson } from '../core/api';
@@ -22,6 +22,23 @@ import {
 } from './state';
 import { reportTable } from './table';
 import { breakdownTitle, describe } from './words';
+
+/** Stickiness's chart sums whole periods only: nothing to say of the cut ones. */
+const NOT_CUT = { first: false, last: false };
+
+/**
+ * Whether the first and the last period are incomplete. Rows with a period (trends, lifecycle)
+ * say it per period; retention's cells have no period of their own, and only the last calendar
+ * period can cut them.
+ */
+function cutEnds(rows: readonly Row[], periods: readonly string[]): { first: boolean; last: boolean } {
+  const partial = rows.filter((r) => r['partial'] === true);
+  if (partial.length === 0) return NOT_CUT;
+  const cut = new Set(partial.map((r) => r['period']).filter((p): p is string => typeof p === 'string'));
+  if (cut.size === 0) return { first: false, last: true };
+  const sorted = [...new Set(periods)].sort();
+  return { first: cut.has(sorted[0]!), last: cut.has(sorted.at(-1)!) };
+}
 
 /** The events present in web_events, for the event inputs' suggestions. */
 async function fillEventList(list: HTMLDataListElement): Promise<void> {
@@ -125,7 +142,7 @@ export function mountInsightsPage(): void {
         describe(
           q,
           periods,
-          q.insight !== 'stickiness' && answer.rows.some((r) => r['partial'] === true),
+          q.insight === 'stickiness' ? NOT_CUT : cutEnds(answer.rows, periods),
           funnel?.as_of ?? undefined,
         ),
       ),

@@ -64,14 +64,21 @@ export function trendMeasure(q: InsightQuery): string {
 export function describe(
   q: InsightQuery,
   periods: readonly string[],
-  partial = false,
+  cut: { readonly first: boolean; readonly last: boolean } = { first: false, last: false },
   asOf?: string,
 ): string {
   const parts = [describeRange(q, periods)];
   if (q.breakdown) parts.push(`Split by ${breakdownTitle(q.breakdown)}.`);
   if (asOf) parts.push(`Events before ${longDate(asOf)}.`);
-  if (partial)
-    parts.push(`The last ${q.interval} is incomplete (it runs past the range or today), so it reads low.`);
+  const unit = q.interval;
+  if (cut.first && cut.last)
+    parts.push(
+      `The first and the last ${unit} are incomplete (they start before the range or the data, or run past the range or today), so they read low.`,
+    );
+  else if (cut.first)
+    parts.push(`The first ${unit} is incomplete (it starts before the range or the data), so it reads low.`);
+  else if (cut.last)
+    parts.push(`The last ${unit} is incomplete (it runs past the range or today), so it reads low.`);
   return parts.join(' ');
 }
 
