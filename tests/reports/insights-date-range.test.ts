@@ -90,6 +90,12 @@ describe('insights: a date range filter on the event time is the range', () => {
         ['2025-10-27', false],
         ['2025-11-03', false],
       ]);
+      // Lifecycle reads each period whole (history included), so only the data's start and
+      // as_of cut one: the week of 10-20 holds 10-23 on, and everyone in it is new.
+      const l = await lifecycleReport(ctx, { event: 'visit', period: 'week', as_of: '2025-11-06' });
+      expect(l.series[0]!.labels).toEqual(['2025-10-20', '2025-10-27', '2025-11-03']);
+      expect(l.series[0]!.partial).toEqual([true, false, true]);
+      expect(l.series[0]!.new).toEqual([1, 1, 1]);
       // Days: the data's first day is a whole day.
       const d = await trendsReport(ctx, {
         ...params,

@@ -2,9 +2,9 @@ import type { JsonValue, Row } from '../../engine';
 import { fn, func, list, raw, type SqlNode, sql } from '../../sql';
 import type { ReportContext } from '../common/context';
 import { defineReport } from '../common/definition';
-import { periodIndex, periodLabel, periodStart } from '../insights/common/periods';
-import { checkEvents, insightEvents, listedBreakdown } from '../insights/common/source';
-import { date, fromIndex, int, lastIndex, withCtes } from '../insights/common/sql';
+import { periodIndex, periodLabel } from '../insights/common/periods';
+import { checkEvents, firstEventDay, insightEvents, listedBreakdown } from '../insights/common/source';
+import { fromIndex, int, lastIndex, partialPeriod, withCtes } from '../insights/common/sql';
 import { type LifecycleParams, LifecycleParamsSchema, parseLifecycle } from './params';
 
 export const LIFECYCLE_STATUSES = ['new', 'returning', 'resurrecting', 'dormant'] as const;
@@ -27,11 +27,16 @@ export interface LifecyclePlan {
  * when p is their first active period ever (before as_of), returning when they were active in
  * p − 1, resurrecting otherwise; an actor active in p − 1 and not in p is dormant in p, counted
  * negative. History before `from` decides the statuses; only periods from `from` are reported.
+ * A period is partial when as_of cuts it or the data begins after its first day (a period's
+ * activity is read whole, so `from` does not cut it).
  */
 export async function planLifecycle(ctx: ReportContext, input: unknown): Promise<LifecyclePlan> {
   const params = parseLifecycle(input);
   await checkEvents(ctx, [{ name: params.event, where: 'event' }]);
-  const src = await insightEvents(ctx, params, [params.event]);
+  const [src, dataDay] = await Promise.all([
+    insightEvents(ctx, params, [params.event]),
+    firstEventDay(ctx, params),
+  ]);
   const base = {
     params,
     asOf: src.asOf,
@@ -81,7 +86,7 @@ export async function planLifecycle(ctx: ReportContext, input: unknown): Promise
     ],
     sql`SELECT g.idx AS idx, g.o AS o, ${periodLabel(g, sql`g.idx`)} AS period, g.bd AS breakdown, g.status AS status,
                CASE WHEN g.status = 'dormant' THEN -1 ELSE 1 END * coalesce(c.n, 0) AS actors,
-               ${fn.asBoolean(sql`${periodStart(g, sql`(g.idx + 1)`)} > ${date(src.asOf)}`)} AS partial
+               ${partialPeriod(g, src.asOf, dataDay)} AS partial
         FROM grid g
         LEFT JOIN counts c ON c.idx = g.idx AND ${fn.nullSafeEquals(raw('c.bd'), raw('g.bd'))} AND c.status = g.status`,
     [['breakdown', 'first'], 'idx', 'o'],

@@ -232,6 +232,8 @@ function lifecycle(q: InsightQuery): Spec {
         title: `${who[0]!.toUpperCase()}${who.slice(1)} (dormant below zero)`,
       },
       color: { field: 'status', type: 'nominal', title: 'Status', scale: LIFECYCLE, sort: LIFECYCLE.domain },
+      // An incomplete period (the data's first, the one as_of cuts) is drawn faded: it reads low.
+      fillOpacity: { condition: { test: 'datum.partial === true', value: 0.4 }, value: 1 },
       order: { field: 'status_order', type: 'quantitative' },
       // A breakdown value per bar side by side in each period, its statuses stacked; the bars'
       // shades (in their own legend) tell the values apart, the colours stay the statuses.
@@ -251,6 +253,7 @@ function lifecycle(q: InsightQuery): Spec {
         { field: 'period', type: 'temporal', timeUnit: 'utcyearmonthdate', title: PERIOD_TITLE[q.interval] },
         { field: 'status', title: 'Status' },
         { field: 'actors', type: 'quantitative', title: who, format: ',' },
+        { field: 'partial', title: 'Incomplete period' },
       ],
     },
     transform: [
