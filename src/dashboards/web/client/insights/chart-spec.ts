@@ -171,6 +171,8 @@ function retention(q: InsightQuery, rows: readonly Row[]): Spec {
             scale: { domain: [0, top], clamp: true, scheme: 'blues' },
             legend: { format: '.0%' },
           },
+          // A cell of the period as_of cuts is drawn faded: its return is not all in yet.
+          fillOpacity: { condition: { test: 'datum.partial === true', value: 0.4 }, value: 1 },
           tooltip: [
             ...(q.breakdown ? [{ field: 'breakdown', title: breakdownTitle(q.breakdown) }] : []),
             { field: 'cohort', title: 'Cohort' },
@@ -178,6 +180,7 @@ function retention(q: InsightQuery, rows: readonly Row[]): Spec {
             { field: 'cohort_size', type: 'quantitative', title: 'Cohort size', format: ',' },
             { field: 'actors', type: 'quantitative', title: 'Returned', format: ',' },
             { field: 'percentage', type: 'quantitative', title: 'Share', format: '.1%' },
+            { field: 'partial', title: 'Incomplete period' },
           ],
         },
       },
