@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { formatTable } from '../src/cli/table';
 import { QueryService } from '../src/cube/service';
 import { DuckDbEngine } from '../src/engine';
 import { ensureWarehouse, runJob, selectJobs } from '../src/etl';
 import { restrictModel } from '../src/model/access/restrict';
 import { loadModel } from '../src/model/load';
 import { newKey, parseKey, verifySecret } from '../src/server/auth/keys';
+import { formatTable } from '../src/util/text-table';
 import { fmt, median, option, timed } from './util';
 
 /**

@@ -1,6 +1,5 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { formatTable } from '../src/cli/table';
 import { QueryService } from '../src/cube/service';
 import { DuckDbEngine, type Engine, openEngine } from '../src/engine';
 import { loadModel } from '../src/model/load';
@@ -10,6 +9,7 @@ import type { ReportContext } from '../src/reports/common/context';
 import { reportRunsOn } from '../src/reports/common/definition';
 import { REPORTS } from '../src/reports/registry';
 import { runReport } from '../src/reports/run';
+import { formatTable } from '../src/util/text-table';
 // The parity suite's comparison (pure functions, no vitest): the same rule decides here whether
 // the two engines gave the same answer before any timing counts.
 import { differences } from '../tests/parity/compare';

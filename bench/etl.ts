@@ -1,8 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatTable } from '../src/cli/table';
 import { DuckDbEngine } from '../src/engine';
 import { ensureWarehouse, loadJobFile, runJob } from '../src/etl';
+import { formatTable } from '../src/util/text-table';
 import { BENCH_DATA, fmt, freshFile, median, option, timed } from './util';
 
 /**

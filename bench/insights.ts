@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { formatTable } from '../src/cli/table';
 import { DuckDbEngine, type Engine } from '../src/engine';
 import { loadModel } from '../src/model/load';
 import type { ReportContext } from '../src/reports/common/context';
 import { runReport } from '../src/reports/run';
+import { formatTable } from '../src/util/text-table';
 import { fmt, median, option } from './util';
 import { benchWarehouse } from './warehouse';
 

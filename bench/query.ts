@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { formatTable } from '../src/cli/table';
 import { QueryService } from '../src/cube/service';
 import { DuckDbEngine } from '../src/engine';
 import { loadModel } from '../src/model/load';
 import { buildApp } from '../src/server/app';
+import { formatTable } from '../src/util/text-table';
 import { fmt, median, option } from './util';
 import { benchWarehouse, DEFAULT_SIZES } from './warehouse';
 

@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { formatTable } from '../src/cli/table';
 import { DuckDbEngine } from '../src/engine';
 import { ensureWarehouse, parseJobText, runJob, STEPS } from '../src/etl';
+import { formatTable } from '../src/util/text-table';
 import { BENCH_DATA, fmt, freshFile, option, timed } from './util';
 
 /**

@@ -8,7 +8,7 @@ import { sendAlert } from '../../server/alert-deps';
 import { userNamed } from '../../server/auth/run-as';
 import { assertCheckable } from '../../server/routes/alerts';
 import { parseInput } from '../../server/validate';
-import { formatTable } from '../table';
+import { formatTable } from '../../util/text-table';
 import { CLI_USER, type CliContext, withQuestions } from './questions-run';
 
 export interface AddAlertOptions {

@@ -1,7 +1,7 @@
 import { AppError } from '../../errors';
 import { sql } from '../../sql';
+import { formatTable } from '../../util/text-table';
 import { withWarehouse } from '../context';
-import { formatTable } from '../table';
 
 export interface AuditOptions {
   user?: string;

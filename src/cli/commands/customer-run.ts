@@ -9,8 +9,8 @@ import {
   DetailParamsSchema,
   SearchParamsSchema,
 } from '../../reports/customer360';
+import { formatTable } from '../../util/text-table';
 import { clockOf, projectRoot, withWarehouse } from '../context';
-import { formatTable } from '../table';
 
 export interface ShowOptions {
   db?: string;

@@ -13,10 +13,10 @@ import type { Engine } from '../../engine';
 import { AppError } from '../../errors';
 import { warehouseVersion } from '../../etl';
 import { loadModel } from '../../model/load';
+import { formatTable } from '../../util/text-table';
 import { clockOf, projectRoot, warehousePath, withWarehouse } from '../context';
 import { progress } from '../progress';
 import { pngRenderer } from '../svg-to-png';
-import { formatTable } from '../table';
 
 export interface RenderOptions {
   db?: string;

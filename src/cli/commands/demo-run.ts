@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
+import { formatTable } from '../../util/text-table';
 import { projectRoot } from '../paths';
 import { progress } from '../progress';
-import { formatTable } from '../table';
 
 export interface GenerateOptions {
   seed: string;

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { type RunRecord, runJob, STEPS, selectJobs } from '../../etl';
 import { sql } from '../../sql';
+import { formatTable } from '../../util/text-table';
 import { projectRoot, withWarehouse } from '../context';
 import { progress } from '../progress';
-import { formatTable } from '../table';
 
 export interface RunOptions {
   job: string[];

@@ -10,8 +10,8 @@ import {
   type PublishResult,
   publish,
 } from '../../publish';
+import { formatTable } from '../../util/text-table';
 import { projectRoot, withWarehouse } from '../context';
-import { formatTable } from '../table';
 
 export interface PublishCommandOptions {
   to: string;

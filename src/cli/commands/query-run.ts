@@ -7,6 +7,7 @@ import { AppError } from '../../errors';
 import { pinnedNow, warehouseVersion } from '../../etl';
 import { loadModel } from '../../model/load';
 import { duckdbDialect } from '../../sql';
+import { formatTable } from '../../util/text-table';
 import {
   clickhouseUrl,
   clockOf,
@@ -16,7 +17,6 @@ import {
   withWarehouses,
 } from '../context';
 import { QUERY_FORMATS } from '../specs';
-import { formatTable } from '../table';
 
 export interface QueryOptions {
   db?: string;

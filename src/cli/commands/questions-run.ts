@@ -13,8 +13,8 @@ import { CreateQuestionSchema } from '../../questions/types';
 import { LOCAL_ADMIN } from '../../server/auth/scope';
 import { assertPivots } from '../../server/query-input';
 import { parseInput } from '../../server/validate';
+import { formatTable } from '../../util/text-table';
 import { clockOf, projectRoot, withWarehouse } from '../context';
-import { formatTable } from '../table';
 
 export function json(text: string, what: string): unknown {
   try {

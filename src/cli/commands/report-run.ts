@@ -6,11 +6,11 @@ import { AppError } from '../../errors';
 import { loadModel } from '../../model/load';
 import { getReport } from '../../reports/registry';
 import { runReport } from '../../reports/run';
+import { formatTable } from '../../util/text-table';
 import { clickhouseUrl, clockOf, projectRoot, withWarehouses } from '../context';
 import { checkParams, paramsFromArgs } from '../report-args';
 import { paramField } from '../report-schema';
 import { REPORT_FORMATS, REPORT_VALUE_FLAGS } from '../specs';
-import { formatTable } from '../table';
 
 export interface ReportOptions {
   db?: string;

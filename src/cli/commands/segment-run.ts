@@ -13,8 +13,8 @@ import {
   refreshSegment,
   saveSegment,
 } from '../../reports/target-groups/store';
+import { formatTable } from '../../util/text-table';
 import { clockOf, projectRoot, withWarehouse } from '../context';
-import { formatTable } from '../table';
 
 export interface SaveOptions {
   db?: string;

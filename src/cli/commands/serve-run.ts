@@ -5,6 +5,7 @@ import { describeClock, type RunRecord, selectJobs, warehouseClock } from '../..
 import { buildApp } from '../../server/app';
 import { assertBindable, LOCAL_MODE_NOTICE } from '../../server/auth/local-mode';
 import { LIMIT_SOURCES, resolveLimits } from '../../server/limits';
+import { formatTable } from '../../util/text-table';
 import {
   clickhouseUrl,
   openClickHouseWarehouse,
@@ -13,7 +14,6 @@ import {
   warehousePath,
 } from '../context';
 import { LIMIT_KEYS } from '../specs';
-import { formatTable } from '../table';
 import { runJobsWithProgress } from './etl-run';
 
 export interface ServeOptions {

@@ -9,8 +9,8 @@ import { AppError } from '../../errors';
 import { buildApp } from '../../server/app';
 import { LOCAL_ADMIN } from '../../server/auth/scope';
 import { parseInput } from '../../server/validate';
+import { formatTable } from '../../util/text-table';
 import { clockOf, projectRoot, withWarehouse } from '../context';
-import { formatTable } from '../table';
 
 export interface AddSubscriptionOptions {
   name: string;

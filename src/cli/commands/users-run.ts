@@ -1,6 +1,6 @@
 import { addUser, listUsers, parseAttributes, revokeUser } from '../../server/auth/users';
+import { formatTable } from '../../util/text-table';
 import { withWarehouse } from '../context';
-import { formatTable } from '../table';
 
 export interface AddOptions {
   name: string;
