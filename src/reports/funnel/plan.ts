@@ -16,6 +16,7 @@ import {
 import { MemberCompiler } from '../../sql/compile/members';
 import { WEB_EVENTS } from '../../util/vocabulary';
 import { resolveAsOf } from '../common/as-of';
+import { sourceBreakdown } from '../common/breakdown';
 import type { ReportContext } from '../common/context';
 import { type Cte, withCtes } from '../common/ctes';
 import { checkEventsPresent } from '../common/event-names';
@@ -24,7 +25,6 @@ import { localTime, population, populationRows } from '../common/population';
 import { noStoredCtes, type StoredCtes } from '../common/stored-ctes';
 import { splitTimeRange } from '../common/time-range';
 import { type ActorKey, actorIds, defaultActorHash, foldNamed, keyNamesCustomer } from './actor-keys';
-import { breakdownDimension } from './breakdown';
 import { excludedActors, exclusionCtes } from './exclusions';
 import { chainSingle, grouped, unordered, us } from './modes';
 import { overTimeRows } from './over-time';
@@ -102,7 +102,7 @@ export async function planFunnel(
   const windowSeconds = parseDuration(params.window)!;
   const src = FUNNEL_SOURCES[params.source];
   const bdDim =
-    params.breakdown === undefined ? undefined : breakdownDimension(ctx, params.source, params.breakdown);
+    params.breakdown === undefined ? undefined : sourceBreakdown(ctx, params.source, params.breakdown);
   const p = population(
     ctx,
     params.source,

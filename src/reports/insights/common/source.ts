@@ -1,14 +1,11 @@
-import { AppError } from '../../../errors';
-import { joinPath } from '../../../model/join-graph';
 import type { LogicalFilter } from '../../../model/logical-query';
-import { findMember } from '../../../model/lookup';
 import type { Dimension } from '../../../model/types';
 import { cubeNames, cubesOf } from '../../../query/planner';
 import { cast, func, param, raw, type SelectColumn, type SqlNode, sql } from '../../../sql';
 import { MemberCompiler } from '../../../sql/compile/members';
 import { WEB_EVENTS } from '../../../util/vocabulary';
 import { resolveAsOf } from '../../common/as-of';
-import { checkBreakdownDimension } from '../../common/breakdown';
+import { sourceBreakdown } from '../../common/breakdown';
 import type { ReportContext } from '../../common/context';
 import { checkEventsPresent } from '../../common/event-names';
 import type { PopulationInput } from '../../common/population';
@@ -43,21 +40,6 @@ export interface InsightEvents {
    * look back past it), nor is a date range filter on the event time (it is `from` and as_of).
    */
   readonly rows: SqlNode;
-}
-
-/**
- * The breakdown dimension: a dimension of web_events (`source` or `web_events.source`), an event
- * property (`properties.plan`) or a dimension of a cube web_events joins (`customers.region`).
- */
-export function breakdownDimension(ctx: ReportContext, name: string): Dimension {
-  const head = name.split('.')[0]!;
-  const full = ctx.model.cubes.has(head) ? name : `${SOURCE}.${name}`;
-  const d = findMember(ctx.model, full, 'dimension', 'breakdown').member as Dimension;
-  checkBreakdownDimension(d);
-  if (d.cube !== SOURCE && joinPath(ctx.model.edges, SOURCE, d.cube) === undefined) {
-    throw new AppError('VALIDATION_FAILED', `breakdown: ${SOURCE} does not join ${d.cube}`);
-  }
-  return d;
 }
 
 /**
@@ -132,7 +114,7 @@ export async function insightEvents(
     readonly extra?: readonly SelectColumn[];
   } = {},
 ): Promise<InsightEvents> {
-  const bdDim = params.breakdown === undefined ? undefined : breakdownDimension(ctx, params.breakdown);
+  const bdDim = params.breakdown === undefined ? undefined : sourceBreakdown(ctx, SOURCE, params.breakdown);
   const joins = bdDim ? [...cubeNames(cubesOf(ctx.model, bdDim.cube, [bdDim.sql]))] : [];
   const all = population(ctx, SOURCE, params, joins);
   const range = splitTimeRange(all.where, `${SOURCE}.occurred_at`);
