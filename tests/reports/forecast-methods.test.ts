@@ -6,12 +6,8 @@ import { mase, maseScale, smape } from '../../src/reports/forecast/accuracy';
 import { backtestOrigins } from '../../src/reports/forecast/backtest';
 import { AUTO_METHODS, forecastSeries } from '../../src/reports/forecast/forecast-series';
 import { stepWidths, tQuantile, Z80, Z95 } from '../../src/reports/forecast/intervals';
-import {
-  arimaForecast,
-  arimaVariance,
-  chooseDifferencing,
-  fitArimaOrder,
-} from '../../src/reports/forecast/methods/arima';
+import { arimaForecast, arimaVariance, fitArimaOrder } from '../../src/reports/forecast/methods/arima';
+import { chooseDifferencing } from '../../src/reports/forecast/methods/arima-differencing';
 import { combineForecasts } from '../../src/reports/forecast/methods/combination';
 import {
   etsAdmissible,
