@@ -1,18 +1,7 @@
 import type { LogicalFilter } from '../../model/logical-query';
 import type { Dimension } from '../../model/types';
 import { cubeNames, cubesOf } from '../../query/planner';
-import {
-  cast,
-  fn,
-  func,
-  list,
-  param,
-  raw,
-  type SelectColumn,
-  type SqlNode,
-  sql,
-  timeBucket,
-} from '../../sql';
+import { cast, fn, list, param, raw, type SelectColumn, type SqlNode, sql } from '../../sql';
 import { MemberCompiler } from '../../sql/compile/members';
 import { WEB_EVENTS } from '../../util/vocabulary';
 import { resolveAsOf } from '../common/as-of';
@@ -27,9 +16,10 @@ import { splitTimeRange } from '../common/time-range';
 import { type ActorKey, actorIds, defaultActorHash, foldNamed, keyNamesCustomer } from './actor-keys';
 import { excludedActors, exclusionCtes } from './exclusions';
 import { chainSingle, grouped, unordered, us } from './modes';
-import { overTimeRows } from './over-time';
+import { overTimeQuery } from './over-time';
 import { FUNNEL_SOURCES, type FunnelParams, FunnelParamsSchema, parseDuration } from './params';
-import { type CompiledSteps, compileSteps, hasBits, int, maskExpr } from './steps';
+import { type CompiledSteps, compileSteps, countIf, hasBits, int, maskExpr } from './steps';
+import { timeToConvertBins } from './time-to-convert';
 
 /**
  * The SQL of a funnel (docs/analytics.md, "Funnel"): the rows, a mode's landings (modes.ts), the
@@ -73,9 +63,6 @@ export interface FunnelPlan {
 
 /** The row of a path that reaches the furthest step first: the least of (-k, ts). */
 const FIRST_FURTHEST = raw('(-k, ts)');
-
-/** `count(*)` of the rows where `condition` holds (a FILTER clause both engines read). */
-export const countIf = (condition: SqlNode): SqlNode => sql`count(CASE WHEN ${condition} THEN 1 END)`;
 
 export interface PlanOptions {
   /** Adds the known-customer flag to the rows (for `customers`). */
@@ -356,43 +343,21 @@ export async function planFunnel(
         ? undefined
         : W(
             [...base, ...withPath],
-            overTimeRows(
-              sql`SELECT ${timeBucket(params.conversion_over_time, fn.fromEpochSeconds(sql`start_us / 1000000`), p.timezone)} AS period,
-                         count(*) AS entered, ${countIf(sql`level = ${int(n)}`)} AS converted
-                  FROM path${kept} GROUP BY period`,
-              {
-                period: params.conversion_over_time,
-                from: splitTimeRange(p.where, `${params.source}.${src.ts}`).from,
-                asOf: asOf ?? '1970-01-01',
-                cut,
-                windowSeconds,
-                timezone: p.timezone,
-              },
-            ),
+            overTimeQuery({
+              period: params.conversion_over_time,
+              steps: n,
+              kept,
+              from: splitTimeRange(p.where, `${params.source}.${src.ts}`).from,
+              asOf: asOf ?? '1970-01-01',
+              cut,
+              windowSeconds,
+              timezone: p.timezone,
+            }),
           );
-    const timeToConvert = (bins: number) =>
-      W(
-        [
-          ...base,
-          ...reachCtes,
-          ['ttc', sql`SELECT d / 1e6 AS sec FROM reach WHERE k = ${int(n)}`],
-          // Equal-width bins from the fastest to the slowest conversion (one bin when all are equal).
-          [
-            'lim',
-            sql`SELECT lo, CASE WHEN hi > lo THEN (hi - lo) / ${int(bins)} ELSE 1 END AS w,
-                     CASE WHEN hi > lo THEN ${int(bins)} ELSE 1 END AS nb
-              FROM (SELECT ${func('min', [raw('sec')])} AS lo, ${func('max', [raw('sec')])} AS hi FROM ttc) m WHERE m.lo IS NOT NULL`,
-          ],
-          [
-            'ttc_bin',
-            sql`SELECT ${cast(sql`least(${cast(sql`floor((sec - lo) / w)`, 'integer')}, nb - 1)`, 'integer')} AS b FROM ttc CROSS JOIN lim`,
-          ],
-        ],
-        sql`SELECT r.b AS bin, lim.lo + r.b * lim.w AS from_s, lim.lo + (r.b + 1) * lim.w AS to_s,
-                 coalesce(c.n, 0) AS actors
-          FROM lim CROSS JOIN (SELECT ${cast(fn.series(int(0), sql`nb - 1`), 'integer')} AS b FROM lim) r
-          LEFT JOIN (SELECT x.b AS b, count(*) AS n FROM ttc_bin x GROUP BY x.b) c ON c.b = r.b ORDER BY r.b`,
-      );
+    const timeToConvert = (bins: number) => {
+      const histogram = timeToConvertBins(bins, n);
+      return W([...base, ...reachCtes, ...histogram.ctes], histogram.body);
+    };
     const correlation = params.correlation
       ? (() => {
           const all = populationRows(ctx, p, [

@@ -7,9 +7,9 @@ import { storeCtes, withStoredCtes } from '../common/stored-ctes';
 import { correlate, type PropertyCorrelationCounts } from './correlation';
 import { funnelFooter } from './footer';
 import { type FunnelParams, FunnelParamsSchema } from './params';
-import { countIf, type FunnelPlan, type PlanOptions, planFunnel } from './plan';
+import { type FunnelPlan, type PlanOptions, planFunnel } from './plan';
 import type { FunnelResult, FunnelStepRow } from './result';
-import { int } from './steps';
+import { countIf, int } from './steps';
 
 export type { FunnelResult, FunnelStepRow } from './result';
 
