@@ -44,6 +44,28 @@ const LIFECYCLE = {
   range: ['#17a589', '#2f5bea', '#f39c12', '#e05d5d'],
 };
 
+/**
+ * The layers of a line whose periods where `incomplete` (a Vega expression) holds do not compare
+ * with the others: a dashed line through every period, the comparable ones drawn solid over it,
+ * so the segments into an incomplete period stay dashed, and its point hollow.
+ */
+function dashedWhere(incomplete: string): Spec[] {
+  return [
+    { mark: { type: 'line', strokeDash: [4, 3] } },
+    {
+      transform: [{ filter: `!(${incomplete})` }],
+      mark: { type: 'line', point: { size: 30 }, tooltip: true },
+    },
+    {
+      transform: [{ filter: incomplete }],
+      mark: { type: 'point', filled: false, size: 30, tooltip: true },
+    },
+  ];
+}
+
+/** A bar or cell of an incomplete period (the data's first, the one as_of cuts) is drawn faded. */
+const FADE_PARTIAL = { condition: { test: 'datum.partial === true', value: 0.4 }, value: 1 };
+
 function trends(q: InsightQuery): Spec {
   const measure = trendMeasure(q);
   return {
@@ -71,19 +93,8 @@ function trends(q: InsightQuery): Spec {
         { field: 'partial', title: 'Incomplete period' },
       ],
     },
-    // A dashed line through every period, the whole ones drawn solid over it: the segments into
-    // an incomplete period (cut by the range, the data's start or today) stay dashed, its point hollow.
-    layer: [
-      { mark: { type: 'line', strokeDash: [4, 3] } },
-      {
-        transform: [{ filter: 'datum.partial !== true' }],
-        mark: { type: 'line', point: { size: 30 }, tooltip: true },
-      },
-      {
-        transform: [{ filter: 'datum.partial === true' }],
-        mark: { type: 'point', filled: false, size: 30, tooltip: true },
-      },
-    ],
+    // Incomplete periods: cut by the range, the data's start or today.
+    layer: dashedWhere('datum.partial === true'),
   };
 }
 
@@ -172,7 +183,7 @@ function retention(q: InsightQuery, rows: readonly Row[]): Spec {
             legend: { format: '.0%' },
           },
           // A cell of the period as_of cuts is drawn faded: its return is not all in yet.
-          fillOpacity: { condition: { test: 'datum.partial === true', value: 0.4 }, value: 1 },
+          fillOpacity: FADE_PARTIAL,
           tooltip: [
             ...(q.breakdown ? [{ field: 'breakdown', title: breakdownTitle(q.breakdown) }] : []),
             { field: 'cohort', title: 'Cohort' },
@@ -236,7 +247,7 @@ function lifecycle(q: InsightQuery): Spec {
       },
       color: { field: 'status', type: 'nominal', title: 'Status', scale: LIFECYCLE, sort: LIFECYCLE.domain },
       // An incomplete period (the data's first, the one as_of cuts) is drawn faded: it reads low.
-      fillOpacity: { condition: { test: 'datum.partial === true', value: 0.4 }, value: 1 },
+      fillOpacity: FADE_PARTIAL,
       order: { field: 'status_order', type: 'quantitative' },
       // A breakdown value per bar side by side in each period, its statuses stacked; the bars'
       // shades (in their own legend) tell the values apart, the colours stay the statuses.
@@ -335,11 +346,11 @@ export function overTimeSpec(period: Period): Spec {
     autosize: { type: 'fit-x', contains: 'padding' },
     height: 220,
     transform: [
-      // Not like the others: cut by the range or as_of, or entrants whose window runs past the
+      // Not like the others: cut short by the range or as_of, or entrants whose window runs past the
       // data (the rate can still rise). Drawn dashed with a hollow point, and said in the tooltip.
       {
         calculate:
-          "datum.partial ? 'Period cut by the range: fewer entered' : (datum.window_closed ? '' : 'Window still open: the rate can rise')",
+          "datum.partial ? 'Period cut short by the range or the data’s end: fewer entered' : (datum.window_closed ? '' : 'Window still open: the rate can rise')",
         as: 'note',
       },
     ],
@@ -354,19 +365,7 @@ export function overTimeSpec(period: Period): Spec {
         { field: 'note', title: 'Note' },
       ],
     },
-    // A dashed line through every period, the comparable ones drawn solid over it: the segments
-    // into an incomplete period stay dashed, and its point hollow.
-    layer: [
-      { mark: { type: 'line', strokeDash: [4, 3] } },
-      {
-        transform: [{ filter: "datum.note === ''" }],
-        mark: { type: 'line', point: { size: 30 }, tooltip: true },
-      },
-      {
-        transform: [{ filter: "datum.note !== ''" }],
-        mark: { type: 'point', filled: false, size: 30, tooltip: true },
-      },
-    ],
+    layer: dashedWhere("datum.note !== ''"),
   };
 }
 

@@ -29,7 +29,8 @@ const chartBox = (label: string) =>
 
 /**
  * What makes a period of conversion over time unlike the others, in words under the chart (the
- * chart draws those periods dashed): cut by the range, or entrants whose window had not closed.
+ * chart draws those periods dashed): cut short by the range or as_of, or entrants whose window
+ * had not closed.
  */
 function overTimeNotes(
   rows: NonNullable<FunnelAnswer['over_time']>,
@@ -45,7 +46,7 @@ function overTimeNotes(
   const notes: string[] = [];
   if (cut.length > 0)
     notes.push(
-      `${listWords(cut)} ${cut.length === 1 ? 'is' : 'are'} cut by the range, so fewer entered than in a whole ${period}.`,
+      `${listWords(cut)} ${cut.length === 1 ? 'is' : 'are'} cut short by the range or the data’s end, so fewer entered than in a whole ${period}.`,
     );
   if (open.length > 0)
     notes.push(

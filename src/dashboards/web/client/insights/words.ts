@@ -72,16 +72,16 @@ export function describe(
   if (asOf) parts.push(`Events before ${longDate(asOf)}.`);
   const unit = q.interval;
   // In a lifecycle, those not seen yet in the period as_of cuts count as dormant: it reads high.
-  const dormant = q.insight === 'lifecycle' ? ' (and its dormant high)' : '';
+  const lifecycle = q.insight === 'lifecycle';
   if (cut.first && cut.last)
     parts.push(
-      `The first and the last ${unit} are incomplete (the first starts before the range or the data, the last runs past the range or today), so they read low${dormant ? ' (and the last one’s dormant high)' : ''}.`,
+      `The first and the last ${unit} are incomplete (the first starts before the range or the data, the last runs past the range or today), so they read low${lifecycle ? ' (and the last one’s dormant high)' : ''}.`,
     );
   else if (cut.first)
     parts.push(`The first ${unit} is incomplete (it starts before the range or the data), so it reads low.`);
   else if (cut.last)
     parts.push(
-      `The last ${unit} is incomplete (it runs past the range or today), so it reads low${dormant}.`,
+      `The last ${unit} is incomplete (it runs past the range or today), so it reads low${lifecycle ? ' (and its dormant high)' : ''}.`,
     );
   return parts.join(' ');
 }
