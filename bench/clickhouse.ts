@@ -84,6 +84,15 @@ export async function main(args: string[]): Promise<void> {
   }
 }
 
+/**
+ * A report's context over `engine`. Application state (segments, ETL runs) stays in DuckDB, as
+ * with `serve --clickhouse`. As the server: what a report keeps per data version (the funnel's
+ * actor-key check) is kept between runs; the comparing run pays for it.
+ */
+function reportContext(engine: Engine, state: Engine, model: Model): ReportContext {
+  return { engine, state, model, now: () => NOW, dataVersion: () => 0 };
+}
+
 async function publishInto(duckdb: Engine, url: string, model: Model): Promise<void> {
   const target = await openTarget(url);
   try {
@@ -149,16 +158,7 @@ async function reports(
   reps: number,
   only: string,
 ): Promise<void> {
-  // Application state (segments, ETL runs) stays in DuckDB, as with `serve --clickhouse`.
-  // As the server: what a report keeps per data version (the funnel's actor-key check) is kept
-  // between runs; the comparing run pays for it.
-  const ctx = (engine: Engine): ReportContext => ({
-    engine,
-    state: duckdb,
-    model,
-    now: () => NOW,
-    dataVersion: () => 0,
-  });
+  const ctx = (engine: Engine) => reportContext(engine, duckdb, model);
   const rows: Record<string, unknown>[] = [];
   for (const c of REPORT_CASES.filter((x) => !only || x.report === only)) {
     const def = REPORTS.get(c.report);
@@ -232,7 +232,7 @@ async function againstWindowFunnel(
       WHERE event IN (${inList}) AND occurred_at < toDateTime64('${params.as_of} 00:00:00', 6, 'UTC')
       GROUP BY actor)
     WHERE level > 0 GROUP BY level ORDER BY level`;
-  const ctx: ReportContext = { engine: duckdb, state: duckdb, model, now: () => NOW, dataVersion: () => 0 };
+  const ctx = reportContext(duckdb, duckdb, model);
   const report = async () => (await runReport(ctx, 'funnel', params, 'json')).output!.rows.data;
   // Actors reaching step k are those whose level is k or more.
   const levels = (await clickhouse.query(sql)).rows.map((r) => [Number(r['level']), Number(r['actors'])]);
